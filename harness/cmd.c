@@ -1,0 +1,44 @@
+/*
+ * cmd: the table of subcommands.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "banned.h"
+
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_runs_entry;
+extern const struct cmd_entry cmd_worker_entry;
+
+const struct cmd_entry *const cmd_table[] = {
+	&cmd_run_entry,
+	&cmd_list_entry,
+	&cmd_runs_entry,
+	&cmd_worker_entry,
+	NULL,
+};
+
+/* The subcommand called name, or NULL. */
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; cmd_table[i] != NULL; i++) {
+		if (strcmp(cmd_table[i]->name, name) == 0)
+			return cmd_table[i];
+	}
+	return NULL;
+}
+
+/* Print the usage line of cmd. */
+int
+cmd_usage(const struct cmd_entry *cmd)
+{
+	fprintf(stderr, "usage: bench %s %s\n", cmd->name, cmd->usage);
+	return CMD_EXIT_USAGE;
+}

@@ -1,0 +1,31 @@
+/*
+ * cmd: the subcommands of bench. Each lives in harness/cmd-NAME.c and
+ * exports one descriptor, listed in the table in cmd.c. exec returns the
+ * process exit code (see bench(1)): only main and cmd-*.c decide to exit.
+ */
+#ifndef BENCH_CMD_H
+#define BENCH_CMD_H
+
+/* Exit codes: public API, documented in bench.1. */
+enum cmd_exit {
+	CMD_EXIT_OK = 0,		/* every unit ok (or skipped) */
+	CMD_EXIT_FAIL = 1,		/* a unit failed, a mismatch, a regression */
+	CMD_EXIT_USAGE = 2,		/* bad usage or bad job file */
+	CMD_EXIT_ENV = 3,		/* environment: database, fork, disk */
+	CMD_EXIT_INTERRUPTED = 130,	/* SIGINT/SIGTERM */
+};
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* one line after "bench NAME " */
+	const char	*summary;	/* one line for bench --help */
+	int		(*exec)(int argc, char **argv);	/* argv[0] is NAME */
+};
+
+/* The table, NULL-terminated. */
+extern const struct cmd_entry *const cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+/* Print "usage: bench NAME USAGE" to stderr; return CMD_EXIT_USAGE. */
+int cmd_usage(const struct cmd_entry *cmd);
+
+#endif

@@ -1,0 +1,142 @@
+/*
+ * job: load a benchmark-job YAML (KubeEdge Ianvs layout, see DESIGN.md) and
+ * expand it into test cases and units.
+ *
+ * Call order: job_load() -> job_filter() (optional, -k) -> accessors ->
+ * job_free(). After job_load() the job is immutable except for the settings
+ * returned by job_settings_mut(), which the command line may override.
+ *
+ * Test cases and units are plain data owned by the job; pointers returned by
+ * the accessors stay valid until job_free().
+ */
+#ifndef BENCH_JOB_H
+#define BENCH_JOB_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* What runs a test case. */
+enum job_runner {
+	JOB_RUNNER_BUILTIN,	/* url: builtin:NAME, compiled into bench */
+	JOB_RUNNER_PLUGIN,	/* url: path to a .so test-case plugin */
+	JOB_RUNNER_COMMAND,	/* command: [argv...], exec'd without a shell */
+};
+
+/* One rank.sort_by entry: `- METRIC: descend|ascend`. */
+struct job_sort_key {
+	char	*metric;
+	int	 descend;	/* 1 descend (bigger is better), 0 ascend */
+};
+
+/*
+ * Our own keys (all optional, at benchmarkingjob level). Unset values are
+ * given below; the command line overwrites fields before the run.
+ */
+struct job_settings {
+	int	 parallel;	/* parallel_execution: -1 unset, 0 no, 1 yes */
+	int	 num_workers;	/* 0 unset, -1 `auto`, > 0 a count */
+	double	 timeout_s;	/* per unit; 0 = none. number or "90s"/"5m"/"1h" */
+	int	 retries;	/* extra attempts after an oom/launcher end; default 0 */
+	uint64_t ram_mb;	/* resources.ram per unit in MiB; 0 undeclared.
+				   number = MiB, or "512M", "4G", "1.5GiB" */
+	uint64_t vram_mb;	/* resources.vram per unit in MiB; 0 undeclared */
+	int	 gpus;		/* resources.gpus per unit; 0 undeclared */
+	int	 cpus;		/* resources.cpus per unit; 0 undeclared */
+	char	*launcher;	/* "local" (default) or "slurm" */
+	int	 partitions;	/* default 1; units per test case for jointinference */
+	int	 repeat;	/* default 1; every unit is run this many times */
+	char	*db;		/* absolute path of the database, or NULL for default */
+};
+
+struct job_testcase {
+	size_t	 index;		/* position in the job, from 0 */
+	char	*name;		/* unique in the job: "ALGO" when the grid has one
+				   point, else "ALGO[k=v,k2=v2]" with the
+				   hyperparameters in file order */
+	char	*algorithm;	/* test_object.algorithms[].name */
+	char	*paradigm;	/* algorithm.paradigm_type */
+	json_t	*params;	/* object: every module's hyperparameters at this
+				   grid point, file order; values keep their YAML
+				   type (int, real, string, bool) */
+	json_t	*modules;	/* array of {"type","name","url"|"command",
+				   "hyperparameters":{...this point...}} */
+	enum job_runner runner;
+	char	*url;		/* BUILTIN: the name after "builtin:";
+				   PLUGIN: absolute path of the .so;
+				   COMMAND: NULL */
+	char   **argv;		/* COMMAND: argv with {NAME} placeholders filled
+				   from params, NULL-terminated; else NULL */
+	char	 key[65];	/* hex SHA-256 of the test case's canonical
+				   configuration (algorithm, paradigm, runner,
+				   url/argv, params, testenv): an edit to one test
+				   case changes its key only */
+	size_t	 first_unit;	/* its units are [first_unit, first_unit+nunits) */
+	size_t	 nunits;
+};
+
+struct job_unit {
+	size_t	 index;		/* position in the job, from 0 */
+	size_t	 testcase;	/* index of its test case */
+	unsigned part;		/* dataset partition, 0..nparts-1 */
+	unsigned nparts;	/* partitions of its test case (1 unless
+				   jointinference) */
+	unsigned rep;		/* repetition, 0..repeat-1 */
+	uint64_t seed;		/* from SHA-256(job name, test case name, part,
+				   rep): never from order or time */
+	char	 id[64];	/* "u0003" style, unique in the job, safe as a
+				   file name */
+	char	 key[65];	/* hex SHA-256(test case key, part, nparts, rep) */
+};
+
+struct job;
+
+/*
+ * Load the job file at path, resolving `url:` files and `testenv` against the
+ * working directory first, then the including file's directory (as Ianvs
+ * does). On error return -1 with *cause "FILE:LINE:COL: message" (the mark
+ * of the offending node; unknown keys get "did you mean 'KEY'?") and *out
+ * untouched.
+ */
+int job_load(const char *path, struct job **out, char **cause);
+void job_free(struct job *job);
+
+const char *job_name(const struct job *job);
+/* Absolute path of the file given to job_load(). */
+const char *job_path(const struct job *job);
+/* Absolute `workspace` as written (default "./workspace"); bench.db lives
+   here by default, shared by the jobs that share it. */
+const char *job_workspace(const struct job *job);
+/* Absolute `workspace/name`, Ianvs's effective workspace: runs, logs, rank/. */
+const char *job_output_dir(const struct job *job);
+/* Hex SHA-256 over every test case's key, in order: equal for two runs of
+   the same job whatever the mode or worker count. */
+const char *job_sha256(const struct job *job);
+
+const struct job_settings *job_settings(const struct job *job);
+struct job_settings *job_settings_mut(struct job *job);
+
+size_t job_ntestcases(const struct job *job);
+const struct job_testcase *job_testcase(const struct job *job, size_t i);
+size_t job_nunits(const struct job *job);
+const struct job_unit *job_unit(const struct job *job, size_t i);
+
+size_t job_nsort_keys(const struct job *job);
+const struct job_sort_key *job_sort_key(const struct job *job, size_t i);
+/* rank.selected_dataitem as JSON (borrowed), or NULL. */
+json_t *job_selected_dataitem(const struct job *job);
+/* rank.save_mode, default "selected_and_all". */
+const char *job_save_mode(const struct job *job);
+/* testenv as a JSON object (borrowed): dataset, metrics, paradigm keys. */
+json_t *job_testenv(const struct job *job);
+/* Names listed in testenv.metrics, in order (borrowed array of strings). */
+json_t *job_metric_names(const struct job *job);
+
+/*
+ * Keep only the test cases whose name matches pattern (fnmatch glob, or a
+ * plain substring when it has no glob characters); re-number units.
+ * Returns -1 with *cause when nothing matches.
+ */
+int job_filter(struct job *job, const char *pattern, char **cause);
+
+#endif

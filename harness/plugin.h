@@ -1,0 +1,3 @@
+#ifndef BENCH_PLUGIN_H
+#define BENCH_PLUGIN_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef BENCH_RUN_H
+#define BENCH_RUN_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef BENCH_SPAWN_H
+#define BENCH_SPAWN_H
+#endif

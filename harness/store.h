@@ -1,0 +1,165 @@
+/*
+ * store: the SQLite database, bench's only persistent state and the
+ * interface reports and users read (see DESIGN.md "SQLite"). The only module
+ * that includes sqlite3.h; it never hands out raw handles.
+ *
+ * The database is opened in WAL mode with synchronous=NORMAL (a power loss
+ * may lose the last commits but never corrupts), a 15 s busy timeout,
+ * foreign keys on, and the schema version in PRAGMA user_version. Writes are
+ * grouped by store_begin()/store_commit(), which nest through a depth
+ * counter; outside a transaction each write commits on its own.
+ *
+ * Times are UNIX epoch seconds as REAL (sqlite3: datetime(x,'unixepoch')).
+ * Optional numbers are passed as NAN (doubles) or negative (integers) and
+ * stored as NULL.
+ */
+#ifndef BENCH_STORE_H
+#define BENCH_STORE_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#define STORE_SCHEMA_VERSION 1
+
+struct store;
+
+/* Open or create the database at path (created mode 0600, parent
+   directories 0700). Migrates an older schema; refuses a newer one. */
+int store_open(const char *path, struct store **out, char **cause);
+/* Finalize every statement and close. NULL is fine. */
+void store_close(struct store *st);
+
+int store_begin(struct store *st, char **cause);
+int store_commit(struct store *st, char **cause);
+/* Roll back the outermost transaction (any depth); never fails loudly. */
+void store_rollback(struct store *st);
+
+/* A row of `runs`, as created. Strings are copied. */
+struct store_run_info {
+	const char *job_name;
+	const char *job_sha256;
+	const char *job_path;
+	const char *mode;		/* "serial" | "parallel" */
+	int	    workers;
+	const char *launcher;		/* "local" | "slurm" */
+	const char *host;		/* hostname */
+	const char *fingerprint;	/* JSON object text (hwinfo) */
+	const char *fingerprint_id;	/* hex SHA-256 of what identifies the
+					   machine: cpu, cores, memory, gpus */
+	const char *argv;		/* JSON array text of bench's argv */
+	const char *workspace;		/* the run's output directory */
+	const char *bench_version;
+	double	    started_at;
+};
+/* Insert a run with status 'running'; *run_id receives its id. */
+int store_run_create(struct store *st, const struct store_run_info *info,
+    int64_t *run_id, char **cause);
+/* status: 'ok' | 'failed' | 'interrupted' | 'error'; sets finished_at. */
+int store_run_finish(struct store *st, int64_t run_id, const char *status,
+    double finished_at, char **cause);
+/* Update the worker count once it is known (profiling may change it). */
+int store_run_set_workers(struct store *st, int64_t run_id, int workers,
+    char **cause);
+
+/* A unit row as planned. */
+struct store_unit_info {
+	const char *testcase;		/* test case name */
+	const char *algorithm;
+	const char *paradigm;
+	const char *params;		/* JSON object text */
+	const char *key;		/* hex unit key (resume) */
+	const char *log_path;
+	unsigned    part, nparts, rep;
+	uint64_t    seed;		/* stored as a signed 64-bit integer */
+};
+/* Insert a unit with status 'pending'. */
+int store_unit_add(struct store *st, int64_t run_id,
+    const struct store_unit_info *info, int64_t *unit_id, char **cause);
+/* Mark it 'running' now: attempt from 1, slot from 0. */
+int store_unit_start(struct store *st, int64_t unit_id, int attempt,
+    int worker_slot, pid_t pid, double started_at, char **cause);
+
+/* How a unit ended. */
+struct store_unit_end {
+	const char *status;	/* ok failed crashed timeout oom skipped
+				   interrupted */
+	double	    finished_at;
+	double	    wall_s;
+	double	    cpu_user_s, cpu_sys_s;
+	long	    maxrss_kb;		/* < 0: unknown */
+	double	    vram_peak_mb;	/* NAN: unknown / no GPU */
+	int	    exit_code;		/* < 0: none (killed by a signal) */
+	int	    signal;		/* 0: none */
+	int	    co_running;		/* peak units running beside it; 0 alone */
+	const char *error;		/* NULL or a message */
+};
+int store_unit_finish(struct store *st, int64_t unit_id,
+    const struct store_unit_end *end, char **cause);
+/* A metric reported by a unit; timing = 1 when it depends on time
+   (excluded from serial/parallel comparison). */
+int store_metric_add(struct store *st, int64_t unit_id, const char *name,
+    double value, int timing, char **cause);
+/* A merged per-test-case metric of a run (insert or replace). */
+int store_testcase_metric_set(struct store *st, int64_t run_id,
+    const char *testcase, const char *name, double value, int timing,
+    char **cause);
+/* A resource sample: t seconds since the unit started. */
+int store_sample_add(struct store *st, int64_t unit_id, double t,
+    long rss_kb, double cpu_pct, double vram_mb, double gpu_util,
+    char **cause);
+/* An event (scheduler decision, oom, retry...) with free text. unit_id < 0
+   for run-level events. */
+int store_event_add(struct store *st, int64_t run_id, int64_t unit_id,
+    double t, const char *kind, const char *detail, char **cause);
+
+/* Queries. Callbacks get rows whose strings live until they return; a
+   non-zero return from a callback stops the walk and is returned. */
+struct store_run_row {
+	int64_t	    id;
+	const char *job_name, *job_sha256, *mode, *launcher, *host, *status;
+	const char *fingerprint_id, *workspace;
+	int	    workers;
+	double	    started_at, finished_at;	/* finished_at NAN if running */
+	int	    units_total, units_ok, units_failed; /* failed = not ok/skipped */
+};
+typedef int (*store_run_cb)(const struct store_run_row *row, void *data);
+/* Every run, oldest first; job_name NULL for all jobs. */
+int store_runs_list(struct store *st, const char *job_name, store_run_cb cb,
+    void *data, char **cause);
+/* One run by id; returns -1 with *cause if there is none. */
+int store_run_get(struct store *st, int64_t run_id, store_run_cb cb,
+    void *data, char **cause);
+/* Id of the newest run (of job_name, or any when NULL); 0 when none. */
+int store_last_run(struct store *st, const char *job_name, int64_t *run_id,
+    char **cause);
+
+struct store_unit_row {
+	int64_t	    id, run_id;
+	const char *testcase, *algorithm, *paradigm, *params, *key, *status;
+	const char *error, *log_path;
+	unsigned    part, nparts, rep;
+	int	    attempts, worker_slot, exit_code, signal, co_running;
+	double	    started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s;
+	long	    maxrss_kb;
+	double	    vram_peak_mb;
+};
+typedef int (*store_unit_cb)(const struct store_unit_row *row, void *data);
+/* Units of a run in id order. */
+int store_units_list(struct store *st, int64_t run_id, store_unit_cb cb,
+    void *data, char **cause);
+
+struct store_metric_row {
+	int64_t	    unit_id;		/* 0 for a test-case metric */
+	const char *testcase, *name;
+	double	    value;
+	int	    timing;
+};
+typedef int (*store_metric_cb)(const struct store_metric_row *row, void *data);
+/* Unit metrics of a run, by unit id then name. */
+int store_unit_metrics_list(struct store *st, int64_t run_id,
+    store_metric_cb cb, void *data, char **cause);
+/* Test-case metrics of a run, by test case then name. */
+int store_testcase_metrics_list(struct store *st, int64_t run_id,
+    store_metric_cb cb, void *data, char **cause);
+
+#endif

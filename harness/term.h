@@ -1,0 +1,3 @@
+#ifndef BENCH_TERM_H
+#define BENCH_TERM_H
+#endif

@@ -1,0 +1,3 @@
+#ifndef BENCH_WORKER_H
+#define BENCH_WORKER_H
+#endif

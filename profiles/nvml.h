@@ -1,0 +1,3 @@
+#ifndef BENCH_NVML_H
+#define BENCH_NVML_H
+#endif

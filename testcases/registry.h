@@ -1,0 +1,3 @@
+#ifndef BENCH_REGISTRY_H
+#define BENCH_REGISTRY_H
+#endif

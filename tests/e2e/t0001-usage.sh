@@ -1,0 +1,3 @@
+#!/bin/sh
+. "$top_srcdir/tests/helper/lib.sh"
+exit 0
