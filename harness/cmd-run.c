@@ -1,5 +1,483 @@
+/*
+ * cmd-run: `bench [run] -f JOB ...`, the controller's main command: load
+ * the job, choose the worker count, create the run in the database, run
+ * every unit, print the ranked summary.
+ */
 #include "config.h"
-#include <stddef.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
 #include "cmd.h"
-static int cmd_run_exec(int argc, char **argv) { (void)argc; (void)argv; return CMD_EXIT_USAGE; }
-const struct cmd_entry cmd_run_entry = { "run", "", NULL, cmd_run_exec };
+#include "err.h"
+#include "hwinfo.h"
+#include "job.h"
+#include "run.h"
+#include "store.h"
+#include "term.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define CMD_RUN_USAGE "-f JOB [--parallel|--serial] [-w N|auto] " \
+	"[--db FILE] [-k PATTERN]\n" \
+	"                 [--timeout S] [--grace S] [--retries N] " \
+	"[--dry-run] [-q]"
+
+/* Options of a run. */
+struct cmd_run_opts {
+	const char	*file;
+	int		 parallel;	/* -1 from the job file */
+	int		 workers;	/* 0 unset, -1 auto */
+	const char	*db;
+	const char	*pattern;
+	double		 timeout_s;	/* < 0 unset */
+	double		 grace_s;
+	int		 retries;	/* < 0 unset */
+	int		 dry_run;
+	int		 quiet;
+};
+
+/* The full usage text. */
+static void
+cmd_run_help(FILE *fp)
+{
+	fprintf(fp, "usage: bench [run] " CMD_RUN_USAGE "\n\n"
+	    "Run every unit of a benchmark job and record the results.\n\n"
+	    "  -f, --file JOB      the job YAML (Ianvs benchmarkingjob layout)\n"
+	    "      --parallel      run units in parallel (default: serial)\n"
+	    "      --serial        one unit at a time, whatever the job says\n"
+	    "  -w, --workers N     units in flight (implies --parallel); "
+	    "auto = cores-1\n"
+	    "      --db FILE       database (default WORKSPACE/bench.db)\n"
+	    "  -k PATTERN          only test cases whose name matches (glob "
+	    "or substring)\n"
+	    "      --timeout S     per-unit time limit in seconds (0: none)\n"
+	    "      --grace S       SIGTERM to SIGKILL delay on timeout "
+	    "(default 5)\n"
+	    "      --retries N     attempts after an oom end (stored; used "
+	    "by the scheduler)\n"
+	    "      --dry-run       print the expanded test cases and units, "
+	    "run nothing\n"
+	    "  -q, --quiet         no per-unit lines, only the summary\n"
+	    "  -h, --help          this text\n\n"
+	    "exit: 0 all ok, 1 a unit failed, 2 bad usage or job file, "
+	    "3 environment error,\n      130 interrupted\n");
+}
+
+/* Parse a non-negative number of seconds. */
+static int
+cmd_run_seconds(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno != 0 || end == s || *end != '\0' || !isfinite(*out) ||
+	    *out < 0 ? -1 : 0;
+}
+
+/* Parse a positive integer. */
+static int
+cmd_run_int(const char *s, int min, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
+}
+
+/* Parse argv into o; returns -1 after printing why. */
+static int
+cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "parallel", no_argument, NULL, 'P' },
+		{ "serial", no_argument, NULL, 'S' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "grace", required_argument, NULL, 'g' },
+		{ "retries", required_argument, NULL, 'r' },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof *o);
+	o->parallel = -1;
+	o->timeout_s = -1;
+	o->grace_s = 5;
+	o->retries = -1;
+	optind = 1;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, "f:w:k:qh", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->file = optarg;
+			break;
+		case 'P':
+			o->parallel = 1;
+			break;
+		case 'S':
+			o->parallel = 0;
+			break;
+		case 'w':
+			if (strcmp(optarg, "auto") == 0)
+				o->workers = -1;
+			else if (cmd_run_int(optarg, 1, &o->workers) != 0) {
+				fprintf(stderr, "bench: -w must be a positive "
+				    "integer or 'auto', got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'k':
+			o->pattern = optarg;
+			break;
+		case 't':
+			if (cmd_run_seconds(optarg, &o->timeout_s) != 0) {
+				fprintf(stderr, "bench: --timeout must be a "
+				    "number of seconds, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'g':
+			if (cmd_run_seconds(optarg, &o->grace_s) != 0) {
+				fprintf(stderr, "bench: --grace must be a "
+				    "number of seconds, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'r':
+			if (cmd_run_int(optarg, 0, &o->retries) != 0) {
+				fprintf(stderr, "bench: --retries must be a "
+				    "non-negative integer, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		case 'n':
+			o->dry_run = 1;
+			break;
+		case 'q':
+			o->quiet = 1;
+			break;
+		case 'h':
+			cmd_run_help(stdout);
+			return 1;
+		default:
+			fprintf(stderr, "usage: bench [run] %s\n",
+			    CMD_RUN_USAGE);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "bench: unexpected argument '%s'\n",
+		    argv[optind]);
+		return -1;
+	}
+	if (o->file == NULL) {
+		fprintf(stderr, "bench: no job file: use -f JOB\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* The path of the running bench executable. */
+static char *
+cmd_run_self(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	return xstrdup(buf);
+}
+
+/* bench's argv as a JSON array text. */
+static char *
+cmd_run_argv_json(int argc, char **argv)
+{
+	json_t *a = json_array();
+	char *s;
+	int i;
+
+	json_array_append_new(a, json_string("bench"));
+	for (i = 0; i < argc; i++) {
+		json_t *v = json_string(argv[i]);
+
+		json_array_append_new(a, v != NULL ? v : json_string("?"));
+	}
+	s = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return s;
+}
+
+/* Decide the worker count and say why. */
+static int
+cmd_run_workers(const struct cmd_run_opts *o, const struct job *job,
+    int *parallel, char *why, size_t len)
+{
+	const struct job_settings *js = job_settings(job);
+	int w, units = (int)(job_nunits(job) > INT_MAX ? INT_MAX :
+	    job_nunits(job));
+	unsigned cores;
+
+	*parallel = o->parallel >= 0 ? o->parallel :
+	    (o->workers > 1 || o->workers == -1) ? 1 :
+	    js->parallel > 0 ? 1 : 0;
+	if (!*parallel) {
+		snprintf(why, len, "serial%s", o->parallel == 0 ?
+		    " (--serial)" : " (the default; --parallel to change)");
+		return 1;
+	}
+	w = o->workers != 0 ? o->workers : js->num_workers;
+	if (w > 0) {
+		snprintf(why, len, "parallel: %s %d", o->workers > 0 ? "-w" :
+		    "num_workers", w);
+	} else {
+		cores = hwinfo_cores();
+		w = cores > 1 ? (int)cores - 1 : 1;
+		snprintf(why, len, "parallel: cores-1 of %u hwloc core%s%s",
+		    cores, cores == 1 ? "" : "s", cores <= 1 ?
+		    ", at least 1" : "");
+	}
+	if (w > units && units > 0) {
+		size_t n = strlen(why);
+
+		snprintf(why + n, len - n, ", capped at %d unit%s", units,
+		    units == 1 ? "" : "s");
+		w = units;
+	}
+	return w;
+}
+
+/* Turn the job's sort keys into [{"m":"descend"}...]. */
+static json_t *
+cmd_run_sort_by(const struct job *job)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < job_nsort_keys(job); i++) {
+		const struct job_sort_key *k = job_sort_key(job, i);
+
+		json_array_append_new(a, json_pack("{s:s}", k->metric,
+		    k->descend ? "descend" : "ascend"));
+	}
+	return a;
+}
+
+/* The run command. */
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	struct cmd_run_opts o;
+	struct job *job = NULL;
+	struct store *st = NULL;
+	struct term *term = NULL;
+	struct run_config cfg = RUN_CONFIG_INIT;
+	struct run_totals tot;
+	struct store_run_info ri;
+	json_t *fp = NULL, *sort_by = NULL;
+	char *cause = NULL, *db = NULL, *self = NULL, *argvj = NULL;
+	char *fptext = NULL, *run_dir = NULL, fpid[65], host[256];
+	char why[160], d[32];
+	int64_t run_id = 0;
+	int rc, parallel, workers, live;
+	double t0;
+	const char *status;
+
+	rc = cmd_run_parse(argc, argv, &o);
+	if (rc != 0)
+		return rc > 0 ? CMD_EXIT_OK : CMD_EXIT_USAGE;
+	if (job_load(o.file, &job, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	if (o.pattern != NULL && job_filter(job, o.pattern, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
+	if (o.timeout_s >= 0)
+		job_settings_mut(job)->timeout_s = o.timeout_s;
+	if (o.retries >= 0)
+		job_settings_mut(job)->retries = o.retries;
+	if (strcmp(job_settings(job)->launcher, "local") != 0) {
+		fprintf(stderr, "bench: %s: launcher '%s' is not available in "
+		    "this version of bench: use 'local'\n", o.file,
+		    job_settings(job)->launcher);
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
+	if (o.dry_run) {
+		term_plan(stdout, job, 1);
+		rc = CMD_EXIT_OK;
+		goto out;
+	}
+	workers = cmd_run_workers(&o, job, &parallel, why, sizeof why);
+
+	self = cmd_run_self();
+	if (self == NULL) {
+		fprintf(stderr, "bench: cannot find its own executable "
+		    "(/proc/self/exe)\n");
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
+	db = cmd_db_path(o.db, job);
+	if (store_open(db, &st, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
+	if (hwinfo_fingerprint(&fp, fpid, &cause) != 0) {
+		fprintf(stderr, "bench: machine fingerprint: %s\n", cause);
+		free(cause);
+		cause = NULL;
+		fp = json_object();
+		snprintf(fpid, sizeof fpid, "unknown");
+	}
+	fptext = json_dumps(fp, JSON_COMPACT | JSON_SORT_KEYS);
+	argvj = cmd_run_argv_json(argc - 1, argv + 1);
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "unknown");
+	host[sizeof host - 1] = '\0';
+
+	memset(&ri, 0, sizeof ri);
+	ri.job_name = job_name(job);
+	ri.job_sha256 = job_sha256(job);
+	ri.job_path = job_path(job);
+	ri.mode = parallel ? "parallel" : "serial";
+	ri.workers = workers;
+	ri.launcher = job_settings(job)->launcher;
+	ri.host = host;
+	ri.fingerprint = fptext;
+	ri.fingerprint_id = fpid;
+	ri.argv = argvj;
+	ri.workspace = job_output_dir(job);
+	ri.bench_version = PACKAGE_VERSION;
+	ri.started_at = run_walltime();
+	if (store_run_create(st, &ri, &run_id, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
+	run_dir = xasprintf("%s/runs/%" PRId64, job_output_dir(job), run_id);
+
+	fprintf(stderr, "bench: run %" PRId64 " of job '%s': %zu test case%s, "
+	    "%zu unit%s, %d worker%s (%s)\n", run_id, job_name(job),
+	    job_ntestcases(job), job_ntestcases(job) == 1 ? "" : "s",
+	    job_nunits(job), job_nunits(job) == 1 ? "" : "s", workers,
+	    workers == 1 ? "" : "s", why);
+
+	live = isatty(STDERR_FILENO);
+	if (!o.quiet || live)
+		term = term_new(stderr, live, job_nunits(job));
+	cfg.workers = workers;
+	cfg.timeout_s = job_settings(job)->timeout_s;
+	cfg.grace_s = o.grace_s;
+	cfg.self_exe = self;
+	cfg.run_dir = run_dir;
+	cfg.term = term;
+	t0 = run_monotonic();
+	if (run_execute(job, st, run_id, &cfg, &tot, &cause) != 0) {
+		if (term != NULL)
+			term_finish(term);
+		fprintf(stderr, "bench: run %" PRId64 " stopped: %s\n", run_id,
+		    cause);
+		free(cause);
+		cause = NULL;
+		if (store_run_finish(st, run_id, "error", run_walltime(),
+		    &cause) != 0)
+			fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
+	if (term != NULL)
+		term_finish(term);
+	if (tot.was_interrupted)
+		status = "interrupted";
+	else if (tot.ok + tot.skipped == tot.total)
+		status = "ok";
+	else
+		status = "failed";
+	if (store_run_finish(st, run_id, status, run_walltime(),
+	    &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
+
+	sort_by = cmd_run_sort_by(job);
+	fputc('\n', stdout);
+	if (term_summary(stdout, st, run_id, sort_by, job_metric_names(job),
+	    &cause) != 0) {
+		fprintf(stderr, "bench: summary: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
+	printf("\nrun %" PRId64 " %s: %zu unit%s: %zu ok", run_id, status,
+	    tot.total, tot.total == 1 ? "" : "s", tot.ok);
+	if (tot.failed)
+		printf(", %zu failed", tot.failed);
+	if (tot.crashed)
+		printf(", %zu crashed", tot.crashed);
+	if (tot.timeout)
+		printf(", %zu timeout", tot.timeout);
+	if (tot.oom)
+		printf(", %zu oom", tot.oom);
+	if (tot.skipped)
+		printf(", %zu skipped", tot.skipped);
+	if (tot.interrupted)
+		printf(", %zu interrupted", tot.interrupted);
+	if (tot.not_run)
+		printf(", %zu not run", tot.not_run);
+	printf(" in %s\ndatabase %s, logs %s/logs\n",
+	    term_duration(run_monotonic() - t0, d, sizeof d), db, run_dir);
+	fflush(stdout);
+	if (tot.was_interrupted)
+		rc = CMD_EXIT_INTERRUPTED;
+	else
+		rc = strcmp(status, "ok") == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+out:
+	free(cause);
+	term_free(term);
+	store_close(st);
+	job_free(job);
+	json_decref(fp);
+	json_decref(sort_by);
+	free(fptext);
+	free(argvj);
+	free(self);
+	free(db);
+	free(run_dir);
+	return rc;
+}
+
+const struct cmd_entry cmd_run_entry = {
+	"run", CMD_RUN_USAGE, "run a job (the default: bench -f JOB)",
+	cmd_run_exec,
+};

@@ -7,12 +7,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "job.h"
+#include "xalloc.h"
 #include "banned.h"
-
-extern const struct cmd_entry cmd_run_entry;
-extern const struct cmd_entry cmd_list_entry;
-extern const struct cmd_entry cmd_runs_entry;
-extern const struct cmd_entry cmd_worker_entry;
 
 const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
@@ -41,4 +38,17 @@ cmd_usage(const struct cmd_entry *cmd)
 {
 	fprintf(stderr, "usage: bench %s %s\n", cmd->name, cmd->usage);
 	return CMD_EXIT_USAGE;
+}
+
+/* The database a command uses. */
+char *
+cmd_db_path(const char *opt, const struct job *job)
+{
+	if (opt != NULL)
+		return xstrdup(opt);
+	if (job != NULL && job_settings(job)->db != NULL)
+		return xstrdup(job_settings(job)->db);
+	if (job != NULL)
+		return xasprintf("%s/bench.db", job_workspace(job));
+	return xstrdup("workspace/bench.db");
 }

@@ -22,10 +22,20 @@ struct cmd_entry {
 	int		(*exec)(int argc, char **argv);	/* argv[0] is NAME */
 };
 
+extern const struct cmd_entry cmd_run_entry;
+extern const struct cmd_entry cmd_list_entry;
+extern const struct cmd_entry cmd_runs_entry;
+extern const struct cmd_entry cmd_worker_entry;
+
 /* The table, NULL-terminated. */
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 /* Print "usage: bench NAME USAGE" to stderr; return CMD_EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *cmd);
+
+struct job;
+/* The database of a command: opt (--db), else the job's `db` key, else
+   WORKSPACE/bench.db of the job, else ./workspace/bench.db. Allocated. */
+char *cmd_db_path(const char *opt, const struct job *job);
 
 #endif

@@ -1,1 +1,1088 @@
+/*
+ * run: the controller's event loop. One poll() over a self-pipe (SIGCHLD,
+ * SIGINT, SIGTERM) and every worker's status pipe; deadlines from
+ * CLOCK_MONOTONIC; a unit is finished once its pipe reached EOF *and* it was
+ * reaped, in either order.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "chan.h"
+#include "err.h"
+#include "job.h"
+#include "run.h"
+#include "spawn.h"
+#include "store.h"
+#include "term.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define RUN_STATUS_FD		3	/* the status pipe in every worker */
+#define RUN_MAX_METRICS		256	/* distinct metric names per unit */
+#define RUN_MAX_SAMPLES		20000	/* sample rows per unit */
+#define RUN_READ_BUDGET		(256 * 1024) /* bytes read per pipe per wake */
+#define RUN_COMMIT_EVERY	0.25	/* seconds a transaction stays open */
+#define RUN_EOF_GRACE		2.0	/* pipe held open after the exit */
+#define RUN_INTERRUPT_GRACE	2.0
+
+struct run_metric {
+	char	*name;
+	double	 value;
+	int	 timing;
+};
+
+/* One worker slot. */
+struct run_slot {
+	int		 busy;
+	size_t		 unit;		/* job unit index */
+	pid_t		 pid;		/* also the process group */
+	int		 fd;		/* read end of the status pipe, -1 at EOF */
+	int		 log_fd;
+	struct chan	*chan;
+	double		 start_mono, start_wall;
+	double		 deadline;	/* 0: none */
+	double		 kill_at;	/* 0: none; SIGKILL then */
+	double		 eof_deadline;	/* 0: none */
+	int		 reaped;
+	int		 wstatus;
+	struct rusage	 ru;
+	int		 timed_out;
+	int		 interrupted;
+	int		 pipe_held;	/* EOF forced after the exit */
+	int		 have_end;
+	char		 end_status[16];
+	char		*end_error;
+	char		*proto_error;	/* first bad record */
+	size_t		 nproto;
+	struct run_metric metrics[RUN_MAX_METRICS];
+	size_t		 nmetrics;
+	size_t		 dropped_metrics;
+	size_t		 nsamples;
+	int		 co_running;
+};
+
+struct run_state {
+	struct job		*job;
+	struct store		*st;
+	int64_t			 run_id;
+	const struct run_config	*cfg;
+	struct run_totals	*tot;
+	int64_t			*unit_ids;
+	size_t			*tc_left;	/* units left per test case */
+	int			*tc_bad;	/* a unit of it did not end ok */
+	json_t			**unit_metrics;	/* {name:[value,timing]} */
+	size_t			 next;		/* next unit to start */
+	struct run_slot		*slots;
+	int			 nslots;
+	int			 running;
+	int			 in_tx;
+	double			 tx_since;
+	char			*logs_dir;
+	char			*work_dir;
+	char			**base_env;	/* environ without BENCH_* */
+	size_t			 nbase_env;
+	char			*cause;		/* first environment error */
+};
+
+static int run_sigpipe[2] = { -1, -1 };
+static volatile sig_atomic_t run_signalled;
+
+/* Monotonic seconds. */
+double
+run_monotonic(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Wall-clock seconds since the epoch. */
+double
+run_walltime(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Signal handler: note it and wake the loop. Does no other work. */
+static void
+run_on_signal(int sig)
+{
+	int saved = errno;
+	char c = (char)sig;
+	ssize_t w;
+
+	if (sig == SIGINT || sig == SIGTERM)
+		run_signalled++;
+	w = write(run_sigpipe[1], &c, 1);
+	(void)w;
+	errno = saved;
+}
+
+/* mkdir -p with mode 0700. */
+static int
+run_mkdirs(const char *path, char **cause)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1;; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) != 0 && errno != EEXIST) {
+				err_errno(cause, "cannot create directory "
+				    "'%s'", p);
+				free(p);
+				return -1;
+			}
+			*s = c;
+			if (c == '\0')
+				break;
+		}
+	}
+	free(p);
+	return 0;
+}
+
+/* Commit the open transaction, if any. */
+static int
+run_commit(struct run_state *rs)
+{
+	if (!rs->in_tx)
+		return 0;
+	rs->in_tx = 0;
+	if (store_commit(rs->st, &rs->cause) != 0)
+		return -1;
+	return 0;
+}
+
+/* Make sure a transaction is open. */
+static int
+run_tx(struct run_state *rs)
+{
+	if (rs->in_tx)
+		return 0;
+	if (store_begin(rs->st, &rs->cause) != 0)
+		return -1;
+	rs->in_tx = 1;
+	rs->tx_since = run_monotonic();
+	return 0;
+}
+
+/* Record an environment error (first wins) from a store call. */
+static int
+run_env_error(struct run_state *rs, char *cause)
+{
+	if (rs->cause == NULL)
+		rs->cause = cause;
+	else
+		free(cause);
+	return -1;
+}
+
+/* Copy the environment without BENCH_* variables. */
+static void
+run_base_env(struct run_state *rs)
+{
+	extern char **environ;
+	size_t n = 0, i;
+
+	for (i = 0; environ[i] != NULL; i++)
+		n++;
+	rs->base_env = xcalloc(n + 1, sizeof *rs->base_env);
+	for (i = 0; environ[i] != NULL; i++) {
+		if (strncmp(environ[i], "BENCH_", 6) == 0)
+			continue;
+		rs->base_env[rs->nbase_env++] = environ[i];
+	}
+}
+
+/* The params object of a test case as compact JSON text. */
+static char *
+run_params_text(const struct job_testcase *tc)
+{
+	char *s = json_dumps(tc->params, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	return s != NULL ? s : xstrdup("{}");
+}
+
+/* Insert every unit as 'pending'. */
+static int
+run_plan(struct run_state *rs)
+{
+	size_t n = job_nunits(rs->job), i;
+	const struct job_unit *u;
+	const struct job_testcase *tc;
+	struct store_unit_info info;
+	char *params, *log;
+
+	rs->unit_ids = xcalloc(n, sizeof *rs->unit_ids);
+	rs->tc_left = xcalloc(job_ntestcases(rs->job), sizeof *rs->tc_left);
+	rs->tc_bad = xcalloc(job_ntestcases(rs->job), sizeof *rs->tc_bad);
+	rs->unit_metrics = xcalloc(n, sizeof *rs->unit_metrics);
+	if (run_tx(rs) != 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		u = job_unit(rs->job, i);
+		tc = job_testcase(rs->job, u->testcase);
+		rs->tc_left[u->testcase]++;
+		params = run_params_text(tc);
+		log = xasprintf("%s/%s.log", rs->logs_dir, u->id);
+		memset(&info, 0, sizeof info);
+		info.testcase = tc->name;
+		info.algorithm = tc->algorithm;
+		info.paradigm = tc->paradigm;
+		info.params = params;
+		info.key = u->key;
+		info.log_path = log;
+		info.part = u->part;
+		info.nparts = u->nparts;
+		info.rep = u->rep;
+		info.seed = u->seed;
+		if (store_unit_add(rs->st, rs->run_id, &info, &rs->unit_ids[i],
+		    &rs->cause) != 0) {
+			free(params);
+			free(log);
+			return -1;
+		}
+		free(params);
+		free(log);
+	}
+	return run_commit(rs);
+}
+
+/* Free what a slot holds and mark it free. */
+static void
+run_slot_clear(struct run_slot *sl)
+{
+	size_t i;
+
+	if (sl->fd >= 0)
+		close(sl->fd);
+	if (sl->log_fd >= 0)
+		close(sl->log_fd);
+	chan_free(sl->chan);
+	free(sl->end_error);
+	free(sl->proto_error);
+	for (i = 0; i < sl->nmetrics; i++)
+		free(sl->metrics[i].name);
+	memset(sl, 0, sizeof *sl);
+	sl->fd = sl->log_fd = -1;
+}
+
+/* Append a line from bench to a unit's log. */
+static void
+run_log(struct run_slot *sl, const char *fmt, ...)
+{
+	char buf[1200];
+	va_list ap;
+	int n;
+	ssize_t w;
+
+	if (sl->log_fd < 0)
+		return;
+	n = snprintf(buf, sizeof buf, "[bench] ");
+	va_start(ap, fmt);
+	n += vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
+	va_end(ap);
+	if (n > (int)sizeof buf - 2)
+		n = (int)sizeof buf - 2;
+	buf[n++] = '\n';
+	w = write(sl->log_fd, buf, (size_t)n);
+	(void)w;
+}
+
+/* A record arrived from a worker. */
+static void
+run_on_record(const struct chan_record *rec, void *data)
+{
+	struct run_slot *sl = data;
+	size_t i;
+
+	switch (rec->type) {
+	case CHAN_START:
+		break;
+	case CHAN_METRIC:
+		for (i = 0; i < sl->nmetrics; i++) {
+			if (strcmp(sl->metrics[i].name, rec->name) == 0)
+				break;
+		}
+		if (i == sl->nmetrics) {
+			if (sl->nmetrics == RUN_MAX_METRICS) {
+				sl->dropped_metrics++;
+				return;
+			}
+			sl->metrics[i].name = xstrdup(rec->name);
+			sl->nmetrics++;
+		}
+		sl->metrics[i].value = rec->value;
+		sl->metrics[i].timing = rec->timing;
+		break;
+	case CHAN_SAMPLE:
+		/* the sampler of profiles/ stores these; counted here */
+		sl->nsamples++;
+		break;
+	case CHAN_END:
+		sl->have_end = 1;
+		snprintf(sl->end_status, sizeof sl->end_status, "%s",
+		    rec->status);
+		free(sl->end_error);
+		sl->end_error = rec->text[0] != '\0' ? xstrdup(rec->text) :
+		    NULL;
+		break;
+	case CHAN_LOG:
+		run_log(sl, "%s", rec->text);
+		break;
+	}
+}
+
+/* A bad record arrived from a worker. */
+static void
+run_on_proto_error(const char *reason, void *data)
+{
+	struct run_slot *sl = data;
+
+	sl->nproto++;
+	if (sl->proto_error == NULL)
+		sl->proto_error = xstrdup(reason);
+	if (sl->nproto <= 5)
+		run_log(sl, "bad status record ignored: %s", reason);
+}
+
+/* Build argv for a unit. Returns a NULL-terminated array; strings in
+   *owned are freed by run_argv_free. */
+static char **
+run_argv(struct run_state *rs, const struct job_unit *u,
+    const struct job_testcase *tc, const char *work)
+{
+	char **argv;
+	size_t i, n;
+
+	if (tc->runner == JOB_RUNNER_COMMAND) {
+		for (n = 0; tc->argv[n] != NULL; n++)
+			;
+		argv = xcalloc(n + 1, sizeof *argv);
+		for (i = 0; i < n; i++)
+			argv[i] = xstrdup(tc->argv[i]);
+		return argv;
+	}
+	argv = xcalloc(22, sizeof *argv);
+	n = 0;
+	argv[n++] = xstrdup(rs->cfg->self_exe);
+	argv[n++] = xstrdup("worker");
+	argv[n++] = xstrdup("--url");
+	argv[n++] = tc->runner == JOB_RUNNER_BUILTIN ?
+	    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
+	argv[n++] = xstrdup("--testcase");
+	argv[n++] = xstrdup(tc->name);
+	argv[n++] = xstrdup("--unit");
+	argv[n++] = xstrdup(u->id);
+	argv[n++] = xstrdup("--params");
+	argv[n++] = run_params_text(tc);
+	argv[n++] = xstrdup("--seed");
+	argv[n++] = xasprintf("%" PRIu64, u->seed);
+	argv[n++] = xstrdup("--part");
+	argv[n++] = xasprintf("%u", u->part);
+	argv[n++] = xstrdup("--nparts");
+	argv[n++] = xasprintf("%u", u->nparts);
+	argv[n++] = xstrdup("--rep");
+	argv[n++] = xasprintf("%u", u->rep);
+	argv[n++] = xstrdup("--workspace");
+	argv[n++] = xstrdup(work);
+	argv[n] = NULL;
+	return argv;
+}
+
+/* Free a NULL-terminated string array. */
+static void
+run_strv_free(char **v)
+{
+	size_t i;
+
+	if (v == NULL)
+		return;
+	for (i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* The environment of a unit: bench's, less BENCH_*, plus the unit's. */
+static char **
+run_env(struct run_state *rs, const struct job_unit *u,
+    const struct job_testcase *tc, const char *work, char ***owned)
+{
+	char **env, **own;
+	size_t i, k = 0;
+
+	own = xcalloc(10, sizeof *own);
+	own[k++] = xasprintf("BENCH_STATUS_FD=%d", RUN_STATUS_FD);
+	own[k++] = xasprintf("BENCH_UNIT=%s", u->id);
+	own[k++] = xasprintf("BENCH_SEED=%" PRIu64, u->seed);
+	own[k++] = xasprintf("BENCH_PART=%u", u->part);
+	own[k++] = xasprintf("BENCH_NPARTS=%u", u->nparts);
+	own[k++] = xasprintf("BENCH_REP=%u", u->rep);
+	own[k++] = xasprintf("BENCH_TESTCASE=%s", tc->name);
+	own[k++] = xasprintf("BENCH_WORKSPACE=%s", work);
+	own[k++] = xasprintf("BENCH_RUN=%" PRId64, rs->run_id);
+	own[k] = NULL;
+	env = xcalloc(rs->nbase_env + k + 1, sizeof *env);
+	for (i = 0; i < rs->nbase_env; i++)
+		env[i] = rs->base_env[i];
+	for (i = 0; i < k; i++)
+		env[rs->nbase_env + i] = own[i];
+	env[rs->nbase_env + k] = NULL;
+	*owned = own;
+	return env;
+}
+
+/* Classify and record the end of the unit in slot sl, then free the slot. */
+static int run_finish(struct run_state *rs, struct run_slot *sl);
+
+/* Start unit i in the free slot sl. A unit that cannot start ends
+   'failed' at once; only environment errors return -1. */
+static int
+run_start(struct run_state *rs, int slot, size_t i)
+{
+	struct run_slot *sl = &rs->slots[slot];
+	const struct job_unit *u = job_unit(rs->job, i);
+	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	char *log, *work, **argv, **env, **owned, *cause = NULL;
+	int pfd[2], rc, k;
+
+	run_slot_clear(sl);
+	sl->busy = 1;
+	sl->unit = i;
+	sl->start_mono = run_monotonic();
+	sl->start_wall = run_walltime();
+	rs->running++;
+	for (k = 0; k < rs->nslots; k++) {
+		if (rs->slots[k].busy &&
+		    rs->slots[k].co_running < rs->running - 1)
+			rs->slots[k].co_running = rs->running - 1;
+	}
+
+	log = xasprintf("%s/%s.log", rs->logs_dir, u->id);
+	sl->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600);
+	if (sl->log_fd < 0) {
+		err_errno(&rs->cause, "cannot create log '%s'", log);
+		free(log);
+		return -1;
+	}
+	free(log);
+	work = xasprintf("%s/%s", rs->work_dir, u->id);
+	if (mkdir(work, 0700) != 0 && errno != EEXIST) {
+		err_errno(&rs->cause, "cannot create directory '%s'", work);
+		free(work);
+		return -1;
+	}
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		free(work);
+		return err_errno(&rs->cause, "pipe");
+	}
+	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	sl->fd = pfd[0];
+	sl->chan = chan_new(run_on_record, run_on_proto_error, sl);
+
+	argv = run_argv(rs, u, tc, work);
+	env = run_env(rs, u, tc, work, &owned);
+	so.argv = argv;
+	so.envp = env;
+	so.log_fd = sl->log_fd;
+	so.status_fd = pfd[1];
+	so.child_status_fd = RUN_STATUS_FD;
+	rc = spawn_start(&so, &sl->pid, &cause);
+	close(pfd[1]);
+	run_strv_free(argv);
+	run_strv_free(owned);
+	free(env);
+	free(work);
+
+	if (rc != 0) {
+		/* not a bench failure: the unit could not start */
+		run_log(sl, "%s", cause);
+		sl->reaped = 1;
+		sl->wstatus = 127 << 8;
+		sl->end_error = cause;
+		sl->have_end = 1;
+		snprintf(sl->end_status, sizeof sl->end_status, "failed");
+		close(sl->fd);
+		sl->fd = -1;
+		return run_finish(rs, sl);
+	}
+	if (rs->cfg->timeout_s > 0)
+		sl->deadline = sl->start_mono + rs->cfg->timeout_s;
+	if (run_tx(rs) != 0 ||
+	    store_unit_start(rs->st, rs->unit_ids[i], 1, slot, sl->pid,
+	    sl->start_wall, &cause) != 0)
+		return run_env_error(rs, cause);
+	return 0;
+}
+
+/*
+ * Merge the metrics of a finished test case into testcase_metrics: only
+ * when every unit ended ok; one unit's metrics as they are, several units'
+ * (partitions, repetitions) as the mean of each metric every unit reported,
+ * summed in unit order so the result does not depend on finishing order.
+ */
+static int
+run_merge_testcase(struct run_state *rs, size_t tci)
+{
+	const struct job_testcase *tc = job_testcase(rs->job, tci);
+	json_t *first = rs->unit_metrics[tc->first_unit], *m, *v;
+	const char *name;
+	char *cause = NULL;
+	double sum, value;
+	int timing;
+	size_t i;
+
+	if (rs->tc_bad[tci] || first == NULL)
+		return 0;
+	json_object_foreach(first, name, m) {
+		sum = 0;
+		timing = 0;
+		for (i = 0; i < tc->nunits; i++) {
+			v = json_object_get(rs->unit_metrics[tc->first_unit +
+			    i], name);
+			if (v == NULL)
+				break;
+			sum += json_real_value(json_array_get(v, 0));
+			timing |= json_is_true(json_array_get(v, 1));
+		}
+		if (i < tc->nunits)
+			continue;	/* not reported by every unit */
+		value = tc->nunits == 1 ? sum : sum / (double)tc->nunits;
+		if (run_tx(rs) != 0)
+			return -1;
+		if (store_testcase_metric_set(rs->st, rs->run_id, tc->name,
+		    name, value, timing, &cause) != 0)
+			return run_env_error(rs, cause);
+	}
+	for (i = 0; i < tc->nunits; i++) {
+		json_decref(rs->unit_metrics[tc->first_unit + i]);
+		rs->unit_metrics[tc->first_unit + i] = NULL;
+	}
+	return 0;
+}
+
+/* Keep a finished unit's metrics until its test case is complete. */
+static void
+run_keep_metrics(struct run_state *rs, struct run_slot *sl)
+{
+	json_t *obj = json_object();
+	size_t i;
+
+	for (i = 0; i < sl->nmetrics; i++)
+		json_object_set_new(obj, sl->metrics[i].name,
+		    json_pack("[f,b]", sl->metrics[i].value,
+		    sl->metrics[i].timing));
+	json_decref(rs->unit_metrics[sl->unit]);
+	rs->unit_metrics[sl->unit] = obj;
+}
+
+/* Classify and record the end of a unit; frees the slot. */
+static int
+run_finish(struct run_state *rs, struct run_slot *sl)
+{
+	const struct job_unit *u = job_unit(rs->job, sl->unit);
+	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
+	struct store_unit_end end;
+	const char *status = "ok";
+	char *error = NULL, *cause = NULL, *extra;
+	int st = sl->wstatus, sig = 0, code = -1, rc = 0;
+	size_t i;
+
+	if (WIFEXITED(st))
+		code = WEXITSTATUS(st);
+	else if (WIFSIGNALED(st))
+		sig = WTERMSIG(st);
+
+	if (sl->interrupted) {
+		status = "interrupted";
+		error = xstrdup("bench was interrupted");
+	} else if (sl->timed_out) {
+		status = "timeout";
+		error = xasprintf("timed out after %gs%s", rs->cfg->timeout_s,
+		    sl->kill_at == 0 && sig == SIGKILL ?
+		    " (killed after ignoring SIGTERM)" : "");
+	} else if (sl->have_end && strcmp(sl->end_status, "oom") == 0) {
+		status = "oom";
+	} else if (sig != 0) {
+		status = "crashed";
+		error = xasprintf("killed by signal %d (%s)%s", sig,
+		    strsignal(sig), WCOREDUMP(st) ? ", core dumped" : "");
+	} else if (code != 0) {
+		status = "failed";
+		if (!(sl->have_end && sl->end_error != NULL))
+			error = xasprintf("exit status %d", code);
+	} else if (sl->have_end && strcmp(sl->end_status, "failed") == 0) {
+		status = "failed";
+	} else if (sl->have_end && strcmp(sl->end_status, "skipped") == 0) {
+		status = "skipped";
+	}
+	if (error == NULL && sl->end_error != NULL)
+		error = xstrdup(sl->end_error);
+	if (sl->pipe_held) {
+		extra = xasprintf("%s%sstatus pipe held open by a leftover "
+		    "process after the unit exited", error ? error : "",
+		    error ? "; " : "");
+		free(error);
+		error = extra;
+	}
+	if (sl->nproto > 0) {
+		extra = xasprintf("%s%s%zu bad status record%s ignored "
+		    "(first: %s)", error ? error : "", error ? "; " : "",
+		    sl->nproto, sl->nproto == 1 ? "" : "s", sl->proto_error);
+		free(error);
+		error = extra;
+	}
+	if (sl->dropped_metrics > 0) {
+		extra = xasprintf("%s%smore than %d metrics: %zu dropped",
+		    error ? error : "", error ? "; " : "", RUN_MAX_METRICS,
+		    sl->dropped_metrics);
+		free(error);
+		error = extra;
+	}
+	if (strcmp(status, "ok") != 0)
+		run_log(sl, "unit ended %s%s%s", status, error ? ": " : "",
+		    error ? error : "");
+
+	memset(&end, 0, sizeof end);
+	end.status = status;
+	end.finished_at = run_walltime();
+	end.wall_s = run_monotonic() - sl->start_mono;
+	end.cpu_user_s = (double)sl->ru.ru_utime.tv_sec +
+	    (double)sl->ru.ru_utime.tv_usec / 1e6;
+	end.cpu_sys_s = (double)sl->ru.ru_stime.tv_sec +
+	    (double)sl->ru.ru_stime.tv_usec / 1e6;
+	end.maxrss_kb = sl->pid > 0 ? sl->ru.ru_maxrss : -1;
+	end.vram_peak_mb = NAN;
+	end.exit_code = code;
+	end.signal = sig;
+	end.co_running = sl->co_running;
+	end.error = error;
+
+	if (run_tx(rs) != 0)
+		rc = -1;
+	if (rc == 0 && store_unit_finish(rs->st, rs->unit_ids[sl->unit],
+	    &end, &cause) != 0)
+		rc = run_env_error(rs, cause);
+	for (i = 0; rc == 0 && i < sl->nmetrics; i++) {
+		if (store_metric_add(rs->st, rs->unit_ids[sl->unit],
+		    sl->metrics[i].name, sl->metrics[i].value,
+		    sl->metrics[i].timing, &cause) != 0)
+			rc = run_env_error(rs, cause);
+	}
+
+	if (strcmp(status, "ok") == 0)
+		run_keep_metrics(rs, sl);
+	else
+		rs->tc_bad[u->testcase] = 1;
+	if (strcmp(status, "ok") == 0)
+		rs->tot->ok++;
+	else if (strcmp(status, "skipped") == 0)
+		rs->tot->skipped++;
+	else if (strcmp(status, "failed") == 0)
+		rs->tot->failed++;
+	else if (strcmp(status, "crashed") == 0)
+		rs->tot->crashed++;
+	else if (strcmp(status, "timeout") == 0)
+		rs->tot->timeout++;
+	else if (strcmp(status, "oom") == 0)
+		rs->tot->oom++;
+	else
+		rs->tot->interrupted++;
+	if (rs->cfg->term != NULL)
+		term_unit_done(rs->cfg->term, status, tc->name, u->id,
+		    end.wall_s, error);
+	free(error);
+
+	if (--rs->tc_left[u->testcase] == 0 && rc == 0 &&
+	    run_merge_testcase(rs, u->testcase) != 0)
+		rc = -1;
+	rs->running--;
+	run_slot_clear(sl);
+	return rc;
+}
+
+/* Read what a worker wrote; EOF closes the pipe. */
+static void
+run_read(struct run_slot *sl)
+{
+	char buf[16384];
+	size_t budget = RUN_READ_BUDGET;
+	ssize_t n;
+
+	while (budget > 0) {
+		n = read(sl->fd, buf, sizeof buf);
+		if (n > 0) {
+			chan_feed(sl->chan, buf, (size_t)n);
+			budget -= (size_t)n < budget ? (size_t)n : budget;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		/* EOF or a real error: the stream is over */
+		chan_eof(sl->chan);
+		close(sl->fd);
+		sl->fd = -1;
+		return;
+	}
+}
+
+/* Signal a worker's whole process group. */
+static void
+run_kill(struct run_slot *sl, int sig)
+{
+	if (sl->pid > 0)
+		killpg(sl->pid, sig);
+}
+
+/* Reap every exited child and dispatch by pid. */
+static void
+run_reap(struct run_state *rs)
+{
+	struct rusage ru;
+	int status, k;
+	pid_t pid;
+
+	for (;;) {
+		pid = wait4(-1, &status, WNOHANG, &ru);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid <= 0)
+			return;
+		for (k = 0; k < rs->nslots; k++) {
+			struct run_slot *sl = &rs->slots[k];
+
+			if (!sl->busy || sl->pid != pid || sl->reaped)
+				continue;
+			sl->reaped = 1;
+			sl->wstatus = status;
+			sl->ru = ru;
+			/* grandchildren left behind go with their group */
+			killpg(pid, SIGKILL);
+			if (sl->fd >= 0)
+				sl->eof_deadline = run_monotonic() +
+				    RUN_EOF_GRACE;
+			break;
+		}
+	}
+}
+
+/* Act on deadlines: timeouts, kill escalation, pipes held open. */
+static void
+run_deadlines(struct run_state *rs, double now)
+{
+	int k;
+
+	for (k = 0; k < rs->nslots; k++) {
+		struct run_slot *sl = &rs->slots[k];
+
+		if (!sl->busy)
+			continue;
+		if (!sl->reaped && sl->deadline > 0 && now >= sl->deadline &&
+		    !sl->timed_out && !sl->interrupted) {
+			sl->timed_out = 1;
+			run_log(sl, "timeout after %gs: SIGTERM to process "
+			    "group %ld", rs->cfg->timeout_s, (long)sl->pid);
+			run_kill(sl, SIGTERM);
+			run_kill(sl, SIGCONT);
+			sl->kill_at = now + rs->cfg->grace_s;
+		}
+		if (!sl->reaped && sl->kill_at > 0 && now >= sl->kill_at) {
+			run_log(sl, "still running %gs after SIGTERM: SIGKILL",
+			    rs->cfg->grace_s);
+			run_kill(sl, SIGKILL);
+			sl->kill_at = 0;
+		}
+		if (sl->reaped && sl->fd >= 0 && sl->eof_deadline > 0 &&
+		    now >= sl->eof_deadline) {
+			chan_eof(sl->chan);
+			close(sl->fd);
+			sl->fd = -1;
+			sl->pipe_held = 1;
+		}
+	}
+}
+
+/* The earliest deadline, or 0. */
+static double
+run_next_deadline(struct run_state *rs)
+{
+	double next = 0, d;
+	int k;
+
+	for (k = 0; k < rs->nslots; k++) {
+		struct run_slot *sl = &rs->slots[k];
+
+		if (!sl->busy)
+			continue;
+		d = 0;
+		if (!sl->reaped && sl->kill_at > 0)
+			d = sl->kill_at;
+		else if (!sl->reaped && !sl->timed_out && sl->deadline > 0)
+			d = sl->deadline;
+		else if (sl->reaped && sl->fd >= 0)
+			d = sl->eof_deadline;
+		if (d > 0 && (next == 0 || d < next))
+			next = d;
+	}
+	return next;
+}
+
+/* First signal: stop starting units, TERM every group, KILL soon after.
+   Second: KILL now. */
+static void
+run_interrupt(struct run_state *rs, int hard)
+{
+	double now = run_monotonic();
+	int k;
+
+	for (k = 0; k < rs->nslots; k++) {
+		struct run_slot *sl = &rs->slots[k];
+
+		if (!sl->busy || sl->reaped)
+			continue;
+		sl->interrupted = 1;
+		if (hard) {
+			run_kill(sl, SIGKILL);
+			sl->kill_at = 0;
+		} else {
+			run_kill(sl, SIGTERM);
+			run_kill(sl, SIGCONT);
+			sl->kill_at = now + RUN_INTERRUPT_GRACE;
+		}
+	}
+}
+
+/* Install the self-pipe handlers; old ones saved in old[3]. */
+static int
+run_signals_on(struct sigaction old[3], char **cause)
+{
+	struct sigaction sa;
+
+	if (pipe2(run_sigpipe, O_CLOEXEC | O_NONBLOCK) != 0)
+		return err_errno(cause, "pipe");
+	run_signalled = 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = run_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, &old[0]);
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGINT, &sa, &old[1]);
+	sigaction(SIGTERM, &sa, &old[2]);
+	return 0;
+}
+
+/* Restore the handlers and close the self-pipe. */
+static void
+run_signals_off(struct sigaction old[3])
+{
+	sigaction(SIGCHLD, &old[0], NULL);
+	sigaction(SIGINT, &old[1], NULL);
+	sigaction(SIGTERM, &old[2], NULL);
+	close(run_sigpipe[0]);
+	close(run_sigpipe[1]);
+	run_sigpipe[0] = run_sigpipe[1] = -1;
+}
+
+/* Kill and reap every worker after an environment error. */
+static void
+run_abandon(struct run_state *rs)
+{
+	int k, status;
+
+	for (k = 0; k < rs->nslots; k++) {
+		struct run_slot *sl = &rs->slots[k];
+
+		if (!sl->busy)
+			continue;
+		if (!sl->reaped) {
+			run_kill(sl, SIGKILL);
+			while (waitpid(sl->pid, &status, 0) < 0 &&
+			    errno == EINTR)
+				;
+		}
+		killpg(sl->pid, SIGKILL);
+		run_slot_clear(sl);
+	}
+}
+
+/* The loop. */
+int
+run_execute(struct job *job, struct store *st, int64_t run_id,
+    const struct run_config *cfg, struct run_totals *tot, char **cause)
+{
+	struct run_state rs;
+	struct sigaction old[3];
+	struct pollfd *pfds;
+	int *pslot, k, n, rc = -1, seen_signals = 0;
+	size_t nunits = job_nunits(job);
+	double now, next, wait;
+	char drain[64];
+
+	memset(tot, 0, sizeof *tot);
+	memset(&rs, 0, sizeof rs);
+	rs.job = job;
+	rs.st = st;
+	rs.run_id = run_id;
+	rs.cfg = cfg;
+	rs.tot = tot;
+	rs.nslots = cfg->workers;
+	tot->total = nunits;
+	rs.logs_dir = xasprintf("%s/logs", cfg->run_dir);
+	rs.work_dir = xasprintf("%s/work", cfg->run_dir);
+	if (run_mkdirs(rs.logs_dir, cause) != 0 ||
+	    run_mkdirs(rs.work_dir, cause) != 0) {
+		free(rs.logs_dir);
+		free(rs.work_dir);
+		return -1;
+	}
+	run_base_env(&rs);
+	rs.slots = xcalloc((size_t)rs.nslots, sizeof *rs.slots);
+	for (k = 0; k < rs.nslots; k++)
+		rs.slots[k].fd = rs.slots[k].log_fd = -1;
+	pfds = xcalloc((size_t)rs.nslots + 1, sizeof *pfds);
+	pslot = xcalloc((size_t)rs.nslots + 1, sizeof *pslot);
+
+	if (run_plan(&rs) != 0)
+		goto out;
+	if (run_signals_on(old, &rs.cause) != 0)
+		goto out;
+
+	for (;;) {
+		/* start what fits */
+		while (!run_signalled && rs.next < nunits &&
+		    rs.running < rs.nslots) {
+			for (k = 0; k < rs.nslots && rs.slots[k].busy; k++)
+				;
+			if (run_start(&rs, k, rs.next++) != 0)
+				goto fail;
+		}
+		if (rs.running == 0 && (rs.next >= nunits || run_signalled))
+			break;
+		if (cfg->term != NULL)
+			term_progress(cfg->term, (size_t)rs.running, 0);
+
+		n = 0;
+		pfds[n].fd = run_sigpipe[0];
+		pfds[n].events = POLLIN;
+		pslot[n++] = -1;
+		for (k = 0; k < rs.nslots; k++) {
+			if (!rs.slots[k].busy || rs.slots[k].fd < 0)
+				continue;
+			pfds[n].fd = rs.slots[k].fd;
+			pfds[n].events = POLLIN;
+			pslot[n++] = k;
+		}
+		/* Poll once without waiting; commit before any real wait. */
+		k = poll(pfds, (nfds_t)n, 0);
+		if (k == 0 || (rs.in_tx &&
+		    run_monotonic() - rs.tx_since >= RUN_COMMIT_EVERY)) {
+			if (run_commit(&rs) != 0)
+				goto fail;
+		}
+		if (k == 0) {
+			now = run_monotonic();
+			next = run_next_deadline(&rs);
+			wait = next > 0 ? next - now : -1;
+			if (cfg->term != NULL && (wait < 0 || wait > 0.25))
+				wait = 0.25;
+			k = poll(pfds, (nfds_t)n, wait < 0 ? -1 :
+			    (int)ceil(wait * 1000));
+		}
+		if (k < 0 && errno != EINTR) {
+			err_errno(&rs.cause, "poll");
+			goto fail;
+		}
+		for (k = 0; k < n; k++) {
+			if (pfds[k].revents == 0)
+				continue;
+			if (pslot[k] < 0) {
+				while (read(run_sigpipe[0], drain,
+				    sizeof drain) > 0)
+					;
+				continue;
+			}
+			run_read(&rs.slots[pslot[k]]);
+		}
+		run_reap(&rs);
+		if (run_signalled > seen_signals) {
+			run_interrupt(&rs, seen_signals > 0);
+			seen_signals = run_signalled;
+			tot->was_interrupted = 1;
+		}
+		run_deadlines(&rs, run_monotonic());
+		for (k = 0; k < rs.nslots; k++) {
+			struct run_slot *sl = &rs.slots[k];
+
+			if (sl->busy && sl->reaped && sl->fd < 0 &&
+			    run_finish(&rs, sl) != 0)
+				goto fail;
+		}
+	}
+	if (run_commit(&rs) != 0)
+		goto fail;
+	tot->not_run = nunits - rs.next;
+	rc = 0;
+	goto done;
+fail:
+	run_abandon(&rs);
+	if (rs.in_tx) {
+		/* keep what was recorded, if the database still lets us */
+		char *ignored = NULL;
+
+		if (store_commit(st, &ignored) != 0) {
+			free(ignored);
+			store_rollback(st);
+		}
+		rs.in_tx = 0;
+	}
+done:
+	run_signals_off(old);
+out:
+	if (rc != 0 && rs.cause != NULL) {
+		*cause = rs.cause;
+		rs.cause = NULL;
+	}
+	free(rs.cause);
+	free(rs.unit_ids);
+	free(rs.tc_left);
+	free(rs.tc_bad);
+	for (k = 0; rs.unit_metrics != NULL && (size_t)k < nunits; k++)
+		json_decref(rs.unit_metrics[k]);
+	free(rs.unit_metrics);
+	free(rs.slots);
+	free(rs.base_env);
+	free(rs.logs_dir);
+	free(rs.work_dir);
+	free(pfds);
+	free(pslot);
+	return rc;
+}

@@ -1,1 +1,223 @@
+/*
+ * spawn: fork/exec of a worker in its own process group, with an error pipe
+ * that reports any failure of the child's set-up steps.
+ */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "spawn.h"
+#include "xalloc.h"
+#include "banned.h"
+
+extern char **environ;
+
+/* Steps of the child, reported with errno on failure. */
+enum spawn_step {
+	SPAWN_STEP_SETPGID = 1,
+	SPAWN_STEP_STDIN,
+	SPAWN_STEP_LOG,
+	SPAWN_STEP_STATUS,
+	SPAWN_STEP_CHDIR,
+	SPAWN_STEP_EXEC,
+};
+
+static const char *const spawn_step_names[] = {
+	"", "setpgid", "open /dev/null", "redirect output to the log",
+	"set up the status pipe", "chdir", "exec",
+};
+
+/* Whether path names an executable regular file. */
+static int
+spawn_is_exec(const char *path)
+{
+	struct stat sb;
+
+	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    access(path, X_OK) == 0;
+}
+
+/* Find argv0 in PATH. */
+char *
+spawn_which(const char *argv0, char **cause)
+{
+	const char *path, *p, *end;
+	char *cand;
+
+	if (argv0 == NULL || *argv0 == '\0') {
+		err_set(cause, "empty command");
+		return NULL;
+	}
+	if (strchr(argv0, '/') != NULL) {
+		if (!spawn_is_exec(argv0)) {
+			err_errno(cause, "cannot execute '%s'", argv0);
+			if (errno == 0 && cause != NULL) {
+				free(*cause);
+				err_set(cause, "cannot execute '%s'", argv0);
+			}
+			return NULL;
+		}
+		return xstrdup(argv0);
+	}
+	path = getenv("PATH");
+	if (path == NULL)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = end + 1) {
+		end = strchr(p, ':');
+		if (end == NULL)
+			end = p + strlen(p);
+		cand = xasprintf("%.*s%s%s", (int)(end - p), p,
+		    end == p ? "" : "/", argv0);
+		if (spawn_is_exec(cand))
+			return cand;
+		free(cand);
+		if (*end == '\0')
+			break;
+	}
+	err_set(cause, "command '%s' not found in PATH", argv0);
+	return NULL;
+}
+
+/* In the child: report a failed step and leave. Async-signal-safe. */
+static void __attribute__((noreturn))
+spawn_child_die(int errfd, enum spawn_step step)
+{
+	int rec[2];
+	ssize_t w;
+
+	rec[0] = (int)step;
+	rec[1] = errno;
+	do {
+		w = write(errfd, rec, sizeof rec);
+	} while (w < 0 && errno == EINTR);
+	_exit(127);
+}
+
+/* In the child, after fork: set up and exec. */
+static void __attribute__((noreturn))
+spawn_child(const struct spawn_opts *o, const char *path,
+    const sigset_t *oldmask, int errfd)
+{
+	struct sigaction sa;
+	sigset_t none;
+	int sig, fd, hi, logfd, statfd;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	sigemptyset(&sa.sa_mask);
+	for (sig = 1; sig < NSIG; sig++)
+		sigaction(sig, &sa, NULL);	/* fails for KILL/STOP: fine */
+	(void)oldmask;
+	if (setpgid(0, 0) != 0)
+		spawn_child_die(errfd, SPAWN_STEP_SETPGID);
+
+	/*
+	 * Move every source descriptor above the targets 0..child_status_fd
+	 * first, so placing one cannot clobber another (the log may be fd 3).
+	 */
+	hi = o->child_status_fd + 1;
+	if (errfd < hi && (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, hi)) < 0)
+		_exit(127);
+	logfd = o->log_fd;
+	if (logfd >= 0 && logfd < hi &&
+	    (logfd = fcntl(logfd, F_DUPFD_CLOEXEC, hi)) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_LOG);
+	statfd = o->status_fd;
+	if (statfd >= 0 && statfd < hi &&
+	    (statfd = fcntl(statfd, F_DUPFD_CLOEXEC, hi)) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+
+	if (statfd >= 0 && dup2(statfd, o->child_status_fd) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || dup2(fd, 0) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_STDIN);
+	if (logfd < 0)
+		logfd = fd;
+	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_LOG);
+	if (o->cwd != NULL && chdir(o->cwd) != 0)
+		spawn_child_die(errfd, SPAWN_STEP_CHDIR);
+#if defined(SYS_close_range)
+	/* Anything inherited above the status fd closes on exec. */
+	syscall(SYS_close_range, (unsigned)o->child_status_fd + 1, ~0U,
+	    4U /* CLOSE_RANGE_CLOEXEC */);
+#endif
+	/* bench's mask is not the worker's: start with nothing blocked */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	execve(path, o->argv, o->envp != NULL ? o->envp : environ);
+	spawn_child_die(errfd, SPAWN_STEP_EXEC);
+}
+
+/* Fork and exec a worker. */
+int
+spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
+{
+	sigset_t all, old;
+	int errpipe[2], rec[2], status;
+	char *path;
+	ssize_t n;
+	pid_t pid;
+	size_t got = 0;
+
+	if (o->child_status_fd < 3)
+		BUG("child_status_fd %d < 3", o->child_status_fd);
+	path = spawn_which(o->argv[0], cause);
+	if (path == NULL)
+		return -1;
+	if (pipe2(errpipe, O_CLOEXEC) != 0) {
+		free(path);
+		return err_errno(cause, "pipe");
+	}
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = fork();
+	if (pid == 0) {
+		close(errpipe[0]);
+		spawn_child(o, path, &old, errpipe[1]);
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	close(errpipe[1]);
+	if (pid < 0) {
+		close(errpipe[0]);
+		free(path);
+		return err_errno(cause, "fork");
+	}
+	/* Also from the parent, so killpg works before the child ran. */
+	setpgid(pid, pid);
+
+	/* EOF: exec succeeded. A record: a step failed. */
+	while (got < sizeof rec) {
+		n = read(errpipe[0], (char *)rec + got, sizeof rec - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(errpipe[0]);
+	if (got == sizeof rec) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		if (rec[0] < 1 || rec[0] > SPAWN_STEP_EXEC)
+			rec[0] = SPAWN_STEP_EXEC;
+		err_set(cause, "cannot start '%s': %s: %s", o->argv[0],
+		    spawn_step_names[rec[0]], strerror(rec[1]));
+		free(path);
+		return -1;
+	}
+	free(path);
+	*pidp = pid;
+	return 0;
+}

@@ -1,3 +1,46 @@
+/*
+ * spawn: start one worker process, the way bench starts every unit: its own
+ * process group, stdin on /dev/null, stdout and stderr appended to a log
+ * file, one status pipe at a fixed descriptor number, every other
+ * descriptor closed on exec, default signal dispositions and an empty
+ * signal mask. No shell is involved.
+ *
+ * Everything is prepared before fork(); between fork and exec the child
+ * makes only async-signal-safe calls. A failure of any step in the child
+ * (dup2, chdir, exec...) is reported back through a close-on-exec pipe, so
+ * spawn_start() returns -1 with the step and errno text in *cause and the
+ * child already reaped.
+ */
 #ifndef BENCH_SPAWN_H
 #define BENCH_SPAWN_H
+
+#include <sys/types.h>
+
+struct spawn_opts {
+	char *const	*argv;		/* argv[0] is looked up in PATH when it
+					   has no slash */
+	char *const	*envp;		/* the child's whole environment; NULL
+					   inherits bench's */
+	int		 log_fd;	/* becomes stdout and stderr; -1 for
+					   /dev/null. Not closed here. */
+	int		 status_fd;	/* write end of the status pipe, or -1.
+					   Not closed here. */
+	int		 child_status_fd; /* its number in the child (>= 3) */
+	const char	*cwd;		/* NULL: bench's */
+};
+#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL }
+
+/*
+ * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or
+ * relative path, or NULL with *cause ("command 'x' not found in PATH").
+ */
+char *spawn_which(const char *argv0, char **cause);
+
+/*
+ * Fork and exec. On success *pid is the child's pid, which is also its
+ * process group id. Signals are blocked across fork so no handler of bench
+ * runs in the child.
+ */
+int spawn_start(const struct spawn_opts *opts, pid_t *pid, char **cause);
+
 #endif

@@ -1,1 +1,435 @@
+/*
+ * term: the progress line and the summary table.
+ */
 #include "config.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+
+#include "err.h"
+#include "job.h"
+#include "store.h"
+#include "term.h"
+#include "xalloc.h"
+#include "banned.h"
+
+struct term {
+	FILE	*fp;
+	int	 live;
+	size_t	 total, done, failed;
+	size_t	 running;
+	double	 start, last_draw;
+	int	 drawn;		/* the live line is on screen */
+};
+
+/* Monotonic seconds. */
+static double
+term_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Seconds as text. */
+const char *
+term_duration(double s, char *buf, size_t len)
+{
+	long t;
+
+	if (isnan(s) || s < 0)
+		snprintf(buf, len, "-");
+	else if (s < 60)
+		snprintf(buf, len, "%.2fs", s);
+	else {
+		t = (long)(s + 0.5);
+		if (t < 3600)
+			snprintf(buf, len, "%ld:%02ld", t / 60, t % 60);
+		else
+			snprintf(buf, len, "%ld:%02ld:%02ld", t / 3600,
+			    (t / 60) % 60, t % 60);
+	}
+	return buf;
+}
+
+/* A new progress printer. */
+struct term *
+term_new(FILE *fp, int live, size_t total)
+{
+	struct term *t = xcalloc(1, sizeof *t);
+
+	t->fp = fp;
+	t->live = live;
+	t->total = total;
+	t->start = term_now();
+	return t;
+}
+
+/* Free it. */
+void
+term_free(struct term *t)
+{
+	free(t);
+}
+
+/* Erase the live line. */
+static void
+term_erase(struct term *t)
+{
+	if (t->live && t->drawn) {
+		fputs("\r\033[K", t->fp);
+		t->drawn = 0;
+	}
+}
+
+/* Draw the live line. */
+static void
+term_draw(struct term *t)
+{
+	double el = term_now() - t->start, eta;
+	char e1[32], e2[32];
+
+	term_erase(t);
+	if (t->done > 0 && t->done < t->total) {
+		eta = el / (double)t->done * (double)(t->total - t->done);
+		term_duration(eta, e2, sizeof e2);
+	} else
+		snprintf(e2, sizeof e2, "%s", t->done ? "0s" : "?");
+	fprintf(t->fp, "[%zu/%zu] %zu running, %zu failed, %s elapsed, "
+	    "eta %s", t->done, t->total, t->running, t->failed,
+	    term_duration(el, e1, sizeof e1), e2);
+	fflush(t->fp);
+	t->drawn = 1;
+	t->last_draw = term_now();
+}
+
+/* Redraw when due. */
+void
+term_progress(struct term *t, size_t running, int force)
+{
+	t->running = running;
+	if (!t->live)
+		return;
+	if (force || term_now() - t->last_draw >= 0.25)
+		term_draw(t);
+}
+
+/* A unit ended: a plain line, or a line above the live one for failures. */
+void
+term_unit_done(struct term *t, const char *status, const char *testcase,
+    const char *unit_id, double wall_s, const char *error)
+{
+	char d[32];
+	int bad = strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0;
+
+	t->done++;
+	if (bad)
+		t->failed++;
+	if (t->live && !bad && strcmp(status, "skipped") != 0) {
+		term_progress(t, t->running, 0);
+		return;
+	}
+	term_erase(t);
+	fprintf(t->fp, "[%zu/%zu] %-8s %s %s %s%s%s\n", t->done, t->total,
+	    status, unit_id, testcase, term_duration(wall_s, d, sizeof d),
+	    error ? ": " : "", error ? error : "");
+	if (t->live)
+		term_draw(t);
+	else
+		fflush(t->fp);
+}
+
+/* A message line. */
+void
+term_message(struct term *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	term_erase(t);
+	va_start(ap, fmt);
+	vfprintf(t->fp, fmt, ap);
+	va_end(ap);
+	fputc('\n', t->fp);
+	if (t->live)
+		term_draw(t);
+}
+
+/* Done with the live line. */
+void
+term_finish(struct term *t)
+{
+	term_erase(t);
+	fflush(t->fp);
+}
+
+size_t
+term_done(const struct term *t)
+{
+	return t->done;
+}
+
+size_t
+term_failed(const struct term *t)
+{
+	return t->failed;
+}
+
+/* One test case of the summary. */
+struct term_row {
+	char	*testcase;
+	json_t	*metrics;	/* name -> real */
+	size_t	 units, ok, bad, skipped;
+	double	 wall_s;
+	size_t	 order;
+};
+
+struct term_table {
+	struct term_row	*rows;
+	size_t		 n;
+	json_t		*index;	/* testcase -> row number */
+	json_t		*names;	/* metric names seen, in order */
+	json_t		*sort_by;
+};
+
+/* Row of testcase, created on first sight. */
+static struct term_row *
+term_row(struct term_table *tab, const char *testcase)
+{
+	json_t *v = json_object_get(tab->index, testcase);
+	struct term_row *r;
+
+	if (v != NULL)
+		return &tab->rows[json_integer_value(v)];
+	tab->rows = xreallocarray(tab->rows, tab->n + 1, sizeof *tab->rows);
+	r = &tab->rows[tab->n];
+	memset(r, 0, sizeof *r);
+	r->testcase = xstrdup(testcase);
+	r->metrics = json_object();
+	r->order = tab->n;
+	json_object_set_new(tab->index, testcase, json_integer((json_int_t)tab->n));
+	tab->n++;
+	return r;
+}
+
+/* Collect a unit row. */
+static int
+term_on_unit(const struct store_unit_row *u, void *data)
+{
+	struct term_row *r = term_row(data, u->testcase);
+
+	r->units++;
+	if (strcmp(u->status, "ok") == 0)
+		r->ok++;
+	else if (strcmp(u->status, "skipped") == 0)
+		r->skipped++;
+	else if (strcmp(u->status, "pending") != 0)
+		r->bad++;
+	if (!isnan(u->wall_s))
+		r->wall_s += u->wall_s;
+	return 0;
+}
+
+/* Collect a test-case metric. */
+static int
+term_on_metric(const struct store_metric_row *m, void *data)
+{
+	struct term_table *tab = data;
+	struct term_row *r = term_row(tab, m->testcase);
+	size_t i;
+
+	json_object_set_new(r->metrics, m->name, json_real(m->value));
+	for (i = 0; i < json_array_size(tab->names); i++) {
+		if (strcmp(json_string_value(json_array_get(tab->names, i)),
+		    m->name) == 0)
+			return 0;
+	}
+	json_array_append_new(tab->names, json_string(m->name));
+	return 0;
+}
+
+static struct term_table *term_sort_table;
+
+/* Rank: rows with metrics first, by each sort key; then job order. */
+static int
+term_cmp(const void *a, const void *b)
+{
+	const struct term_row *x = a, *y = b;
+	json_t *key, *vx, *vy;
+	const char *metric, *dir;
+	double dx, dy;
+	size_t i;
+
+	json_array_foreach(term_sort_table->sort_by, i, key) {
+		json_object_foreach(key, metric, vx) {
+			dir = json_string_value(vx);
+			vx = json_object_get(x->metrics, metric);
+			vy = json_object_get(y->metrics, metric);
+			if (vx == NULL && vy == NULL)
+				continue;
+			if (vx == NULL)
+				return 1;
+			if (vy == NULL)
+				return -1;
+			dx = json_real_value(vx);
+			dy = json_real_value(vy);
+			if (dx == dy)
+				continue;
+			if (dir != NULL && strcmp(dir, "ascend") == 0)
+				return dx < dy ? -1 : 1;
+			return dx > dy ? -1 : 1;
+		}
+	}
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Format a metric value compactly. */
+static void
+term_value(double v, char *buf, size_t len)
+{
+	if (v != 0 && (fabs(v) >= 1e7 || fabs(v) < 1e-3))
+		snprintf(buf, len, "%.4g", v);
+	else
+		snprintf(buf, len, "%.4f", v);
+	/* trim trailing zeros of a fixed-point number */
+	if (strchr(buf, '.') != NULL && strchr(buf, 'e') == NULL) {
+		char *e = buf + strlen(buf) - 1;
+
+		while (*e == '0')
+			*e-- = '\0';
+		if (*e == '.')
+			*e = '\0';
+	}
+}
+
+/* Print the ranked table of a run. */
+int
+term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
+    json_t *metric_names, char **cause)
+{
+	struct term_table tab;
+	json_t *cols, *v;
+	size_t i, j, ncols, w0 = 9, *w;
+	char buf[64], d[32];
+	const char *status;
+	int rc = -1;
+
+	memset(&tab, 0, sizeof tab);
+	tab.index = json_object();
+	tab.names = json_array();
+	tab.sort_by = sort_by != NULL ? sort_by : json_array();
+	if (sort_by != NULL)
+		json_incref(sort_by);
+	if (store_units_list(st, run_id, term_on_unit, &tab, cause) != 0 ||
+	    store_testcase_metrics_list(st, run_id, term_on_metric, &tab,
+	    cause) != 0)
+		goto out;
+	cols = metric_names != NULL && json_array_size(metric_names) > 0 ?
+	    metric_names : tab.names;
+	ncols = json_array_size(cols);
+	term_sort_table = &tab;
+	qsort(tab.rows, tab.n, sizeof *tab.rows, term_cmp);
+
+	w = xcalloc(ncols + 1, sizeof *w);
+	for (i = 0; i < tab.n; i++) {
+		if (strlen(tab.rows[i].testcase) > w0)
+			w0 = strlen(tab.rows[i].testcase);
+	}
+	if (w0 > 60)
+		w0 = 60;
+	for (j = 0; j < ncols; j++) {
+		w[j] = strlen(json_string_value(json_array_get(cols, j)));
+		if (w[j] < 10)
+			w[j] = 10;
+	}
+	fprintf(fp, "%-4s  %-*s", "rank", (int)w0, "test case");
+	for (j = 0; j < ncols; j++)
+		fprintf(fp, "  %*s", (int)w[j],
+		    json_string_value(json_array_get(cols, j)));
+	fprintf(fp, "  %-9s  %9s\n", "status", "time");
+	for (i = 0; i < tab.n; i++) {
+		struct term_row *r = &tab.rows[i];
+
+		fprintf(fp, "%-4zu  %-*.*s", i + 1, (int)w0, (int)w0,
+		    r->testcase);
+		for (j = 0; j < ncols; j++) {
+			v = json_object_get(r->metrics, json_string_value(
+			    json_array_get(cols, j)));
+			if (v != NULL)
+				term_value(json_real_value(v), buf, sizeof buf);
+			else
+				snprintf(buf, sizeof buf, "-");
+			fprintf(fp, "  %*s", (int)w[j], buf);
+		}
+		if (r->bad > 0) {
+			snprintf(buf, sizeof buf, "%zu/%zu bad", r->bad,
+			    r->units);
+			status = buf;
+		} else if (r->ok == r->units)
+			status = "ok";
+		else if (r->ok + r->skipped == r->units)
+			status = r->ok ? "ok+skip" : "skipped";
+		else
+			status = "not run";
+		fprintf(fp, "  %-9s  %9s\n", status,
+		    term_duration(r->wall_s, d, sizeof d));
+	}
+	free(w);
+	rc = 0;
+out:
+	for (i = 0; i < tab.n; i++) {
+		free(tab.rows[i].testcase);
+		json_decref(tab.rows[i].metrics);
+	}
+	free(tab.rows);
+	json_decref(tab.index);
+	json_decref(tab.names);
+	json_decref(tab.sort_by);
+	return rc;
+}
+
+/* Print the plan of a job. */
+void
+term_plan(FILE *fp, const struct job *job, int verbose)
+{
+	const struct job_testcase *tc;
+	const struct job_unit *u;
+	size_t i, j, k;
+	char *params;
+
+	fprintf(fp, "job %s: %zu test case%s, %zu unit%s\n", job_name(job),
+	    job_ntestcases(job), job_ntestcases(job) == 1 ? "" : "s",
+	    job_nunits(job), job_nunits(job) == 1 ? "" : "s");
+	for (i = 0; i < job_ntestcases(job); i++) {
+		tc = job_testcase(job, i);
+		params = json_dumps(tc->params, JSON_COMPACT |
+		    JSON_PRESERVE_ORDER);
+		fprintf(fp, "  %s  %s  ", tc->name, tc->paradigm);
+		if (tc->runner == JOB_RUNNER_COMMAND) {
+			fputs("command:", fp);
+			for (k = 0; tc->argv[k] != NULL; k++)
+				fprintf(fp, " %s", tc->argv[k]);
+		} else if (tc->runner == JOB_RUNNER_BUILTIN)
+			fprintf(fp, "builtin:%s", tc->url);
+		else
+			fprintf(fp, "%s", tc->url);
+		fprintf(fp, "  %s  %zu unit%s\n", params ? params : "{}",
+		    tc->nunits, tc->nunits == 1 ? "" : "s");
+		free(params);
+		if (!verbose)
+			continue;
+		for (j = 0; j < tc->nunits; j++) {
+			u = job_unit(job, tc->first_unit + j);
+			fprintf(fp, "    %s  part %u/%u  rep %u  seed %" PRIu64
+			    "  key %.16s\n", u->id, u->part + 1, u->nparts,
+			    u->rep, u->seed, u->key);
+		}
+	}
+}
