@@ -113,14 +113,18 @@ int store_event_add(struct store *st, int64_t run_id, int64_t unit_id,
     double t, const char *kind, const char *detail, char **cause);
 
 /* Queries. Callbacks get rows whose strings live until they return; a
-   non-zero return from a callback stops the walk and is returned. */
+   non-zero return from a callback stops the walk and is returned. A NULL
+   column reads as NULL (text), NAN (real) or -1 (integer), except signal,
+   which reads 0 when there was none, as store_unit_end passes it. A
+   callback may call other store functions, queries included. */
 struct store_run_row {
 	int64_t	    id;
 	const char *job_name, *job_sha256, *mode, *launcher, *host, *status;
 	const char *fingerprint_id, *workspace;
 	int	    workers;
 	double	    started_at, finished_at;	/* finished_at NAN if running */
-	int	    units_total, units_ok, units_failed; /* failed = not ok/skipped */
+	/* units_failed: ended neither ok nor skipped (pending/running not) */
+	int	    units_total, units_ok, units_failed;
 };
 typedef int (*store_run_cb)(const struct store_run_row *row, void *data);
 /* Every run, oldest first; job_name NULL for all jobs. */
@@ -142,6 +146,7 @@ struct store_unit_row {
 	double	    started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s;
 	long	    maxrss_kb;
 	double	    vram_peak_mb;
+	uint64_t    seed;		/* as given to store_unit_add */
 };
 typedef int (*store_unit_cb)(const struct store_unit_row *row, void *data);
 /* Units of a run in id order. */
@@ -161,5 +166,22 @@ int store_unit_metrics_list(struct store *st, int64_t run_id,
 /* Test-case metrics of a run, by test case then name. */
 int store_testcase_metrics_list(struct store *st, int64_t run_id,
     store_metric_cb cb, void *data, char **cause);
+
+/* Run PRAGMA integrity_check; -1 with its findings in *cause unless 'ok'. */
+int store_integrity_check(struct store *st, char **cause);
+
+/* A row of `profiles`: what one unit key needed on one host. */
+struct store_profile {
+	long	    peak_rss_kb;	/* < 0: unknown */
+	double	    peak_vram_mb;	/* NAN: unknown / no GPU */
+	double	    wall_s;		/* NAN: unknown */
+	double	    measured_at;	/* epoch seconds; NAN: unknown */
+};
+/* Insert or replace the profile of (key, host); both required. */
+int store_profile_put(struct store *st, const char *key, const char *host,
+    const struct store_profile *p, char **cause);
+/* Read the profile of (key, host) into *p: 1 found, 0 none, -1 error. */
+int store_profile_get(struct store *st, const char *key, const char *host,
+    struct store_profile *p, char **cause);
 
 #endif
