@@ -17,7 +17,10 @@
  *	setup(ctx, &state)   optional; allocate, generate data from the seed
  *	run(ctx, state)      the measured work; report metrics with
  *	                     bench_report() / bench_report_timing()
- *	teardown(state)      optional; free what setup allocated
+ *	teardown(ctx, state) optional; free what setup allocated
+ * run and teardown are called only when setup (if any) returned BENCH_OK; a
+ * setup that fails frees what it allocated itself. teardown is called
+ * whatever run returned.
  * merge(), optional, runs in the controller after every unit of a test case
  * has ended: it combines the units' metrics (e.g. summed counts of dataset
  * partitions) into the test case's metrics, exactly.
@@ -39,6 +42,12 @@ extern "C" {
 #endif
 
 #define BENCH_TESTCASE_ABI_VERSION 1
+
+#if defined(__GNUC__) || defined(__clang__)
+#define BENCH_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define BENCH_PRINTF(f, a)
+#endif
 
 enum bench_result {
 	BENCH_OK = 0,
@@ -75,8 +84,12 @@ struct bench_ctx {
 	unsigned	 nparts;
 	unsigned	 rep;
 
-	/* Parameter lookup: 0 and *out set when NAME is present and converts,
-	   -1 otherwise (absent, or the wrong type). */
+	/* Parameter lookup: 0 and *out set when NAME is present with the right
+	   JSON type, -1 otherwise (absent, or the wrong type). Strict: int
+	   takes integers and reals with an exact integer value; real takes
+	   any number; string takes strings (valid until the unit ends);
+	   bool takes true and false. bench fails the unit before setup when
+	   a parameter the spec declares has the wrong type. */
 	int (*param_int)(struct bench_ctx *ctx, const char *name, int64_t *out);
 	int (*param_real)(struct bench_ctx *ctx, const char *name, double *out);
 	int (*param_string)(struct bench_ctx *ctx, const char *name,
@@ -87,14 +100,16 @@ struct bench_ctx {
 	    int timing);
 	/* Say why the unit failed / is skipped (printf-style, one line). */
 	void (*fail)(struct bench_ctx *ctx, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+	    BENCH_PRINTF(2, 3);
 	void (*skip)(struct bench_ctx *ctx, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+	    BENCH_PRINTF(2, 3);
 	/* A line to the unit's log. */
 	void (*log)(struct bench_ctx *ctx, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+	    BENCH_PRINTF(2, 3);
 	/* Monotonic seconds, for timing the measured region. */
 	double (*now)(void);
+
+	int (*param_bool)(struct bench_ctx *ctx, const char *name, int *out);
 
 	void		*bench_private;	/* bench's own; do not touch */
 };
@@ -114,7 +129,7 @@ struct bench_merge_ctx {
 	void (*report)(struct bench_merge_ctx *ctx, const char *name,
 	    double value, int timing);
 	void (*fail)(struct bench_merge_ctx *ctx, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
+	    BENCH_PRINTF(2, 3);
 	void		*bench_private;
 };
 
@@ -169,6 +184,20 @@ bench_param_string(struct bench_ctx *ctx, const char *name, const char *dflt)
 
 	return ctx->param_string(ctx, name, &v) == 0 ? v : dflt;
 }
+
+static inline int
+bench_param_bool(struct bench_ctx *ctx, const char *name, int dflt)
+{
+	int v;
+
+	return ctx->param_bool(ctx, name, &v) == 0 ? v : dflt;
+}
+
+/* (ctx->fail)(...): immune to function-like macros called fail or skip,
+   such as cmocka's. */
+#define bench_fail(ctx, ...)	(((ctx)->fail)((ctx), __VA_ARGS__))
+#define bench_skip(ctx, ...)	(((ctx)->skip)((ctx), __VA_ARGS__))
+#define bench_log(ctx, ...)	(((ctx)->log)((ctx), __VA_ARGS__))
 
 #ifdef __cplusplus
 }
