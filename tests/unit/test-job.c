@@ -1,0 +1,808 @@
+/*
+ * test-job: harness/job against the fixtures in tests/data/jobs (and the
+ * quickstart example): grid expansion, parameter types, command
+ * placeholders, units, seeds, keys, path resolution, -k filtering and every
+ * error path with its exact FILE:LINE:COL message. Each test runs with the
+ * fixture directory as its working directory, so messages name the fixtures
+ * by their plain file names.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "job.h"
+#include "sha256.h"
+#include "xalloc.h"
+#include "banned.h"
+
+static char *top;		/* absolute top source directory */
+static char *fixtures;		/* absolute tests/data/jobs */
+static char *start_cwd;		/* where the program started */
+
+/* Whether dir holds our fixtures. */
+static int
+is_top(const char *dir)
+{
+	char *p = xasprintf("%s/tests/data/jobs/grid.yaml", dir);
+	int ok = access(p, R_OK) == 0;
+
+	free(p);
+	return ok;
+}
+
+/* Find the source tree: $top_srcdir, this file's directory, or the cwd up. */
+static int
+find_top(void)
+{
+	const char *env = getenv("top_srcdir");
+	static const char *const guesses[] = { ".", "..", "../..", NULL };
+	char *dir = NULL, *slash, buf[PATH_MAX];
+	size_t i;
+
+	if (env != NULL && *env != '\0' && is_top(env))
+		dir = xstrdup(env);
+	if (dir == NULL) {
+		dir = xstrdup(__FILE__);
+		slash = strstr(dir, "tests/unit/test-job.c");
+		if (slash != NULL && slash != dir) {
+			slash[-1] = '\0';
+			if (!is_top(dir)) {
+				free(dir);
+				dir = NULL;
+			}
+		} else {
+			free(dir);
+			dir = NULL;
+		}
+	}
+	for (i = 0; dir == NULL && guesses[i] != NULL; i++) {
+		if (is_top(guesses[i]))
+			dir = xstrdup(guesses[i]);
+	}
+	if (dir == NULL || realpath(dir, buf) == NULL) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	top = xstrdup(buf);
+	fixtures = xasprintf("%s/tests/data/jobs", top);
+	if (getcwd(buf, sizeof buf) == NULL)
+		return -1;
+	start_cwd = xstrdup(buf);
+	return 0;
+}
+
+/* Each test starts in the fixture directory. */
+static int
+setup(void **state)
+{
+	return chdir(fixtures);
+}
+
+/* And goes back to where the program started. */
+static int
+teardown(void **state)
+{
+	return chdir(start_cwd);
+}
+
+/* The working directory, allocated. */
+static char *
+cwd(void)
+{
+	char buf[PATH_MAX];
+
+	assert_non_null(getcwd(buf, sizeof buf));
+	return xstrdup(buf);
+}
+
+/* Load a job that must load. */
+static struct job *
+load_ok(const char *path)
+{
+	struct job *job = NULL;
+	char *cause = NULL;
+
+	if (job_load(path, &job, &cause) != 0)
+		fail_msg("%s: unexpected error: %s", path, cause);
+	assert_null(cause);
+	assert_non_null(job);
+	return job;
+}
+
+/* Load a job that must fail; return the message (caller frees). */
+static char *
+load_err(const char *path)
+{
+	struct job *job = (struct job *)&job;	/* must stay untouched */
+	char *cause = NULL;
+
+	assert_int_equal(job_load(path, &job, &cause), -1);
+	assert_ptr_equal(job, (struct job *)&job);
+	assert_non_null(cause);
+	return cause;
+}
+
+/* Write a file (for the path-resolution tests). */
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *fp = fopen(path, "we");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+}
+
+/* A 2 x 3 grid over two modules: order, params, modules, runner, rank. */
+static void
+test_grid(void **state)
+{
+	static const char *const names[] = {
+		"grid[n=1,block=16]", "grid[n=1,block=32]",
+		"grid[n=1,block=64]", "grid[n=2,block=16]",
+		"grid[n=2,block=32]", "grid[n=2,block=64]",
+	};
+	static const int n[] = { 1, 1, 1, 2, 2, 2 };
+	static const int block[] = { 16, 32, 64, 16, 32, 64 };
+	const struct job_testcase *tc;
+	const struct job_settings *st;
+	struct job *job = load_ok("grid.yaml");
+	json_t *m, *te;
+	char *here = cwd(), *want;
+	const char *key;
+	size_t i;
+
+	assert_string_equal(job_name(job), "grid");
+	want = xasprintf("%s/grid.yaml", here);
+	assert_string_equal(job_path(job), want);
+	free(want);
+	want = xasprintf("%s/ws", here);
+	assert_string_equal(job_workspace(job), want);
+	free(want);
+	want = xasprintf("%s/ws/grid", here);
+	assert_string_equal(job_output_dir(job), want);
+	free(want);
+
+	assert_int_equal(job_ntestcases(job), 6);
+	assert_int_equal(job_nunits(job), 6);
+	for (i = 0; i < 6; i++) {
+		tc = job_testcase(job, i);
+		assert_int_equal(tc->index, i);
+		assert_string_equal(tc->name, names[i]);
+		assert_string_equal(tc->algorithm, "grid");
+		assert_string_equal(tc->paradigm, "singletasklearning");
+		assert_int_equal(tc->runner, JOB_RUNNER_BUILTIN);
+		assert_string_equal(tc->url, "gemm");
+		assert_null(tc->argv);
+		assert_int_equal(json_object_size(tc->params), 2);
+		/* file order: n first, then block */
+		key = json_object_iter_key(json_object_iter(tc->params));
+		assert_string_equal(key, "n");
+		assert_true(json_is_integer(json_object_get(tc->params, "n")));
+		assert_int_equal(json_integer_value(json_object_get(tc->params,
+		    "n")), n[i]);
+		assert_int_equal(json_integer_value(json_object_get(tc->params,
+		    "block")), block[i]);
+		assert_int_equal(json_array_size(tc->modules), 2);
+		m = json_array_get(tc->modules, 0);
+		assert_string_equal(json_string_value(json_object_get(m,
+		    "type")), "basemodel");
+		assert_string_equal(json_string_value(json_object_get(m,
+		    "name")), "gemm");
+		assert_string_equal(json_string_value(json_object_get(m,
+		    "url")), "builtin:gemm");
+		assert_int_equal(json_integer_value(json_object_get(
+		    json_object_get(m, "hyperparameters"), "n")), n[i]);
+		assert_null(json_object_get(json_object_get(m,
+		    "hyperparameters"), "block"));
+		m = json_array_get(tc->modules, 1);
+		assert_string_equal(json_string_value(json_object_get(m,
+		    "type")), "hard_example_mining");
+		assert_null(json_object_get(m, "url"));
+		assert_int_equal(json_integer_value(json_object_get(
+		    json_object_get(m, "hyperparameters"), "block")),
+		    block[i]);
+		assert_int_equal(tc->first_unit, i);
+		assert_int_equal(tc->nunits, 1);
+		assert_int_equal(strlen(tc->key), 64);
+	}
+
+	/* testenv: unknown keys kept for the paradigm */
+	te = job_testenv(job);
+	assert_string_equal(json_string_value(json_object_get(te,
+	    "my_paradigm_key")), "hello");
+	assert_int_equal(json_integer_value(json_object_get(te,
+	    "incremental_rounds")), 2);
+	assert_int_equal(json_array_size(job_metric_names(job)), 2);
+	assert_string_equal(json_string_value(json_array_get(
+	    job_metric_names(job), 0)), "gflops");
+	assert_string_equal(json_string_value(json_array_get(
+	    job_metric_names(job), 1)), "checksum");
+
+	/* rank */
+	assert_int_equal(job_nsort_keys(job), 2);
+	assert_string_equal(job_sort_key(job, 0)->metric, "gflops");
+	assert_int_equal(job_sort_key(job, 0)->descend, 1);
+	assert_string_equal(job_sort_key(job, 1)->metric, "time");
+	assert_int_equal(job_sort_key(job, 1)->descend, 0);
+	assert_non_null(job_selected_dataitem(job));
+	assert_string_equal(json_string_value(json_array_get(json_object_get(
+	    job_selected_dataitem(job), "metrics"), 0)), "gflops");
+	assert_string_equal(job_save_mode(job), "selected_only");
+
+	/* defaults */
+	st = job_settings(job);
+	assert_int_equal(st->parallel, -1);
+	assert_int_equal(st->num_workers, 0);
+	assert_true(st->timeout_s == 0);
+	assert_int_equal(st->retries, 0);
+	assert_int_equal(st->ram_mb, 0);
+	assert_int_equal(st->vram_mb, 0);
+	assert_int_equal(st->gpus, 0);
+	assert_int_equal(st->cpus, 0);
+	assert_string_equal(st->launcher, "local");
+	assert_int_equal(st->partitions, 1);
+	assert_int_equal(st->repeat, 1);
+	assert_null(st->db);
+	assert_ptr_equal(job_settings_mut(job), st);
+
+	free(here);
+	job_free(job);
+}
+
+/* Parameter types and command placeholders, with inline testenv/algorithm. */
+static void
+test_types(void **state)
+{
+	static const char *const names[] = {
+		"t[v=1,w=x]", "t[v=2.5,w=x]", "t[v=3,w=x]", "t[v=true,w=x]",
+		"t[v=abc,w=x]", "t[v=7,w=x]", "t[v=1.0,w=x]", "t[v=-4,w=x]",
+		"t[v=1000.0,w=x]", "t[v=0.1,w=x]",
+	};
+	static const json_type types[] = {
+		JSON_INTEGER, JSON_REAL, JSON_STRING, JSON_TRUE, JSON_STRING,
+		JSON_STRING, JSON_REAL, JSON_INTEGER, JSON_REAL, JSON_REAL,
+	};
+	static const char *const text[] = {
+		"1", "2.5", "3", "true", "abc", "7", "1.0", "-4", "1000.0",
+		"0.1",
+	};
+	const struct job_testcase *tc;
+	struct job *job = load_ok("types.yaml");
+	json_t *v, *cmd;
+	char *want;
+	size_t i;
+
+	assert_int_equal(job_ntestcases(job), 10);
+	for (i = 0; i < 10; i++) {
+		tc = job_testcase(job, i);
+		assert_string_equal(tc->name, names[i]);
+		v = json_object_get(tc->params, "v");
+		assert_non_null(v);
+		assert_int_equal(json_typeof(v), types[i]);
+		assert_string_equal(json_string_value(json_object_get(
+		    tc->params, "w")), "x");
+		assert_int_equal(tc->runner, JOB_RUNNER_COMMAND);
+		assert_null(tc->url);
+		assert_non_null(tc->argv);
+		assert_string_equal(tc->argv[0], "printf");
+		assert_string_equal(tc->argv[1], "%s\n");
+		assert_string_equal(tc->argv[2], text[i]);
+		assert_string_equal(tc->argv[3], "{v}");
+		want = xasprintf("a{%s}b", text[i]);
+		assert_string_equal(tc->argv[4], want);
+		free(want);
+		assert_string_equal(tc->argv[5], "}{");
+		want = xasprintf("%sx", text[i]);
+		assert_string_equal(tc->argv[6], want);
+		free(want);
+		assert_null(tc->argv[7]);
+		/* the module records the filled command */
+		cmd = json_object_get(json_array_get(tc->modules, 0),
+		    "command");
+		assert_int_equal(json_array_size(cmd), 7);
+		assert_string_equal(json_string_value(json_array_get(cmd, 2)),
+		    text[i]);
+	}
+	assert_int_equal(json_real_value(json_object_get(
+	    job_testcase(job, 1)->params, "v")) == 2.5, 1);
+	assert_int_equal(json_integer_value(json_object_get(
+	    job_testcase(job, 7)->params, "v")), -4);
+
+	/* inline testenv: metrics as mappings or plain names */
+	assert_int_equal(json_array_size(job_metric_names(job)), 2);
+	assert_string_equal(json_string_value(json_array_get(
+	    job_metric_names(job), 1)), "plain");
+	assert_null(job_selected_dataitem(job));
+	assert_string_equal(job_save_mode(job), "selected_and_all");
+	assert_int_equal(job_nsort_keys(job), 0);
+	job_free(job);
+}
+
+/* Seed of a unit, computed here from its definition. */
+static uint64_t
+seed_of(const char *job, const char *tc, unsigned part, unsigned rep)
+{
+	struct sha256 s;
+	unsigned char d[32];
+	char num[16];
+	uint64_t seed = 0;
+	int i;
+
+	sha256_init(&s);
+	sha256_update(&s, job, strlen(job) + 1);
+	sha256_update(&s, tc, strlen(tc) + 1);
+	snprintf(num, sizeof num, "%u", part);
+	sha256_update(&s, num, strlen(num) + 1);
+	snprintf(num, sizeof num, "%u", rep);
+	sha256_update(&s, num, strlen(num));
+	sha256_final(&s, d);
+	for (i = 0; i < 8; i++)
+		seed = seed << 8 | d[i];
+	return seed;
+}
+
+/* Units: partitions for jointinference, repeat for all, part-major. */
+static void
+test_units(void **state)
+{
+	const struct job_testcase *tc;
+	const struct job_unit *u, *w;
+	struct job *job = load_ok("units.yaml"), *again;
+	char id[32];
+	size_t i, j;
+
+	assert_int_equal(job_ntestcases(job), 3);
+	assert_string_equal(job_testcase(job, 0)->name, "ji[x=1]");
+	assert_string_equal(job_testcase(job, 1)->name, "ji[x=2]");
+	assert_string_equal(job_testcase(job, 2)->name, "st");
+	assert_int_equal(job_nunits(job), 6 + 6 + 2);
+
+	tc = job_testcase(job, 1);
+	assert_int_equal(tc->first_unit, 6);
+	assert_int_equal(tc->nunits, 6);
+	for (i = 0; i < 6; i++) {
+		u = job_unit(job, 6 + i);
+		assert_int_equal(u->index, 6 + i);
+		assert_int_equal(u->testcase, 1);
+		assert_int_equal(u->part, i / 2);
+		assert_int_equal(u->rep, i % 2);
+		assert_int_equal(u->nparts, 3);
+		assert_true(u->seed == seed_of("units", "ji[x=2]", i / 2,
+		    i % 2));
+	}
+	tc = job_testcase(job, 2);
+	assert_int_equal(tc->first_unit, 12);
+	assert_int_equal(tc->nunits, 2);
+	u = job_unit(job, 13);
+	assert_int_equal(u->nparts, 1);
+	assert_int_equal(u->part, 0);
+	assert_int_equal(u->rep, 1);
+	assert_string_equal(u->id, "u0013");
+
+	/* ids, seeds and keys: unique and stable across loads */
+	again = load_ok("units.yaml");
+	for (i = 0; i < job_nunits(job); i++) {
+		u = job_unit(job, i);
+		snprintf(id, sizeof id, "u%04zu", i);
+		assert_string_equal(u->id, id);
+		assert_int_equal(strlen(u->key), 64);
+		w = job_unit(again, i);
+		assert_true(u->seed == w->seed);
+		assert_string_equal(u->key, w->key);
+		for (j = 0; j < i; j++) {
+			assert_true(job_unit(job, j)->seed != u->seed);
+			assert_string_not_equal(job_unit(job, j)->key, u->key);
+		}
+	}
+	assert_string_equal(job_sha256(job), job_sha256(again));
+	job_free(again);
+	job_free(job);
+}
+
+/* Every one of our own keys, and sizes and durations in their forms. */
+static void
+test_settings(void **state)
+{
+	const struct job_settings *st;
+	struct job *job = load_ok("settings.yaml");
+	char *here = cwd(), *want;
+
+	st = job_settings(job);
+	assert_string_equal(job_workspace(job), "/tmp/bench-ws");
+	assert_string_equal(job_output_dir(job), "/tmp/bench-ws/settings");
+	assert_int_equal(st->parallel, 1);
+	assert_int_equal(st->num_workers, -1);
+	assert_true(st->timeout_s == 300);
+	assert_int_equal(st->retries, 2);
+	assert_int_equal(st->ram_mb, 1536);
+	assert_int_equal(st->vram_mb, 512);
+	assert_int_equal(st->gpus, 1);
+	assert_int_equal(st->cpus, 4);
+	assert_string_equal(st->launcher, "slurm");
+	assert_int_equal(st->partitions, 2);
+	assert_int_equal(st->repeat, 3);
+	want = xasprintf("%s/results/bench.db", here);
+	assert_string_equal(st->db, want);
+	free(want);
+	/* singletasklearning: repeat applies, partitions do not */
+	assert_int_equal(job_nunits(job), 3);
+	assert_int_equal(job_unit(job, 2)->nparts, 1);
+	job_free(job);
+
+	job = load_ok("settings2.yaml");
+	st = job_settings(job);
+	assert_int_equal(st->parallel, 0);
+	assert_int_equal(st->num_workers, 3);
+	assert_true(st->timeout_s == 90);
+	assert_int_equal(st->ram_mb, 1);	/* 800K rounds up */
+	assert_int_equal(st->vram_mb, 4096);
+	want = xasprintf("%s/workspace", here);
+	assert_string_equal(job_workspace(job), want);
+	free(want);
+	job_free(job);
+	free(here);
+}
+
+/* Keys: one edited value changes that test case's key only. */
+static void
+test_keys(void **state)
+{
+	struct job *a = load_ok("keys-a.yaml");
+	struct job *a2 = load_ok("keys-a.yaml");
+	struct job *b = load_ok("keys-b.yaml");
+	struct job *c = load_ok("keys-c.yaml");
+	size_t i;
+
+	assert_int_equal(job_ntestcases(a), 3);
+	assert_int_equal(job_ntestcases(b), 3);
+	assert_string_equal(job_testcase(a, 0)->key, job_testcase(b, 0)->key);
+	assert_string_not_equal(job_testcase(a, 1)->key,
+	    job_testcase(b, 1)->key);
+	assert_string_equal(job_testcase(a, 2)->key, job_testcase(b, 2)->key);
+	assert_string_equal(job_unit(a, 0)->key, job_unit(b, 0)->key);
+	assert_string_not_equal(job_unit(a, 1)->key, job_unit(b, 1)->key);
+	assert_string_not_equal(job_sha256(a), job_sha256(b));
+
+	/* the same file twice, and the same test cases written differently */
+	assert_string_equal(job_sha256(a), job_sha256(a2));
+	assert_string_equal(job_sha256(a), job_sha256(c));
+	for (i = 0; i < 3; i++)
+		assert_string_equal(job_testcase(a, i)->key,
+		    job_testcase(c, i)->key);
+	assert_int_equal(strlen(job_sha256(a)), 64);
+	/* keys do not depend on the job name; seeds do */
+	assert_true(job_unit(a, 0)->seed != job_unit(c, 0)->seed);
+
+	job_free(a);
+	job_free(a2);
+	job_free(b);
+	job_free(c);
+}
+
+/* Relative paths: the cwd first, then the including file's directory. */
+static void
+test_paths(void **state)
+{
+	char tmpl[] = "/tmp/test-job.XXXXXX", *dir, *cause, *want, *here;
+	const struct job_testcase *tc;
+	struct job *job;
+
+	dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	assert_int_equal(chdir(dir), 0);
+	here = cwd();
+	assert_int_equal(mkdir("sub", 0700), 0);
+	write_file("sub/job.yaml",
+	    "benchmarkingjob:\n"
+	    "  name: paths\n"
+	    "  testenv: env.yaml\n"
+	    "  test_object:\n"
+	    "    algorithms:\n"
+	    "      - name: a\n"
+	    "        url: algo.yaml\n"
+	    "      - name: p\n"
+	    "        algorithm:\n"
+	    "          paradigm_type: singletasklearning\n"
+	    "          modules: [{type: basemodel, url: ./plug.so}]\n");
+	write_file("sub/env.yaml", "testenv: {metrics: [{name: sub}]}\n");
+	write_file("sub/algo.yaml", "algorithm:\n"
+	    "  paradigm_type: singletasklearning\n"
+	    "  modules: [{type: basemodel, url: 'builtin:sub'}]\n");
+	write_file("sub/plug.so", "");
+	write_file("env.yaml", "testenv: {metrics: [{name: top}]}\n");
+	write_file("algo.yaml", "algorithm:\n"
+	    "  paradigm_type: singletasklearning\n"
+	    "  modules: [{type: basemodel, url: 'builtin:top'}]\n");
+
+	/* both exist: the working directory wins */
+	job = load_ok("sub/job.yaml");
+	assert_string_equal(job_testcase(job, 0)->url, "top");
+	assert_string_equal(json_string_value(json_array_get(
+	    job_metric_names(job), 0)), "top");
+	tc = job_testcase(job, 1);
+	assert_int_equal(tc->runner, JOB_RUNNER_PLUGIN);
+	want = xasprintf("%s/sub/plug.so", here);
+	assert_string_equal(tc->url, want);
+	free(want);
+	job_free(job);
+
+	/* only next to the job file */
+	assert_int_equal(unlink("algo.yaml"), 0);
+	assert_int_equal(unlink("env.yaml"), 0);
+	job = load_ok("sub/job.yaml");
+	assert_string_equal(job_testcase(job, 0)->url, "sub");
+	assert_string_equal(json_string_value(json_array_get(
+	    job_metric_names(job), 0)), "sub");
+	job_free(job);
+
+	/* an absolute job path from another directory */
+	want = xasprintf("%s/sub/job.yaml", dir);
+	assert_int_equal(chdir("/"), 0);
+	job = load_ok(want);
+	assert_string_equal(job_path(job), want);
+	assert_string_equal(job_workspace(job), "/workspace");
+	assert_string_equal(job_testcase(job, 0)->url, "sub");
+	job_free(job);
+	free(want);
+	assert_int_equal(chdir(dir), 0);
+
+	/* missing: the message names both paths tried */
+	assert_int_equal(unlink("sub/env.yaml"), 0);
+	cause = load_err("sub/job.yaml");
+	assert_string_equal(cause, "sub/job.yaml:3:12: testenv file "
+	    "'env.yaml' not found (tried 'env.yaml' and 'sub/env.yaml')");
+	free(cause);
+
+	assert_int_equal(unlink("sub/job.yaml"), 0);
+	assert_int_equal(unlink("sub/algo.yaml"), 0);
+	assert_int_equal(unlink("sub/plug.so"), 0);
+	assert_int_equal(rmdir("sub"), 0);
+	assert_int_equal(chdir(fixtures), 0);
+	assert_int_equal(rmdir(dir), 0);
+	free(here);
+}
+
+/* -k: substring or glob; units and ids renumbered; no match is an error. */
+static void
+test_filter(void **state)
+{
+	struct job *job = load_ok("grid.yaml");
+	const struct job_unit *u;
+	uint64_t seed;
+	char *cause = NULL, sha[65];
+	size_t i;
+
+	snprintf(sha, sizeof sha, "%s", job_sha256(job));
+	assert_int_equal(job_filter(job, "n=2", &cause), 0);
+	assert_null(cause);
+	assert_int_equal(job_ntestcases(job), 3);
+	assert_int_equal(job_nunits(job), 3);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(job_testcase(job, i)->index, i);
+		assert_int_equal(job_testcase(job, i)->first_unit, i);
+		assert_int_equal(job_unit(job, i)->testcase, i);
+		assert_int_equal(job_unit(job, i)->index, i);
+	}
+	assert_string_equal(job_testcase(job, 0)->name, "grid[n=2,block=16]");
+	assert_string_equal(job_unit(job, 2)->id, "u0002");
+	assert_string_not_equal(job_sha256(job), sha);
+
+	/* a glob */
+	assert_int_equal(job_filter(job, "*block=[36]*", &cause), 0);
+	assert_int_equal(job_ntestcases(job), 2);
+	assert_string_equal(job_testcase(job, 0)->name, "grid[n=2,block=32]");
+	assert_string_equal(job_testcase(job, 1)->name, "grid[n=2,block=64]");
+	/* a glob must match the whole name */
+	assert_int_equal(job_filter(job, "block=32*", &cause), -1);
+	assert_string_equal(cause, "no test case matches 'block=32*'");
+	free(cause);
+	cause = NULL;
+	assert_int_equal(job_filter(job, "nothing", &cause), -1);
+	assert_string_equal(cause, "no test case matches 'nothing'");
+	free(cause);
+	assert_int_equal(job_ntestcases(job), 2);	/* unchanged */
+	job_free(job);
+
+	/* units keep their seeds and keys, get new ids */
+	job = load_ok("units.yaml");
+	seed = job_unit(job, 12)->seed;
+	cause = NULL;
+	assert_int_equal(job_filter(job, "st", &cause), 0);
+	assert_int_equal(job_ntestcases(job), 1);
+	assert_int_equal(job_testcase(job, 0)->first_unit, 0);
+	assert_int_equal(job_nunits(job), 2);
+	u = job_unit(job, 0);
+	assert_string_equal(u->id, "u0000");
+	assert_int_equal(u->testcase, 0);
+	assert_true(u->seed == seed);
+	job_free(job);
+}
+
+/* Every error path, with its exact message. */
+static void
+test_errors(void **state)
+{
+	static const struct {
+		const char	*file;
+		const char	*cause;
+	} cases[] = {
+		{ "err-syntax.yaml", "err-syntax.yaml:3:13: yaml: mapping "
+		  "values are not allowed in this context" },
+		{ "err-utf8.yaml", "err-utf8.yaml:2:11: yaml: invalid leading "
+		  "UTF-8 octet" },
+		{ "err-empty.yaml", "err-empty.yaml:1:1: empty file" },
+		{ "err-notmap.yaml",
+		  "err-notmap.yaml:1:1: expected a mapping at the top" },
+		{ "err-nojob.yaml", "err-nojob.yaml:1:1: missing key "
+		  "'benchmarkingjob' at the top of the job file" },
+		{ "err-root-typo.yaml", "err-root-typo.yaml:1:1: unknown key "
+		  "'benchmarkingjobs' at the top of the job file (did you "
+		  "mean 'benchmarkingjob'?)" },
+		{ "err-noname.yaml", "err-noname.yaml:2:3: missing key 'name' "
+		  "in benchmarkingjob" },
+		{ "err-notest.yaml", "err-notest.yaml:2:3: missing key "
+		  "'test_object' in benchmarkingjob" },
+		{ "err-noalgs.yaml",
+		  "err-noalgs.yaml:5:17: test_object has no algorithms" },
+		{ "err-unknown-key.yaml", "err-unknown-key.yaml:7:3: unknown "
+		  "key 'num_worker' in benchmarkingjob (did you mean "
+		  "'num_workers'?)" },
+		{ "err-dup-key.yaml", "err-dup-key.yaml:3:3: duplicate key "
+		  "'name' in benchmarkingjob" },
+		{ "err-retries.yaml", "err-retries.yaml:3:12: 'retries' must "
+		  "be a non-negative integer, got 'many'" },
+		{ "err-timeout.yaml", "err-timeout.yaml:3:12: 'timeout' must "
+		  "be a duration (seconds, or like '90s', '5m', '1h'), got "
+		  "'soon'" },
+		{ "err-ram.yaml", "err-ram.yaml:4:10: 'ram' must be a size "
+		  "(MiB, or like '512M', '4G', '1.5GiB'), got '4Q'" },
+		{ "err-workers.yaml", "err-workers.yaml:3:16: 'num_workers' "
+		  "must be a positive integer or 'auto', got '0'" },
+		{ "err-resources-key.yaml", "err-resources-key.yaml:3:15: "
+		  "unknown key 'rma' in resources (did you mean 'ram'?)" },
+		{ "err-testenv-missing.yaml", "err-testenv-missing.yaml:3:12: "
+		  "testenv file './nowhere/testenv.yaml' not found (tried "
+		  "'nowhere/testenv.yaml')" },
+		{ "err-empty-grid.yaml", "err-empty-grid.yaml:13:29: "
+		  "hyperparameter 'n' has an empty grid (values: [])" },
+		{ "err-hp-collision.yaml", "err-hp-collision.yaml:15:19: "
+		  "hyperparameter 'n' is defined twice in this algorithm" },
+		{ "err-no-runnable.yaml", "err-no-runnable.yaml:7:11: "
+		  "algorithm 'a' has no module that runs: give one module "
+		  "`url: builtin:NAME`, a .so path or `command: [...]`" },
+		{ "err-python.yaml", "err-python.yaml:10:20: python module "
+		  "'./basemodel.py' cannot run in bench: use `command: "
+		  "[python3, ./basemodel.py, ...]` or a builtin:/.so test "
+		  "case" },
+		{ "err-so-missing.yaml", "err-so-missing.yaml:10:20: plugin "
+		  "'./nothere.so' not found (tried 'nothere.so')" },
+		{ "err-command-notlist.yaml", "err-command-notlist.yaml:10:24: "
+		  "'command' must be a non-empty list of strings, got "
+		  "'echo hello'" },
+		{ "err-placeholder.yaml", "err-placeholder.yaml:10:48: "
+		  "unknown placeholder '{blocks}': no hyperparameter 'blocks' "
+		  "(did you mean 'block'?)" },
+		{ "err-brace.yaml", "err-brace.yaml:10:31: single '}' in "
+		  "'a}b' (write '}}' for a literal brace)" },
+		{ "err-brace2.yaml", "err-brace2.yaml:10:31: unterminated '{' "
+		  "in 'x{y' (write '{{' for a literal brace)" },
+		{ "err-dup-alg.yaml",
+		  "err-dup-alg.yaml:6:16: duplicate algorithm name 'a'" },
+		{ "err-dup-name.yaml", "err-dup-name.yaml:5:15: test case "
+		  "name 'a[n=1]' is not unique" },
+		{ "err-module-key.yaml", "err-module-key.yaml:11:15: unknown "
+		  "key 'hyperparameter' in module (did you mean "
+		  "'hyperparameters'?)" },
+		{ "err-paradigm.yaml", "err-paradigm.yaml:7:26: unknown "
+		  "paradigm_type 'singletasklearnin' (did you mean "
+		  "'singletasklearning'?)" },
+		{ "err-sortby.yaml", "err-sortby.yaml:4:24: 'gflops' must be "
+		  "'descend' or 'ascend', got 'up'" },
+		{ "err-inc.yaml", "err-inc-algo.yaml:7:15: unknown key "
+		  "'value' in hyperparameter 'n' (did you mean 'values'?)" },
+		{ "err-multidoc.yaml",
+		  "err-multidoc.yaml:6:1: yaml: expected a single document" },
+		{ "err-alias-loop.yaml", "err-alias-loop.yaml:4:11: nesting "
+		  "deeper than 64 levels" },
+		{ "no-such-file.yaml",
+		  "no-such-file.yaml: No such file or directory" },
+	};
+	char *cause;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		cause = load_err(cases[i].file);
+		if (strcmp(cause, cases[i].cause) != 0)
+			fail_msg("%s:\n got  %s\n want %s", cases[i].file,
+			    cause, cases[i].cause);
+		free(cause);
+	}
+}
+
+/* The quickstart example: 6 gemm + 2 sleep test cases, from anywhere. */
+static void
+test_quickstart(void **state)
+{
+	struct job *job;
+	const struct job_testcase *tc;
+	char *path;
+
+	assert_int_equal(chdir(top), 0);
+	job = load_ok("examples/quickstart.yaml");
+	assert_string_equal(job_name(job), "quickstart");
+	assert_int_equal(job_ntestcases(job), 8);
+	assert_string_equal(job_testcase(job, 0)->name,
+	    "gemm-blocked[n=96,block=16]");
+	assert_string_equal(job_testcase(job, 5)->name,
+	    "gemm-blocked[n=160,block=32]");
+	assert_string_equal(job_testcase(job, 5)->url, "gemm");
+	tc = job_testcase(job, 6);
+	assert_string_equal(tc->name, "sleep[seconds=0.2]");
+	assert_int_equal(tc->runner, JOB_RUNNER_COMMAND);
+	assert_string_equal(tc->argv[0], "sleep");
+	assert_string_equal(tc->argv[1], "0.2");
+	assert_null(tc->argv[2]);
+	assert_string_equal(job_testcase(job, 7)->argv[1], "0.3");
+	assert_int_equal(json_array_size(job_metric_names(job)), 2);
+	assert_string_equal(job_sort_key(job, 0)->metric, "gflops");
+	path = xasprintf("%s/workspace/quickstart", top);
+	assert_string_equal(job_output_dir(job), path);
+	free(path);
+	job_free(job);
+
+	/* from another directory, through the including-file fallback */
+	assert_int_equal(chdir(fixtures), 0);
+	path = xasprintf("%s/examples/quickstart.yaml", top);
+	job = load_ok(path);
+	assert_int_equal(job_ntestcases(job), 8);
+	job_free(job);
+	free(path);
+}
+
+/* Run the tests from the fixture directory. */
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_grid, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_types, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_settings, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quickstart, setup,
+		    teardown),
+	};
+	int rc;
+
+	if (find_top() != 0) {
+		fprintf(stderr, "test-job: fixtures not found: set "
+		    "top_srcdir\n");
+		return 99;
+	}
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	free(top);
+	free(fixtures);
+	free(start_cwd);
+	return rc;
+}
