@@ -41,6 +41,7 @@
 #define RUN_COMMIT_EVERY	0.25	/* seconds a transaction stays open */
 #define RUN_EOF_GRACE		2.0	/* pipe held open after the exit */
 #define RUN_INTERRUPT_GRACE	2.0
+#define RUN_LOG_MAX		(64UL * 1024 * 1024) /* bytes kept per unit */
 
 struct run_metric {
 	char	*name;
@@ -54,7 +55,11 @@ struct run_slot {
 	size_t		 unit;		/* job unit index */
 	pid_t		 pid;		/* also the process group */
 	int		 fd;		/* read end of the status pipe, -1 at EOF */
-	int		 log_fd;
+	int		 out_fd;	/* read end of stdout+stderr, -1 at EOF */
+	int		 log_fd;	/* the log, opened on first output */
+	int		 log_failed;	/* the log could not be created */
+	size_t		 log_bytes;
+	int		 log_capped;
 	struct chan	*chan;
 	double		 start_mono, start_wall;
 	double		 deadline;	/* 0: none */
@@ -76,6 +81,7 @@ struct run_slot {
 	size_t		 dropped_metrics;
 	size_t		 nsamples;
 	int		 co_running;
+	struct run_state *rs;
 };
 
 struct run_state {
@@ -280,6 +286,8 @@ run_slot_clear(struct run_slot *sl)
 
 	if (sl->fd >= 0)
 		close(sl->fd);
+	if (sl->out_fd >= 0)
+		close(sl->out_fd);
 	if (sl->log_fd >= 0)
 		close(sl->log_fd);
 	chan_free(sl->chan);
@@ -288,7 +296,55 @@ run_slot_clear(struct run_slot *sl)
 	for (i = 0; i < sl->nmetrics; i++)
 		free(sl->metrics[i].name);
 	memset(sl, 0, sizeof *sl);
-	sl->fd = sl->log_fd = -1;
+	sl->fd = sl->out_fd = sl->log_fd = -1;
+}
+
+/*
+ * Append bytes to a unit's log, creating it on first use: a unit that
+ * prints nothing costs no file (creating thousands of files is what made
+ * dispatch slow). At most RUN_LOG_MAX bytes are kept.
+ */
+static void
+run_log_write(struct run_state *rs, struct run_slot *sl, const char *buf,
+    size_t len)
+{
+	static const char capped[] = "\n[bench] log truncated: more than "
+	    "64 MiB of output\n";
+	const struct job_unit *u;
+	char *path;
+	ssize_t w;
+
+	if (sl->log_capped || sl->log_failed || len == 0)
+		return;
+	if (sl->log_fd < 0) {
+		u = job_unit(rs->job, sl->unit);
+		path = xasprintf("%s/%s.log", rs->logs_dir, u->id);
+		sl->log_fd = open(path, O_WRONLY | O_CREAT | O_APPEND |
+		    O_CLOEXEC, 0600);
+		free(path);
+		if (sl->log_fd < 0) {
+			sl->log_failed = 1;
+			return;
+		}
+	}
+	if (sl->log_bytes + len > RUN_LOG_MAX) {
+		len = RUN_LOG_MAX - sl->log_bytes;
+		sl->log_capped = 1;
+	}
+	while (len > 0) {
+		w = write(sl->log_fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		buf += w;
+		len -= (size_t)w;
+		sl->log_bytes += (size_t)w;
+	}
+	if (sl->log_capped) {
+		w = write(sl->log_fd, capped, sizeof capped - 1);
+		(void)w;
+	}
 }
 
 /* Append a line from bench to a unit's log. */
@@ -298,10 +354,7 @@ run_log(struct run_slot *sl, const char *fmt, ...)
 	char buf[1200];
 	va_list ap;
 	int n;
-	ssize_t w;
 
-	if (sl->log_fd < 0)
-		return;
 	n = snprintf(buf, sizeof buf, "[bench] ");
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof buf - (size_t)n - 1, fmt, ap);
@@ -309,8 +362,7 @@ run_log(struct run_slot *sl, const char *fmt, ...)
 	if (n > (int)sizeof buf - 2)
 		n = (int)sizeof buf - 2;
 	buf[n++] = '\n';
-	w = write(sl->log_fd, buf, (size_t)n);
-	(void)w;
+	run_log_write(sl->rs, sl, buf, (size_t)n);
 }
 
 /* A record arrived from a worker. */
@@ -468,10 +520,11 @@ run_start(struct run_state *rs, int slot, size_t i)
 	const struct job_unit *u = job_unit(rs->job, i);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
 	struct spawn_opts so = SPAWN_OPTS_INIT;
-	char *log, *work, **argv, **env, **owned, *cause = NULL;
-	int pfd[2], rc, k;
+	char *work, **argv, **env, **owned, *cause = NULL;
+	int pfd[2], ofd[2], rc, k;
 
 	run_slot_clear(sl);
+	sl->rs = rs;
 	sl->busy = 1;
 	sl->unit = i;
 	sl->start_mono = run_monotonic();
@@ -483,38 +536,39 @@ run_start(struct run_state *rs, int slot, size_t i)
 			rs->slots[k].co_running = rs->running - 1;
 	}
 
-	log = xasprintf("%s/%s.log", rs->logs_dir, u->id);
-	sl->log_fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600);
-	if (sl->log_fd < 0) {
-		err_errno(&rs->cause, "cannot create log '%s'", log);
-		free(log);
-		return -1;
-	}
-	free(log);
-	work = xasprintf("%s/%s", rs->work_dir, u->id);
-	if (mkdir(work, 0700) != 0 && errno != EEXIST) {
-		err_errno(&rs->cause, "cannot create directory '%s'", work);
-		free(work);
-		return -1;
-	}
+	/*
+	 * A built-in or plugin unit gets work/UNIT, made by `bench worker`
+	 * itself; a command shares the run's work/ (creating a directory per
+	 * unit here would serialise thousands of mkdirs in the controller).
+	 */
+	work = tc->runner == JOB_RUNNER_COMMAND ? xstrdup(rs->work_dir) :
+	    xasprintf("%s/%s", rs->work_dir, u->id);
 	if (pipe2(pfd, O_CLOEXEC) != 0) {
 		free(work);
 		return err_errno(&rs->cause, "pipe");
 	}
+	if (pipe2(ofd, O_CLOEXEC) != 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		free(work);
+		return err_errno(&rs->cause, "pipe");
+	}
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
+	fcntl(ofd[0], F_SETFL, O_NONBLOCK);
 	sl->fd = pfd[0];
+	sl->out_fd = ofd[0];
 	sl->chan = chan_new(run_on_record, run_on_proto_error, sl);
 
 	argv = run_argv(rs, u, tc, work);
 	env = run_env(rs, u, tc, work, &owned);
 	so.argv = argv;
 	so.envp = env;
-	so.log_fd = sl->log_fd;
+	so.log_fd = ofd[1];
 	so.status_fd = pfd[1];
 	so.child_status_fd = RUN_STATUS_FD;
 	rc = spawn_start(&so, &sl->pid, &cause);
 	close(pfd[1]);
+	close(ofd[1]);
 	run_strv_free(argv);
 	run_strv_free(owned);
 	free(env);
@@ -529,7 +583,8 @@ run_start(struct run_state *rs, int slot, size_t i)
 		sl->have_end = 1;
 		snprintf(sl->end_status, sizeof sl->end_status, "failed");
 		close(sl->fd);
-		sl->fd = -1;
+		close(sl->out_fd);
+		sl->fd = sl->out_fd = -1;
 		return run_finish(rs, sl);
 	}
 	if (rs->cfg->timeout_s > 0)
@@ -754,6 +809,38 @@ run_read(struct run_slot *sl)
 	}
 }
 
+/* Move a unit's output to its log; EOF closes the pipe. */
+static void
+run_read_out(struct run_state *rs, struct run_slot *sl)
+{
+	char buf[65536];
+	size_t budget = RUN_READ_BUDGET;
+	ssize_t n;
+
+	while (budget > 0) {
+		n = read(sl->out_fd, buf, sizeof buf);
+		if (n > 0) {
+			run_log_write(rs, sl, buf, (size_t)n);
+			budget -= (size_t)n < budget ? (size_t)n : budget;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return;
+		close(sl->out_fd);
+		sl->out_fd = -1;
+		return;
+	}
+}
+
+/* Whether a slot still has a pipe open. */
+static int
+run_pipes_open(const struct run_slot *sl)
+{
+	return sl->fd >= 0 || sl->out_fd >= 0;
+}
+
 /* Signal a worker's whole process group. */
 static void
 run_kill(struct run_slot *sl, int sig)
@@ -786,7 +873,7 @@ run_reap(struct run_state *rs)
 			sl->ru = ru;
 			/* grandchildren left behind go with their group */
 			killpg(pid, SIGKILL);
-			if (sl->fd >= 0)
+			if (run_pipes_open(sl))
 				sl->eof_deadline = run_monotonic() +
 				    RUN_EOF_GRACE;
 			break;
@@ -820,11 +907,17 @@ run_deadlines(struct run_state *rs, double now)
 			run_kill(sl, SIGKILL);
 			sl->kill_at = 0;
 		}
-		if (sl->reaped && sl->fd >= 0 && sl->eof_deadline > 0 &&
+		if (sl->reaped && run_pipes_open(sl) && sl->eof_deadline > 0 &&
 		    now >= sl->eof_deadline) {
-			chan_eof(sl->chan);
-			close(sl->fd);
-			sl->fd = -1;
+			if (sl->fd >= 0) {
+				chan_eof(sl->chan);
+				close(sl->fd);
+				sl->fd = -1;
+			}
+			if (sl->out_fd >= 0) {
+				close(sl->out_fd);
+				sl->out_fd = -1;
+			}
 			sl->pipe_held = 1;
 		}
 	}
@@ -847,7 +940,7 @@ run_next_deadline(struct run_state *rs)
 			d = sl->kill_at;
 		else if (!sl->reaped && !sl->timed_out && sl->deadline > 0)
 			d = sl->deadline;
-		else if (sl->reaped && sl->fd >= 0)
+		else if (sl->reaped && run_pipes_open(sl))
 			d = sl->eof_deadline;
 		if (d > 0 && (next == 0 || d < next))
 			next = d;
@@ -967,9 +1060,9 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	run_base_env(&rs);
 	rs.slots = xcalloc((size_t)rs.nslots, sizeof *rs.slots);
 	for (k = 0; k < rs.nslots; k++)
-		rs.slots[k].fd = rs.slots[k].log_fd = -1;
-	pfds = xcalloc((size_t)rs.nslots + 1, sizeof *pfds);
-	pslot = xcalloc((size_t)rs.nslots + 1, sizeof *pslot);
+		rs.slots[k].fd = rs.slots[k].out_fd = rs.slots[k].log_fd = -1;
+	pfds = xcalloc(2 * (size_t)rs.nslots + 1, sizeof *pfds);
+	pslot = xcalloc(2 * (size_t)rs.nslots + 1, sizeof *pslot);
 
 	if (run_plan(&rs) != 0)
 		goto out;
@@ -995,11 +1088,18 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 		pfds[n].events = POLLIN;
 		pslot[n++] = -1;
 		for (k = 0; k < rs.nslots; k++) {
-			if (!rs.slots[k].busy || rs.slots[k].fd < 0)
+			if (!rs.slots[k].busy)
 				continue;
-			pfds[n].fd = rs.slots[k].fd;
-			pfds[n].events = POLLIN;
-			pslot[n++] = k;
+			if (rs.slots[k].fd >= 0) {
+				pfds[n].fd = rs.slots[k].fd;
+				pfds[n].events = POLLIN;
+				pslot[n++] = k;
+			}
+			if (rs.slots[k].out_fd >= 0) {
+				pfds[n].fd = rs.slots[k].out_fd;
+				pfds[n].events = POLLIN;
+				pslot[n++] = -2 - k;	/* output, not status */
+			}
 		}
 		/* Poll once without waiting; commit before any real wait. */
 		k = poll(pfds, (nfds_t)n, 0);
@@ -1024,13 +1124,16 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 		for (k = 0; k < n; k++) {
 			if (pfds[k].revents == 0)
 				continue;
-			if (pslot[k] < 0) {
+			if (pslot[k] == -1) {
 				while (read(run_sigpipe[0], drain,
 				    sizeof drain) > 0)
 					;
 				continue;
 			}
-			run_read(&rs.slots[pslot[k]]);
+			if (pslot[k] < -1)
+				run_read_out(&rs, &rs.slots[-2 - pslot[k]]);
+			else
+				run_read(&rs.slots[pslot[k]]);
 		}
 		run_reap(&rs);
 		if (run_signalled > seen_signals) {
@@ -1042,7 +1145,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 		for (k = 0; k < rs.nslots; k++) {
 			struct run_slot *sl = &rs.slots[k];
 
-			if (sl->busy && sl->reaped && sl->fd < 0 &&
+			if (sl->busy && sl->reaped && !run_pipes_open(sl) &&
 			    run_finish(&rs, sl) != 0)
 				goto fail;
 		}

@@ -89,6 +89,36 @@ spawn_which(const char *argv0, char **cause)
 	return NULL;
 }
 
+/*
+ * spawn_which with a one-entry cache: a job starts the same command for
+ * thousands of units, and each lookup is a stat per PATH entry. The entry
+ * is checked against PATH and revalidated with one stat. Single-threaded,
+ * like the controller.
+ */
+static char *
+spawn_which_cached(const char *argv0, char **cause)
+{
+	static char *c_argv0, *c_pathenv, *c_path;
+	const char *pathenv = getenv("PATH");
+	char *p;
+
+	if (pathenv == NULL)
+		pathenv = "";
+	if (c_argv0 != NULL && strcmp(c_argv0, argv0) == 0 &&
+	    strcmp(c_pathenv, pathenv) == 0 && spawn_is_exec(c_path))
+		return xstrdup(c_path);
+	p = spawn_which(argv0, cause);
+	if (p == NULL)
+		return NULL;
+	free(c_argv0);
+	free(c_pathenv);
+	free(c_path);
+	c_argv0 = xstrdup(argv0);
+	c_pathenv = xstrdup(pathenv);
+	c_path = xstrdup(p);
+	return p;
+}
+
 /* In the child: report a failed step and leave. Async-signal-safe. */
 static void __attribute__((noreturn))
 spawn_child_die(int errfd, enum spawn_step step)
@@ -244,7 +274,7 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 
 	if (o->child_status_fd < 3)
 		BUG("child_status_fd %d < 3", o->child_status_fd);
-	path = spawn_which(o->argv[0], cause);
+	path = spawn_which_cached(o->argv[0], cause);
 	if (path == NULL)
 		return -1;
 	if (spawn_posix_ok(o)) {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -465,7 +466,13 @@ worker_exec(const struct worker_unit *u, const struct bench_testcase *tc,
 
 	step = "setup";
 	ret = BENCH_OK;
-	if (worker_check_params(tc, params, &cause) != 0) {
+	if (u->workspace != NULL && mkdir(u->workspace, 0700) != 0 &&
+	    errno != EEXIST) {
+		err_errno(&cause, "cannot create workspace '%s'", u->workspace);
+		worker_failed(&p, cause);
+		free(cause);
+		ret = BENCH_FAILED;
+	} else if (worker_check_params(tc, params, &cause) != 0) {
 		worker_failed(&p, cause);
 		free(cause);
 		ret = BENCH_FAILED;
