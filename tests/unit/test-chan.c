@@ -161,7 +161,7 @@ test_feed_split_and_long(void **state)
 	assert_int_equal(s.last.type, CHAN_START);
 
 	/* garbage then a cut-off line at EOF */
-	chan_feed(ch, "\x01\x02\xff\n{\"t\":", 11);
+	chan_feed(ch, "\x01\x02\xff\n{\"t\":", 9);
 	assert_int_equal(s.errors, 2);
 	chan_eof(ch);
 	assert_int_equal(s.errors, 3);
