@@ -131,6 +131,8 @@ term_unit_done(struct term *t, const char *status, const char *testcase,
 	int bad = strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0;
 
 	t->done++;
+	if (t->running > 0)
+		t->running--;
 	if (bad)
 		t->failed++;
 	if (t->live && !bad && strcmp(status, "skipped") != 0) {
@@ -346,8 +348,8 @@ term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
 		w0 = 60;
 	for (j = 0; j < ncols; j++) {
 		w[j] = strlen(json_string_value(json_array_get(cols, j)));
-		if (w[j] < 10)
-			w[j] = 10;
+		if (w[j] < 12)
+			w[j] = 12;
 	}
 	fprintf(fp, "%-4s  %-*s", "rank", (int)w0, "test case");
 	for (j = 0; j < ncols; j++)

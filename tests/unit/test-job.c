@@ -749,9 +749,9 @@ test_quickstart(void **state)
 	assert_string_equal(job_name(job), "quickstart");
 	assert_int_equal(job_ntestcases(job), 8);
 	assert_string_equal(job_testcase(job, 0)->name,
-	    "gemm-blocked[n=96,block=16]");
+	    "gemm-blocked[n=256,block=16]");
 	assert_string_equal(job_testcase(job, 5)->name,
-	    "gemm-blocked[n=160,block=32]");
+	    "gemm-blocked[n=512,block=32]");
 	assert_string_equal(job_testcase(job, 5)->url, "gemm");
 	tc = job_testcase(job, 6);
 	assert_string_equal(tc->name, "sleep[seconds=0.2]");
