@@ -151,6 +151,138 @@ test_spawn_errors(void **state)
 	assert_int_equal(errno, ECHILD);
 }
 
+/* Write a job file into dir; returns its path (static buffer). */
+static const char *
+write_job(const char *dir, const char *body)
+{
+	static char path[512];
+	FILE *fp;
+
+	snprintf(path, sizeof path, "%s/job.yaml", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "benchmarkingjob:\n  name: t\n  workspace: %s/ws\n"
+	    "  testenv: {dataset: {}, metrics: []}\n"
+	    "  test_object:\n    type: algorithms\n    algorithms:\n%s",
+	    dir, body);
+	fclose(fp);
+	return path;
+}
+
+struct unit_seen {
+	int	n, ok, failed, timeout, max_co, bad_slot;
+	int	workers;
+};
+
+static int
+on_unit(const struct store_unit_row *u, void *data)
+{
+	struct unit_seen *s = data;
+
+	s->n++;
+	if (strcmp(u->status, "ok") == 0)
+		s->ok++;
+	else if (strcmp(u->status, "failed") == 0)
+		s->failed++;
+	else if (strcmp(u->status, "timeout") == 0)
+		s->timeout++;
+	if (u->co_running > s->max_co)
+		s->max_co = u->co_running;
+	if (u->worker_slot < 0 || u->worker_slot >= s->workers)
+		s->bad_slot++;
+	return 0;
+}
+
+static int
+on_tcmetric(const struct store_metric_row *m, void *data)
+{
+	double *v = data;
+
+	if (strcmp(m->name, "rep") == 0)
+		*v = m->value;
+	return 0;
+}
+
+/* The engine on a real job: totals, slots, co-running and the merge of
+   repeated units' metrics into the test case's (their mean). */
+static void
+test_execute_bookkeeping(void **state)
+{
+	char dir[] = "/tmp/test-run-XXXXXX", db[512], rundir[512];
+	struct run_config cfg = RUN_CONFIG_INIT;
+	struct run_totals tot;
+	struct unit_seen seen;
+	struct job *job = NULL;
+	struct store *st = NULL;
+	struct store_run_info ri;
+	char *cause = NULL, cmd[256];
+	int64_t run_id;
+	double rep = -1;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(job_load(write_job(dir,
+	    "      - name: reps\n"
+	    "        algorithm:\n"
+	    "          paradigm_type: singletasklearning\n"
+	    "          modules:\n"
+	    "            - type: basemodel\n"
+	    "              name: r\n"
+	    "              command: [sh, -c, 'echo \"{{\\\"t\\\":\\\"metric\\\",\\\"name\\\":\\\"rep\\\",\\\"value\\\":$BENCH_REP}}\" >&3']\n"
+	    "      - name: bad\n"
+	    "        algorithm:\n"
+	    "          paradigm_type: singletasklearning\n"
+	    "          modules:\n"
+	    "            - {type: basemodel, name: b, command: [\"false\"]}\n"
+	    "      - name: slow\n"
+	    "        algorithm:\n"
+	    "          paradigm_type: singletasklearning\n"
+	    "          modules:\n"
+	    "            - {type: basemodel, name: s, command: [sleep, '30']}\n"
+	    "  repeat: 3\n"), &job, &cause), 0);
+	assert_int_equal(job_nunits(job), 9);
+	snprintf(db, sizeof db, "%s/bench.db", dir);
+	assert_int_equal(store_open(db, &st, &cause), 0);
+	memset(&ri, 0, sizeof ri);
+	ri.job_name = "t";
+	ri.job_sha256 = job_sha256(job);
+	ri.mode = "parallel";
+	ri.workers = 2;
+	ri.launcher = "local";
+	ri.started_at = run_walltime();
+	assert_int_equal(store_run_create(st, &ri, &run_id, &cause), 0);
+	snprintf(rundir, sizeof rundir, "%s/run", dir);
+	cfg.workers = 2;
+	cfg.timeout_s = 0.5;
+	cfg.grace_s = 0.5;
+	cfg.self_exe = "/bin/false";
+	cfg.run_dir = rundir;
+	assert_int_equal(run_execute(job, st, run_id, &cfg, &tot, &cause), 0);
+	assert_int_equal(tot.total, 9);
+	assert_int_equal(tot.ok, 3);
+	assert_int_equal(tot.failed, 3);
+	assert_int_equal(tot.timeout, 3);
+	assert_int_equal(tot.not_run, 0);
+	assert_int_equal(tot.was_interrupted, 0);
+
+	memset(&seen, 0, sizeof seen);
+	seen.workers = 2;
+	assert_int_equal(store_units_list(st, run_id, on_unit, &seen, &cause),
+	    0);
+	assert_int_equal(seen.n, 9);
+	assert_int_equal(seen.ok, 3);
+	assert_int_equal(seen.bad_slot, 0);
+	assert_true(seen.max_co <= 1);	/* never more than 2 at once */
+	assert_true(seen.max_co == 1);	/* and they did overlap */
+	assert_int_equal(store_testcase_metrics_list(st, run_id, on_tcmetric,
+	    &rep, &cause), 0);
+	assert_true(rep == 1.0);	/* mean of reps 0, 1, 2 */
+	store_close(st);
+	job_free(job);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int
 main(void)
 {
@@ -158,6 +290,7 @@ main(void)
 		cmocka_unit_test(test_which),
 		cmocka_unit_test(test_spawn_env_and_fds),
 		cmocka_unit_test(test_spawn_errors),
+		cmocka_unit_test(test_execute_bookkeeping),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
