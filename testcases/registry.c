@@ -12,9 +12,17 @@
 #include "banned.h"
 
 extern const struct bench_testcase testcase_gemm;
+extern const struct bench_testcase testcase_cellseg;
+extern const struct bench_testcase testcase_conv2d;
+extern const struct bench_testcase testcase_memhog;
+extern const struct bench_testcase testcase_logreg;
 
 static const struct bench_testcase *const registry_table[] = {
 	&testcase_gemm,
+	&testcase_cellseg,
+	&testcase_conv2d,
+	&testcase_memhog,
+	&testcase_logreg,
 };
 
 #define REGISTRY_COUNT (sizeof registry_table / sizeof registry_table[0])
