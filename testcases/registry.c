@@ -16,6 +16,12 @@ extern const struct bench_testcase testcase_cellseg;
 extern const struct bench_testcase testcase_conv2d;
 extern const struct bench_testcase testcase_memhog;
 extern const struct bench_testcase testcase_logreg;
+#ifdef HAVE_CUDA
+extern const struct bench_testcase testcase_cuda_gemm;
+#endif
+#ifdef HAVE_CUDNN
+extern const struct bench_testcase testcase_cudnn_conv;
+#endif
 
 static const struct bench_testcase *const registry_table[] = {
 	&testcase_gemm,
@@ -23,6 +29,12 @@ static const struct bench_testcase *const registry_table[] = {
 	&testcase_conv2d,
 	&testcase_memhog,
 	&testcase_logreg,
+#ifdef HAVE_CUDA
+	&testcase_cuda_gemm,
+#endif
+#ifdef HAVE_CUDNN
+	&testcase_cudnn_conv,
+#endif
 };
 
 #define REGISTRY_COUNT (sizeof registry_table / sizeof registry_table[0])

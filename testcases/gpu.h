@@ -1,0 +1,52 @@
+/*
+ * gpu: what the CUDA test cases (cuda-gemm.cu, cudnn-conv.cu) share: the
+ * device probe that turns a machine without a GPU into a skipped unit, and
+ * the one way a CUDA error becomes a failure. Header only, compiled by nvcc.
+ */
+#ifndef BENCH_GPU_H
+#define BENCH_GPU_H
+
+#include <cuda_runtime.h>
+
+#include <bench/testcase.h>
+
+/*
+ * BENCH_OK when there is a CUDA device to run on; else the unit is skipped
+ * (no driver, no device, CUDA_VISIBLE_DEVICES hides them all): never failed,
+ * a missing GPU is not the test case's fault.
+ */
+static inline int
+gpu_probe(struct bench_ctx *ctx)
+{
+	cudaError_t err;
+	int count = 0;
+
+	err = cudaGetDeviceCount(&count);
+	if (err != cudaSuccess) {
+		(void)cudaGetLastError();	/* clear it */
+		bench_skip(ctx, "no CUDA device: %s", cudaGetErrorString(err));
+		return BENCH_SKIPPED;
+	}
+	if (count < 1) {
+		bench_skip(ctx, "no CUDA device: the driver lists none");
+		return BENCH_SKIPPED;
+	}
+	return BENCH_OK;
+}
+
+/*
+ * Fail the unit for err, returned by what. Out of memory always reads
+ * "CUDA out of memory": the controller looks for it to retry the unit with
+ * fewer workers (DESIGN.md).
+ */
+static inline int
+gpu_fail(struct bench_ctx *ctx, const char *what, cudaError_t err)
+{
+	if (err == cudaErrorMemoryAllocation)
+		bench_fail(ctx, "CUDA out of memory: %s", what);
+	else
+		bench_fail(ctx, "%s: %s", what, cudaGetErrorString(err));
+	return BENCH_FAILED;
+}
+
+#endif

@@ -1,0 +1,388 @@
+/*
+ * test-gpu: the CUDA test cases, builtin:cuda-gemm and builtin:cudnn-conv,
+ * run through worker_run into a pipe. With a GPU (/dev/nvidia0 and devices
+ * not hidden by CUDA_VISIBLE_DEVICES) they must end ok with sane metrics
+ * and cuda-gemm's checksum must be a function of the seed; without one they
+ * must end skipped, saying "no CUDA device". Hiding every device in a child
+ * process checks the skip on any machine; bad parameters fail on any.
+ */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "registry.h"
+#include "worker.h"
+#include "banned.h"
+
+#define MAXREC 64
+
+#define GEMM_SMALL	"{\"n\":200,\"reps\":2}"
+#define CONV_SMALL	"{\"batch_size\":6,\"channels\":8,\"out_channels\":16," \
+			"\"size\":20,\"kernel\":3,\"streams\":2,\"iters\":2}"
+
+/* The records one unit wrote, parsed. */
+struct records {
+	json_t	*rec[MAXREC];
+	size_t	 n;
+};
+
+/* Drop the parsed records. */
+static void
+records_clear(struct records *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		json_decref(r->rec[i]);
+	r->n = 0;
+}
+
+/* Read fd to EOF and parse every line into r; each must be an object. */
+static void
+records_read(int fd, struct records *r)
+{
+	static char buf[1 << 16];
+	size_t len = 0;
+	ssize_t n;
+	char *line, *nl;
+	json_t *j;
+
+	for (;;) {
+		n = read(fd, buf + len, sizeof buf - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		assert_true(n >= 0);
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		assert_true(len < sizeof buf - 1);
+	}
+	buf[len] = '\0';
+	for (line = buf; *line != '\0'; line = nl + 1) {
+		nl = strchr(line, '\n');
+		assert_non_null(nl);
+		*nl = '\0';
+		j = json_loads(line, 0, NULL);
+		assert_non_null(j);
+		assert_true(json_is_object(j));
+		assert_true(r->n < MAXREC);
+		r->rec[r->n++] = j;
+	}
+}
+
+/* The type of record i. */
+static const char *
+rec_type(struct records *r, size_t i)
+{
+	return json_string_value(json_object_get(r->rec[i], "t"));
+}
+
+/* The value of metric name (must be there exactly once); *timing gets its
+   timing flag when not NULL. */
+static double
+rec_metric(struct records *r, const char *name, int *timing)
+{
+	size_t i, found = 0;
+	double v = NAN;
+	const char *s;
+
+	for (i = 0; i < r->n; i++) {
+		if (strcmp(rec_type(r, i), "metric") != 0)
+			continue;
+		s = json_string_value(json_object_get(r->rec[i], "name"));
+		if (s != NULL && strcmp(s, name) == 0) {
+			v = json_number_value(json_object_get(r->rec[i],
+			    "value"));
+			if (timing != NULL)
+				*timing = json_is_true(json_object_get(
+				    r->rec[i], "timing"));
+			found++;
+		}
+	}
+	assert_int_equal(found, 1);
+	return v;
+}
+
+/* Check the framing and return the end status; *error gets the end's
+   error or NULL. */
+static const char *
+rec_end(struct records *r, const char **error)
+{
+	json_t *e;
+	size_t i;
+
+	assert_true(r->n >= 2);
+	assert_string_equal(rec_type(r, 0), "start");
+	for (i = 1; i < r->n - 1; i++)
+		assert_string_equal(rec_type(r, i), "metric");
+	assert_string_equal(rec_type(r, r->n - 1), "end");
+	e = json_object_get(r->rec[r->n - 1], "error");
+	*error = e != NULL ? json_string_value(e) : NULL;
+	return json_string_value(json_object_get(r->rec[r->n - 1], "status"));
+}
+
+/* Run one unit of url in this process into a pipe; parse its records. */
+static int
+run_unit(const char *url, const char *params, uint64_t seed,
+    struct records *r)
+{
+	struct worker_unit u = WORKER_UNIT_INIT;
+	int p[2], code;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	u.url = url;
+	u.params = params;
+	u.unit_id = "u-0";
+	u.workspace = "/tmp";
+	u.seed = seed;
+	u.status_fd = p[1];
+	code = worker_run(&u);
+	close(p[1]);
+	records_clear(r);
+	records_read(p[0], r);
+	close(p[0]);
+	return code;
+}
+
+/* Run one unit in a child with every CUDA device hidden (the runtime reads
+   CUDA_VISIBLE_DEVICES once, at its first call); parse its records. */
+static int
+run_unit_hidden(const char *url, const char *params, struct records *r)
+{
+	pid_t pid;
+	int p[2], status;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct worker_unit u = WORKER_UNIT_INIT;
+
+		close(p[0]);
+		if (setenv("CUDA_VISIBLE_DEVICES", "", 1) != 0)
+			_exit(99);
+		u.url = url;
+		u.params = params;
+		u.unit_id = "u-0";
+		u.workspace = "/tmp";
+		u.seed = 1;
+		u.status_fd = p[1];
+		_exit(worker_run(&u));
+	}
+	close(p[1]);
+	records_clear(r);
+	records_read(p[0], r);
+	close(p[0]);
+	while (waitpid(pid, &status, 0) == -1)
+		assert_int_equal(errno, EINTR);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+/* Whether this machine should have a usable CUDA device. */
+static int
+have_gpu(void)
+{
+	const char *v = getenv("CUDA_VISIBLE_DEVICES");
+
+	if (v != NULL && (v[0] == '\0' || strcmp(v, "-1") == 0))
+		return 0;
+	return access("/dev/nvidia0", F_OK) == 0;
+}
+
+/* Assert the unit ended skipped for lack of a device. */
+static void
+assert_skipped(struct records *r)
+{
+	const char *status, *error;
+
+	status = rec_end(r, &error);
+	assert_string_equal(status, "skipped");
+	assert_non_null(error);
+	assert_non_null(strstr(error, "no CUDA device"));
+	assert_int_equal(r->n, 2);	/* no metric */
+}
+
+/* Both test cases are registered, with their parameters. */
+static void
+test_registered(void **unused)
+{
+	const struct bench_testcase *tc;
+
+	tc = registry_find("cuda-gemm");
+	assert_non_null(tc);
+	assert_int_equal(tc->abi_version, BENCH_TESTCASE_ABI_VERSION);
+	assert_string_equal(tc->params[0].name, "n");
+	assert_non_null(tc->run);
+#ifdef HAVE_CUDNN
+	tc = registry_find("cudnn-conv");
+	assert_non_null(tc);
+	assert_string_equal(tc->params[0].name, "batch_size");
+#endif
+}
+
+/* With every device hidden, both skip (exit 0), never fail. */
+static void
+test_hidden_skips(void **unused)
+{
+	struct records r = { .n = 0 };
+
+	assert_int_equal(run_unit_hidden("builtin:cuda-gemm", GEMM_SMALL,
+	    &r), WORKER_EXIT_OK);
+	assert_skipped(&r);
+#ifdef HAVE_CUDNN
+	assert_int_equal(run_unit_hidden("builtin:cudnn-conv", CONV_SMALL,
+	    &r), WORKER_EXIT_OK);
+	assert_skipped(&r);
+#endif
+	records_clear(&r);
+}
+
+/* cuda-gemm: ok with a reproducible checksum and a small error on a GPU,
+   skipped without. */
+static void
+test_cuda_gemm(void **unused)
+{
+	struct records r = { .n = 0 };
+	const char *status, *error;
+	double sum1, sum2, sum3, err;
+	int timing = -1;
+
+	assert_int_equal(run_unit("builtin:cuda-gemm", GEMM_SMALL, 7, &r),
+	    WORKER_EXIT_OK);
+	if (!have_gpu()) {
+		assert_skipped(&r);
+		records_clear(&r);
+		return;
+	}
+	status = rec_end(&r, &error);
+	assert_string_equal(status, "ok");
+	assert_true(rec_metric(&r, "gflops", &timing) > 0);
+	assert_int_equal(timing, 1);
+	assert_true(rec_metric(&r, "seconds", NULL) > 0);
+	sum1 = rec_metric(&r, "checksum", &timing);
+	assert_int_equal(timing, 0);
+	err = rec_metric(&r, "max_abs_err", &timing);
+	assert_int_equal(timing, 0);
+	/* 200 products of numbers in [-1, 1) in float */
+	assert_true(err >= 0 && err < 1e-3);
+
+	assert_int_equal(run_unit("builtin:cuda-gemm", GEMM_SMALL, 7, &r),
+	    WORKER_EXIT_OK);
+	sum2 = rec_metric(&r, "checksum", NULL);
+	assert_true(sum1 == sum2);	/* bit for bit */
+	assert_int_equal(run_unit("builtin:cuda-gemm", GEMM_SMALL, 8, &r),
+	    WORKER_EXIT_OK);
+	sum3 = rec_metric(&r, "checksum", NULL);
+	assert_true(sum3 != sum1);	/* the seed matters */
+
+	/* n not a multiple of the tile: the edges are right too */
+	assert_int_equal(run_unit("builtin:cuda-gemm", "{\"n\":37,\"reps\":1}",
+	    3, &r), WORKER_EXIT_OK);
+	assert_true(rec_metric(&r, "max_abs_err", NULL) < 1e-4);
+	records_clear(&r);
+}
+
+#ifdef HAVE_CUDNN
+/* cudnn-conv: ok with sane metrics on a GPU (one stream and several),
+   skipped without; a batch too large for the GPU is "CUDA out of memory". */
+static void
+test_cudnn_conv(void **unused)
+{
+	static const char *const params[] = { CONV_SMALL,
+	    "{\"batch_size\":6,\"channels\":8,\"out_channels\":16,"
+	    "\"size\":20,\"kernel\":5,\"streams\":1,\"iters\":1}" };
+	struct records r = { .n = 0 };
+	const char *status, *error;
+	int timing = -1;
+	size_t i;
+
+	for (i = 0; i < sizeof params / sizeof params[0]; i++) {
+		assert_int_equal(run_unit("builtin:cudnn-conv", params[i], 5,
+		    &r), WORKER_EXIT_OK);
+		if (!have_gpu()) {
+			assert_skipped(&r);
+			continue;
+		}
+		status = rec_end(&r, &error);
+		assert_string_equal(status, "ok");
+		assert_true(rec_metric(&r, "images_per_s", &timing) > 0);
+		assert_int_equal(timing, 1);
+		assert_true(rec_metric(&r, "algo", &timing) >= 0);
+		assert_int_equal(timing, 0);
+		assert_true(isfinite(rec_metric(&r, "checksum", &timing)));
+		assert_int_equal(timing, 1);
+	}
+	if (have_gpu()) {
+		/* 4096 x 1024 x 128 x 128 floats: 256 GiB of input */
+		assert_int_equal(run_unit("builtin:cudnn-conv",
+		    "{\"batch_size\":4096,\"channels\":1024,\"size\":128,"
+		    "\"kernel\":1}", 5, &r), WORKER_EXIT_FAILED);
+		status = rec_end(&r, &error);
+		assert_string_equal(status, "failed");
+		assert_non_null(error);
+		assert_non_null(strstr(error, "CUDA out of memory"));
+	}
+	records_clear(&r);
+}
+#endif
+
+/* Bad parameters fail before any device is looked for, on any machine. */
+static void
+test_bad_params(void **unused)
+{
+	static const char *const bad[][2] = {
+		{ "builtin:cuda-gemm", "{\"n\":0}" },
+		{ "builtin:cuda-gemm", "{\"reps\":-1}" },
+#ifdef HAVE_CUDNN
+		{ "builtin:cudnn-conv", "{\"streams\":0}" },
+		{ "builtin:cudnn-conv", "{\"batch_size\":4,\"streams\":5}" },
+		{ "builtin:cudnn-conv", "{\"size\":8,\"kernel\":9}" },
+#endif
+	};
+	struct records r = { .n = 0 };
+	const char *status, *error;
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(run_unit(bad[i][0], bad[i][1], 1, &r),
+		    WORKER_EXIT_FAILED);
+		status = rec_end(&r, &error);
+		assert_string_equal(status, "failed");
+		assert_non_null(error);
+		assert_non_null(strstr(error, "must be"));
+	}
+	records_clear(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_registered),
+		cmocka_unit_test(test_hidden_skips),
+		cmocka_unit_test(test_cuda_gemm),
+#ifdef HAVE_CUDNN
+		cmocka_unit_test(test_cudnn_conv),
+#endif
+		cmocka_unit_test(test_bad_params),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
