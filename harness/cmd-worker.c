@@ -23,7 +23,8 @@
 
 #define USAGE "--url URL --unit ID --seed N [--testcase NAME] " \
 	"[--params JSON] [--part P] [--nparts N] [--rep R] " \
-	"[--workspace DIR] [--status-fd FD]"
+	"[--workspace DIR] [--status-fd FD] [--paradigm NAME] " \
+	"[--paradigm-config JSON]"
 
 extern const struct cmd_entry cmd_worker_entry;
 
@@ -38,6 +39,8 @@ enum {
 	OPT_REP,
 	OPT_WORKSPACE,
 	OPT_STATUS_FD,
+	OPT_PARADIGM,
+	OPT_PARADIGM_CONFIG,
 	OPT_HELP,
 };
 
@@ -52,6 +55,8 @@ static const struct option cmd_worker_options[] = {
 	{ "rep", required_argument, NULL, OPT_REP },
 	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
+	{ "paradigm", required_argument, NULL, OPT_PARADIGM },
+	{ "paradigm-config", required_argument, NULL, OPT_PARADIGM_CONFIG },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -160,6 +165,12 @@ cmd_worker_exec(int argc, char **argv)
 			break;
 		case OPT_WORKSPACE:
 			u.workspace = optarg;
+			break;
+		case OPT_PARADIGM:
+			u.paradigm = optarg;
+			break;
+		case OPT_PARADIGM_CONFIG:
+			u.paradigm_config = optarg;
 			break;
 		case OPT_STATUS_FD:
 			if (cmd_worker_arg("status-fd", optarg, INT_MAX,

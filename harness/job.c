@@ -27,6 +27,7 @@
 
 #include "err.h"
 #include "job.h"
+#include "paradigm.h"
 #include "sha256.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -1726,6 +1727,7 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	struct yfile *af = ef;
 	yaml_node_t *n, *url, *alg, *root, *modules, *e;
 	const char *algname, *path, *paradigm, *near;
+	const struct paradigm *pd;
 	struct mod *mods = NULL;
 	struct hp *hps = NULL;
 	size_t nmods = 0, nhps = 0, i, j, run = 0, total;
@@ -1801,6 +1803,15 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	}
 	if (pick_runnable(ld, af, alg, algname, mods, nmods, &run) != 0)
 		goto out;
+	pd = paradigm_find(paradigm);
+	if (pd != NULL && pd->learner && (mods[run].url == NULL ||
+	    strcmp(mods[run].url, "builtin:logreg") != 0)) {
+		ld_err(ld, mods[run].f, mods[run].urlnode != NULL ?
+		    mods[run].urlnode : mods[run].node, "paradigm %s trains "
+		    "a learner, and bench's learner is builtin:logreg: use "
+		    "url: builtin:logreg", paradigm);
+		goto out;
+	}
 
 	total = 1;
 	for (i = 0; i < nhps; i++) {

@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <math.h>
 #include <poll.h>
+#include <stdarg.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,7 @@
 #include "chan.h"
 #include "err.h"
 #include "job.h"
+#include "plugin.h"
 #include "run.h"
 #include "spawn.h"
 #include "store.h"
@@ -439,7 +441,7 @@ run_argv(struct run_state *rs, const struct job_unit *u,
 			argv[i] = xstrdup(tc->argv[i]);
 		return argv;
 	}
-	argv = xcalloc(22, sizeof *argv);
+	argv = xcalloc(26, sizeof *argv);
 	n = 0;
 	argv[n++] = xstrdup(rs->cfg->self_exe);
 	argv[n++] = xstrdup("worker");
@@ -462,6 +464,10 @@ run_argv(struct run_state *rs, const struct job_unit *u,
 	argv[n++] = xasprintf("%u", u->rep);
 	argv[n++] = xstrdup("--workspace");
 	argv[n++] = xstrdup(work);
+	argv[n++] = xstrdup("--paradigm");
+	argv[n++] = xstrdup(tc->paradigm);
+	argv[n++] = xstrdup("--paradigm-config");
+	argv[n++] = json_dumps(job_testenv(rs->job), JSON_COMPACT);
 	argv[n] = NULL;
 	return argv;
 }
@@ -596,50 +602,210 @@ run_start(struct run_state *rs, int slot, size_t i)
 	return 0;
 }
 
-/*
- * Merge the metrics of a finished test case into testcase_metrics: only
- * when every unit ended ok; one unit's metrics as they are, several units'
- * (partitions, repetitions) as the mean of each metric every unit reported,
- * summed in unit order so the result does not depend on finishing order.
- */
-static int
-run_merge_testcase(struct run_state *rs, size_t tci)
+/* A problem with a whole test case: an event in the database and a line
+   on the terminal. */
+static void
+run_log_testcase(struct run_state *rs, const struct job_testcase *tc,
+    const char *msg)
 {
-	const struct job_testcase *tc = job_testcase(rs->job, tci);
-	json_t *first = rs->unit_metrics[tc->first_unit], *m, *v;
-	const char *name;
 	char *cause = NULL;
-	double sum, value;
+
+	if (rs->cfg->term != NULL)
+		term_message(rs->cfg->term, "bench: %s: %s", tc->name, msg);
+	else
+		fprintf(stderr, "bench: %s: %s\n", tc->name, msg);
+	if (run_tx(rs) != 0 || store_event_add(rs->st, rs->run_id, -1,
+	    run_walltime(), "merge", msg, &cause) != 0)
+		free(cause);
+}
+
+/* What a test case's merge() sees: the units of one repetition. */
+struct run_merge {
+	struct run_state	*rs;
+	size_t			*units;		/* job unit indices, part order */
+	json_t			*out;		/* name -> [value, timing] */
+	char			*error;
+};
+
+/* bench_merge_ctx.unit_metric */
+static int
+run_merge_unit_metric(struct bench_merge_ctx *ctx, size_t i,
+    const char *name, double *out)
+{
+	struct run_merge *mg = ctx->bench_private;
+	json_t *v;
+
+	if (i >= ctx->nunits)
+		return -1;
+	v = json_object_get(mg->rs->unit_metrics[mg->units[i]], name);
+	if (v == NULL)
+		return -1;
+	*out = json_real_value(json_array_get(v, 0));
+	return 0;
+}
+
+/* bench_merge_ctx.report */
+static void
+run_merge_report(struct bench_merge_ctx *ctx, const char *name, double value,
+    int timing)
+{
+	struct run_merge *mg = ctx->bench_private;
+
+	if (name == NULL || *name == '\0' || !isfinite(value)) {
+		if (mg->error == NULL)
+			mg->error = xasprintf("merge reported a bad metric "
+			    "'%s'", name != NULL ? name : "");
+		return;
+	}
+	json_object_set_new(mg->out, name, json_pack("[f,b]", value, timing));
+}
+
+/* bench_merge_ctx.fail */
+static void
+run_merge_fail(struct bench_merge_ctx *ctx, const char *fmt, ...)
+{
+	struct run_merge *mg = ctx->bench_private;
+	va_list ap;
+
+	if (mg->error != NULL)
+		return;
+	va_start(ap, fmt);
+	mg->error = xvasprintf(fmt, ap);
+	va_end(ap);
+}
+
+/* The mean of each metric every object of objs has; timing OR'd. */
+static json_t *
+run_mean(json_t *const *objs, size_t n)
+{
+	json_t *out = json_object(), *m, *v;
+	const char *name;
+	double sum;
 	int timing;
 	size_t i;
 
-	if (rs->tc_bad[tci] || first == NULL)
-		return 0;
-	json_object_foreach(first, name, m) {
+	if (n == 0)
+		return out;
+	json_object_foreach(objs[0], name, m) {
 		sum = 0;
 		timing = 0;
-		for (i = 0; i < tc->nunits; i++) {
-			v = json_object_get(rs->unit_metrics[tc->first_unit +
-			    i], name);
+		for (i = 0; i < n; i++) {
+			v = json_object_get(objs[i], name);
 			if (v == NULL)
 				break;
 			sum += json_real_value(json_array_get(v, 0));
 			timing |= json_is_true(json_array_get(v, 1));
 		}
-		if (i < tc->nunits)
-			continue;	/* not reported by every unit */
-		value = tc->nunits == 1 ? sum : sum / (double)tc->nunits;
-		if (run_tx(rs) != 0)
-			return -1;
-		if (store_testcase_metric_set(rs->st, rs->run_id, tc->name,
-		    name, value, timing, &cause) != 0)
-			return run_env_error(rs, cause);
+		if (i < n)
+			continue;	/* not reported by every one */
+		json_object_set_new(out, name, json_pack("[f,b]",
+		    n == 1 ? sum : sum / (double)n, timing));
 	}
+	return out;
+}
+
+/*
+ * Merge the metrics of a finished test case into testcase_metrics, only
+ * when every unit ended ok. Per repetition, the partitions of the data
+ * (jointinference) are merged by the test case's merge() when it has one
+ * (exact: sums of counts, then the metric), else by their mean; the
+ * repetitions are then averaged. Units are taken in unit order, so the
+ * result does not depend on the order they finished in.
+ */
+static int
+run_merge_testcase(struct run_state *rs, size_t tci)
+{
+	const struct job_testcase *tc = job_testcase(rs->job, tci);
+	const struct job_unit *u0 = job_unit(rs->job, tc->first_unit);
+	const struct bench_testcase *desc = NULL;
+	struct bench_merge_ctx mctx;
+	struct run_merge mg;
+	json_t **reps, **parts, *res, *m;
+	unsigned nparts = u0->nparts, nreps, r;
+	void *handle = NULL;
+	const char *name;
+	char *cause = NULL, *url;
+	size_t i, k;
+	int rc = 0;
+
+	if (rs->tc_bad[tci])
+		goto free;
+	nreps = (unsigned)(tc->nunits / nparts);
+	if (nparts > 1 && tc->runner != JOB_RUNNER_COMMAND) {
+		url = tc->runner == JOB_RUNNER_BUILTIN ?
+		    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
+		if (testcase_open(url, &desc, &handle, &cause) != 0) {
+			/* the units ran it: this should not happen */
+			run_log_testcase(rs, tc, cause);
+			free(cause);
+			cause = NULL;
+			desc = NULL;
+		}
+		free(url);
+	}
+	reps = xcalloc(nreps, sizeof *reps);
+	parts = xcalloc(nparts, sizeof *parts);
+	mg.units = xcalloc(nparts, sizeof *mg.units);
+	for (r = 0; r < nreps; r++) {
+		for (k = 0, i = 0; i < tc->nunits; i++) {
+			const struct job_unit *u = job_unit(rs->job,
+			    tc->first_unit + i);
+
+			if (u->rep == r && k < nparts) {
+				mg.units[k] = u->index;
+				parts[k++] = rs->unit_metrics[u->index];
+			}
+		}
+		if (desc != NULL && desc->merge != NULL) {
+			memset(&mctx, 0, sizeof mctx);
+			mg.rs = rs;
+			mg.out = json_object();
+			mg.error = NULL;
+			mctx.abi_version = BENCH_TESTCASE_ABI_VERSION;
+			mctx.testcase = tc->name;
+			mctx.nunits = k;
+			mctx.unit_metric = run_merge_unit_metric;
+			mctx.report = run_merge_report;
+			mctx.fail = run_merge_fail;
+			mctx.bench_private = &mg;
+			if (desc->merge(&mctx) != BENCH_OK || mg.error != NULL) {
+				cause = xasprintf("merge of test case '%s' "
+				    "failed: %s", tc->name, mg.error != NULL ?
+				    mg.error : "no reason given");
+				run_log_testcase(rs, tc, cause);
+				free(cause);
+				cause = NULL;
+				json_decref(mg.out);
+				mg.out = json_object();
+			}
+			free(mg.error);
+			reps[r] = mg.out;
+		} else
+			reps[r] = run_mean(parts, k);
+	}
+	res = run_mean(reps, nreps);
+	json_object_foreach(res, name, m) {
+		if (run_tx(rs) != 0 ||
+		    store_testcase_metric_set(rs->st, rs->run_id, tc->name,
+		    name, json_real_value(json_array_get(m, 0)),
+		    json_is_true(json_array_get(m, 1)), &cause) != 0) {
+			rc = cause != NULL ? run_env_error(rs, cause) : -1;
+			break;
+		}
+	}
+	json_decref(res);
+	for (r = 0; r < nreps; r++)
+		json_decref(reps[r]);
+	free(reps);
+	free(parts);
+	free(mg.units);
+	testcase_close(handle);
+free:
 	for (i = 0; i < tc->nunits; i++) {
 		json_decref(rs->unit_metrics[tc->first_unit + i]);
 		rs->unit_metrics[tc->first_unit + i] = NULL;
 	}
-	return 0;
+	return rc;
 }
 
 /* Keep a finished unit's metrics until its test case is complete. */

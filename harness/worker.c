@@ -21,7 +21,9 @@
 
 #include "chan.h"
 #include "err.h"
+#include "paradigm.h"
 #include "plugin.h"
+#include "registry.h"
 #include "worker.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -422,7 +424,44 @@ worker_finish(struct worker_priv *p, const struct bench_testcase *tc,
 	return p->broken ? WORKER_EXIT_FAILED : code;
 }
 
-/* Fill the context and run setup, run and teardown. */
+/* The run step: the test case's run(), or its paradigm's loop. */
+static int
+worker_run_paradigm(const struct worker_unit *u,
+    const struct bench_testcase *tc, struct bench_ctx *ctx, void *state)
+{
+	const struct paradigm *pd;
+	json_error_t jerr;
+	json_t *config;
+	int ret;
+
+	if (u->paradigm == NULL)
+		return tc->run(ctx, state);
+	pd = paradigm_find(u->paradigm);
+	if (pd == NULL) {
+		ctx->fail(ctx, "unknown paradigm '%s' (known: %s)", u->paradigm,
+		    paradigm_names());
+		return BENCH_FAILED;
+	}
+	if (pd->run == NULL)
+		return tc->run(ctx, state);
+	if (pd->learner && tc != registry_find("logreg")) {
+		ctx->fail(ctx, "paradigm %s needs builtin:logreg as its "
+		    "learner, not '%s'", pd->name, tc->name);
+		return BENCH_FAILED;
+	}
+	config = json_loads(u->paradigm_config != NULL ?
+	    u->paradigm_config : "{}", 0, &jerr);
+	if (!json_is_object(config)) {
+		json_decref(config);
+		ctx->fail(ctx, "--paradigm-config is not a JSON object");
+		return BENCH_FAILED;
+	}
+	ret = pd->run(ctx, tc, state, config);
+	json_decref(config);
+	return ret;
+}
+
+/* Run the unit: setup, run (through its paradigm), teardown. */
 static int
 worker_exec(const struct worker_unit *u, const struct bench_testcase *tc,
     json_t *params)
@@ -480,7 +519,7 @@ worker_exec(const struct worker_unit *u, const struct bench_testcase *tc,
 		ret = tc->setup(&ctx, &state);
 	if (ret == BENCH_OK && !p.failed && !p.broken) {
 		step = "run";
-		ret = tc->run(&ctx, state);
+		ret = worker_run_paradigm(u, tc, &ctx, state);
 		if (tc->teardown != NULL)
 			tc->teardown(&ctx, state);
 	} else if (ret == BENCH_OK && tc->teardown != NULL) {

@@ -40,8 +40,11 @@ struct worker_unit {
 	unsigned	 nparts;	/* >= 1 */
 	unsigned	 rep;
 	int		 status_fd;	/* for the records; left open */
+	const char	*paradigm;	/* paradigm_type; NULL: single task */
+	const char	*paradigm_config; /* testenv as JSON; NULL: {} */
 };
-#define WORKER_UNIT_INIT { NULL, NULL, NULL, NULL, NULL, 0, 0, 1, 0, -1 }
+#define WORKER_UNIT_INIT { NULL, NULL, NULL, NULL, NULL, 0, 0, 1, 0, -1, \
+	NULL, NULL }
 
 /*
  * Run the unit and return the worker's exit code (enum worker_exit).

@@ -27,12 +27,6 @@
 #define LOGREG_EPOCHS_MAX	1000000
 #define LOGREG_PI		3.14159265358979323846
 
-struct logreg_state {
-	struct logreg_data	all;
-	struct logreg_data	train;
-	struct logreg_data	test;
-	struct logreg_opts	opts;
-};
 
 static const struct bench_param_spec logreg_params[] = {
 	{ "n_samples", BENCH_PARAM_INT, "2000", "samples (80% train)" },
@@ -288,7 +282,7 @@ logreg_int(struct bench_ctx *ctx, const char *name, int64_t dflt, int64_t lo,
 static int
 logreg_setup(struct bench_ctx *ctx, void **state)
 {
-	struct logreg_state *st;
+	struct logreg_unit *st;
 	struct logreg_gen g;
 	int64_t n, d, epochs, batch, dseed, tseed;
 	double sep, noise, lr, l2;
@@ -341,6 +335,7 @@ logreg_setup(struct bench_ctx *ctx, void **state)
 	g.separation = sep;
 	g.label_noise = noise;
 	g.seed = (uint64_t)dseed;
+	st->gen = g;
 	if (logreg_make_data(&st->all, &g) != 0) {
 		free(st);
 		bench_fail(ctx, "out of memory for %lld x %lld samples: "
@@ -363,7 +358,7 @@ logreg_setup(struct bench_ctx *ctx, void **state)
 static int
 logreg_run(struct bench_ctx *ctx, void *state)
 {
-	struct logreg_state *st = state;
+	struct logreg_unit *st = state;
 	struct logreg_model m;
 	double t0, seconds, acc, loss, tacc, tloss;
 
@@ -394,7 +389,7 @@ logreg_run(struct bench_ctx *ctx, void *state)
 static void
 logreg_teardown(struct bench_ctx *ctx, void *state)
 {
-	struct logreg_state *st = state;
+	struct logreg_unit *st = state;
 
 	logreg_data_free(&st->all);
 	free(st);

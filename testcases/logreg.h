@@ -50,6 +50,19 @@ struct logreg_opts {
 };
 
 /*
+ * The state builtin:logreg's setup() returns (testcase_logreg.setup), which
+ * the learning paradigms (paradigms/) start from: the parameters read and
+ * checked, the data set drawn and split 80/20.
+ */
+struct logreg_unit {
+	struct logreg_data	all;
+	struct logreg_data	train;	/* view: the first 80% */
+	struct logreg_data	test;	/* view: the last 20% */
+	struct logreg_opts	opts;
+	struct logreg_gen	gen;	/* how `all` was drawn */
+};
+
+/*
  * Draw a data set: label y uniform, x = N(0, I) + (y ? +1 : -1) *
  * separation / 2 * u for a unit vector u drawn from the seed, then each
  * label flipped with probability label_noise. 0, or -1 (out of memory).

@@ -687,6 +687,9 @@ test_errors(void **state)
 		{ "err-no-runnable.yaml", "err-no-runnable.yaml:7:11: "
 		  "algorithm 'a' has no module that runs: give one module "
 		  "`url: builtin:NAME`, a .so path or `command: [...]`" },
+		{ "err-learner.yaml", "err-learner.yaml:9:38: paradigm "
+		  "federatedlearning trains a learner, and bench's learner is "
+		  "builtin:logreg: use url: builtin:logreg" },
 		{ "err-python.yaml", "err-python.yaml:10:20: python module "
 		  "'./basemodel.py' cannot run in bench: use `command: "
 		  "[python3, ./basemodel.py, ...]` or a builtin:/.so test "
