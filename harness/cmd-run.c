@@ -289,9 +289,10 @@ cmd_run_sort_by(const struct job *job)
 	return a;
 }
 
-/* The run command. */
-static int
-cmd_run_exec(int argc, char **argv)
+/* The run command; *run_id_out (when not NULL) gets the run's id, or 0
+   when no run was created. */
+int
+cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 {
 	struct cmd_run_opts o;
 	struct job *job = NULL;
@@ -385,6 +386,8 @@ cmd_run_exec(int argc, char **argv)
 		rc = CMD_EXIT_ENV;
 		goto out;
 	}
+	if (run_id_out != NULL)
+		*run_id_out = run_id;
 	run_dir = xasprintf("%s/runs/%" PRId64, job_output_dir(job), run_id);
 
 	fprintf(stderr, "bench: run %" PRId64 " of job '%s': %zu test case%s, "
@@ -475,6 +478,13 @@ out:
 	free(db);
 	free(run_dir);
 	return rc;
+}
+
+/* bench run */
+static int
+cmd_run_exec(int argc, char **argv)
+{
+	return cmd_run_main(argc, argv, NULL);
 }
 
 const struct cmd_entry cmd_run_entry = {

@@ -15,6 +15,8 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry,
 	&cmd_list_entry,
 	&cmd_runs_entry,
+	&cmd_verify_entry,
+	&cmd_diff_entry,
 	&cmd_worker_entry,
 	NULL,
 };

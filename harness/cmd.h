@@ -6,6 +6,9 @@
 #ifndef BENCH_CMD_H
 #define BENCH_CMD_H
 
+#include <stdint.h>
+#include <stdio.h>
+
 /* Exit codes: public API, documented in bench.1. */
 enum cmd_exit {
 	CMD_EXIT_OK = 0,		/* every unit ok (or skipped) */
@@ -26,12 +29,27 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_runs_entry;
 extern const struct cmd_entry cmd_worker_entry;
+extern const struct cmd_entry cmd_verify_entry;
+extern const struct cmd_entry cmd_diff_entry;
 
 /* The table, NULL-terminated. */
 extern const struct cmd_entry *const cmd_table[];
 const struct cmd_entry *cmd_find(const char *name);
 /* Print "usage: bench NAME USAGE" to stderr; return CMD_EXIT_USAGE. */
 int cmd_usage(const struct cmd_entry *cmd);
+
+/*
+ * The run command itself (cmd-run.c), for commands made of runs (verify,
+ * scale): argv as `bench run` takes it, argv[0] "run". Returns the exit
+ * code; *run_id gets the id of the run it created, 0 if none.
+ */
+int cmd_run_main(int argc, char **argv, int64_t *run_id);
+
+struct diff_result;
+/* Print the one-line verdict of a run comparison (cmd-diff.c); returns
+   CMD_EXIT_OK when identical, else CMD_EXIT_FAIL. */
+int cmd_diff_verdict(FILE *fp, int64_t a, int64_t b,
+    const struct diff_result *r);
 
 struct job;
 /* The database of a command: opt (--db), else the job's `db` key, else

@@ -5,9 +5,12 @@
 . "$top_srcdir/tests/helper/lib.sh"
 set -e
 
+# a sleep of our own, so the leftover check sees only this test's processes
+ln -s "$(command -v sleep)" "$SCRATCH/zz"
+Z="$SCRATCH/zz"
 job_begin interrupt
 algo quick '["true"]'
-algo slow '["sh", "-c", "sleep 42.{n}"]' "              hyperparameters:
+algo slow "[\"sh\", \"-c\", \"$Z 42.{n}\"]" "              hyperparameters:
                 - n: {values: [1, 2, 3, 4, 5, 6]}"
 
 for sig in INT TERM; do
@@ -27,7 +30,7 @@ for sig in INT TERM; do
 	expect_eq "interrupted units" "$(sql $DB "SELECT count(*) FROM units WHERE status='interrupted'")" 2
 	expect_eq "never started" "$(sql $DB "SELECT count(*) FROM units WHERE status='pending'")" 4
 	expect_match "summary printed" "$(cat out.txt)" "run 1 interrupted"
-	no_leftovers "sleep 42\."
+	no_leftovers "$Z 42"
 	integrity $DB
 done
 exit 0

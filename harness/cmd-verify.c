@@ -1,0 +1,138 @@
+/*
+ * cmd-verify: `bench verify -f JOB [-w N]`: run the job serially, then in
+ * parallel, and prove the two give the same answers (harness/diff.c).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diff.h"
+#include "job.h"
+#include "store.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define CMD_VERIFY_USAGE "-f JOB [-w N|auto] [--db FILE] [-k PATTERN] " \
+	"[--timeout S]"
+
+/* Serial run, parallel run, comparison. */
+static int
+cmd_verify_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *workers = "auto", *db = NULL;
+	const char *pattern = NULL, *timeout = NULL;
+	char *rargv[16], *cause = NULL, *dbpath;
+	struct diff_result res;
+	struct job *job = NULL;
+	struct store *st = NULL;
+	int64_t ids[2] = { 0, 0 };
+	int c, n, pass, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:w:d:k:t:h", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'w':
+			workers = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			pattern = optarg;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'h':
+			printf("usage: bench verify %s\n\nRun the job serially "
+			    "and then in parallel (two runs in the database),\n"
+			    "compare every unit's and test case's metrics "
+			    "(exactly; timing metrics left out),\nprint the "
+			    "mismatches with both values. Exit 1 on any.\n",
+			    CMD_VERIFY_USAGE);
+			return CMD_EXIT_OK;
+		default:
+			return cmd_usage(&cmd_verify_entry);
+		}
+	}
+	if (file == NULL || optind < argc)
+		return cmd_usage(&cmd_verify_entry);
+
+	for (pass = 0; pass < 2; pass++) {
+		n = 0;
+		rargv[n++] = (char *)"run";
+		rargv[n++] = (char *)"-f";
+		rargv[n++] = (char *)file;
+		rargv[n++] = (char *)"-q";
+		if (pass == 0)
+			rargv[n++] = (char *)"--serial";
+		else {
+			rargv[n++] = (char *)"--parallel";
+			rargv[n++] = (char *)"-w";
+			rargv[n++] = (char *)workers;
+		}
+		if (db != NULL) {
+			rargv[n++] = (char *)"--db";
+			rargv[n++] = (char *)db;
+		}
+		if (pattern != NULL) {
+			rargv[n++] = (char *)"-k";
+			rargv[n++] = (char *)pattern;
+		}
+		if (timeout != NULL) {
+			rargv[n++] = (char *)"--timeout";
+			rargv[n++] = (char *)timeout;
+		}
+		rargv[n] = NULL;
+		fprintf(stderr, "bench verify: %s run\n", pass == 0 ? "serial" :
+		    "parallel");
+		rc = cmd_run_main(n, rargv, &ids[pass]);
+		if (ids[pass] == 0 || rc == CMD_EXIT_INTERRUPTED ||
+		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
+			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+	}
+
+	if (job_load(file, &job, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	dbpath = cmd_db_path(db, job);
+	job_free(job);
+	printf("\n");
+	if (store_open(dbpath, &st, &cause) != 0 ||
+	    diff_runs(st, ids[0], ids[1], stdout, 50, &res, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		free(dbpath);
+		store_close(st);
+		return CMD_EXIT_ENV;
+	}
+	free(dbpath);
+	store_close(st);
+	printf("serial ");
+	return cmd_diff_verdict(stdout, ids[0], ids[1], &res);
+}
+
+const struct cmd_entry cmd_verify_entry = {
+	"verify", CMD_VERIFY_USAGE,
+	"run serially and in parallel; exit 1 unless the answers agree",
+	cmd_verify_exec,
+};
