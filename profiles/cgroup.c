@@ -1,0 +1,750 @@
+/*
+ * cgroup: per-unit memory cgroups on v2 or v1, found through
+ * /proc/self/mountinfo and /proc/self/cgroup.
+ */
+#include "config.h"
+
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "err.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* Most bytes read from one cgroup file. */
+#define CGROUP_READ_MAX	65536
+
+enum cgroup_version {
+	CGROUP_NONE,
+	CGROUP_V1,
+	CGROUP_V2
+};
+
+struct cgroup {
+	enum cgroup_version	 version;
+	char			*path;
+	int			 procs_fd;
+};
+
+/* What detection found; computed once. */
+static int			 cgroup_detected;
+static enum cgroup_version	 cgroup_version;
+static char			*cgroup_base;	/* where bench.<pid> goes */
+static char			*cgroup_why;
+/* bench.<pid> and how many groups are in it */
+static char			*cgroup_parent;
+static unsigned			 cgroup_count;
+
+/* Read a whole file into an allocated string; NULL with errno. */
+static char *
+cgroup_read(const char *path)
+{
+	char *buf;
+	size_t off = 0;
+	ssize_t n;
+	int fd, saved;
+
+	do
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return NULL;
+	buf = xmalloc(CGROUP_READ_MAX);
+	while (off < CGROUP_READ_MAX - 1) {
+		n = read(fd, buf + off, CGROUP_READ_MAX - 1 - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			saved = errno;
+			close(fd);
+			free(buf);
+			errno = saved;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	close(fd);
+	buf[off] = '\0';
+	return buf;
+}
+
+/* Write text to path (no O_CREAT); 0 or -1 with errno. */
+static int
+cgroup_write(const char *path, const char *text)
+{
+	size_t len = strlen(text);
+	ssize_t n;
+	int fd, saved;
+
+	do
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return -1;
+	do
+		n = write(fd, text, len);
+	while (n == -1 && errno == EINTR);
+	saved = errno;
+	close(fd);
+	if (n != (ssize_t)len) {
+		errno = n == -1 ? saved : EIO;
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether word is one of the separated words of list. */
+static int
+cgroup_has_word(const char *list, const char *word, const char *seps)
+{
+	size_t len = strlen(word), n;
+	const char *p = list;
+
+	while (*p != '\0') {
+		n = strcspn(p, seps);
+		if (n == len && strncmp(p, word, len) == 0)
+			return 1;
+		p += n;
+		if (*p != '\0')
+			p++;
+	}
+	return 0;
+}
+
+/*
+ * Find the mount of a hierarchy in mountinfo: fstype "cgroup2", or
+ * "cgroup" with the memory controller. Sets *mnt and *root (allocated).
+ */
+static int
+cgroup_find_mount(const char *mountinfo, int v2, char **mnt, char **root)
+{
+	char *copy, *line, *next, *f[16], *dash, *p;
+	int n;
+
+	copy = xstrdup(mountinfo);
+	for (line = copy; line != NULL && *line != '\0'; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		/* id parent dev root mountpoint opts [optional...] - type src super */
+		if ((dash = strstr(line, " - ")) == NULL)
+			continue;
+		*dash = '\0';
+		n = 0;
+		for (p = strtok_r(line, " ", &line); p != NULL && n < 16;
+		    p = strtok_r(NULL, " ", &line))
+			f[n++] = p;
+		if (n < 5)
+			continue;
+		p = dash + 3;
+		if (v2) {
+			if (strncmp(p, "cgroup2 ", 8) != 0)
+				continue;
+		} else {
+			if (strncmp(p, "cgroup ", 7) != 0)
+				continue;
+			p = strrchr(p, ' ');
+			if (p == NULL || !cgroup_has_word(p + 1, "memory", ","))
+				continue;
+		}
+		*mnt = xstrdup(f[4]);
+		*root = xstrdup(f[3]);
+		free(copy);
+		return 0;
+	}
+	free(copy);
+	return -1;
+}
+
+/* Our group's path in a hierarchy, from /proc/self/cgroup; allocated. */
+static char *
+cgroup_self_path(const char *self, int v2)
+{
+	const char *line, *c1, *c2, *end;
+	char *list;
+	int match;
+
+	for (line = self; line != NULL && *line != '\0'; line = end) {
+		end = strchr(line, '\n');
+		if ((c1 = strchr(line, ':')) == NULL ||
+		    (c2 = strchr(c1 + 1, ':')) == NULL ||
+		    (end != NULL && c2 > end))
+			goto next;
+		if (v2)
+			match = c1 - line == 1 && line[0] == '0' &&
+			    c2 == c1 + 1;
+		else {
+			list = xstrndup(c1 + 1, (size_t)(c2 - c1 - 1));
+			match = cgroup_has_word(list, "memory", ",");
+			free(list);
+		}
+		if (match)
+			return end != NULL ? xstrndup(c2 + 1,
+			    (size_t)(end - c2 - 1)) : xstrdup(c2 + 1);
+next:
+		if (end != NULL)
+			end++;
+	}
+	return NULL;
+}
+
+/*
+ * The directory of our own group under mnt (root is the mount's root in
+ * the hierarchy), or NULL if it cannot be placed.
+ */
+static char *
+cgroup_own_dir(const char *mnt, const char *root, const char *self)
+{
+	size_t rlen = strlen(root);
+
+	if (self == NULL)
+		return NULL;
+	if (strcmp(root, "/") == 0)
+		return xasprintf("%s%s", mnt, strcmp(self, "/") == 0 ? "" :
+		    self);
+	if (strncmp(self, root, rlen) == 0 &&
+	    (self[rlen] == '/' || self[rlen] == '\0'))
+		return xasprintf("%s%s", mnt, self + rlen);
+	return NULL;
+}
+
+/* Whether dir is a writable directory. */
+static int
+cgroup_writable_dir(const char *dir)
+{
+	struct stat sb;
+
+	return stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+	    access(dir, W_OK | X_OK) == 0;
+}
+
+/* Try v2: memory controller present and a base where it can be enabled. */
+static int
+cgroup_try_v2(const char *mountinfo, const char *self, char **why)
+{
+	char *mnt = NULL, *root = NULL, *own = NULL, *path, *text;
+	char *cands[2];
+	size_t i;
+	int ok = 0;
+
+	if (cgroup_find_mount(mountinfo, 1, &mnt, &root) != 0) {
+		*why = xstrdup("no cgroup2 mount");
+		return 0;
+	}
+	path = xasprintf("%s/cgroup.controllers", mnt);
+	text = cgroup_read(path);
+	free(path);
+	if (text == NULL || !cgroup_has_word(text, "memory", " \n")) {
+		*why = xasprintf("cgroup2 at %s has no memory controller", mnt);
+		free(text);
+		goto out;
+	}
+	free(text);
+	own = cgroup_self_path(self, 1);
+	cands[0] = cgroup_own_dir(mnt, root, own);
+	cands[1] = xstrdup(mnt);
+	for (i = 0; i < 2 && !ok; i++) {
+		if (cands[i] == NULL || !cgroup_writable_dir(cands[i]))
+			continue;
+		path = xasprintf("%s/cgroup.subtree_control", cands[i]);
+		if (access(path, W_OK) == 0) {
+			cgroup_base = xstrdup(cands[i]);
+			ok = 1;
+		}
+		free(path);
+	}
+	if (!ok)
+		*why = xasprintf("cgroup2 at %s is not writable", mnt);
+	free(cands[0]);
+	free(cands[1]);
+out:
+	free(own);
+	free(mnt);
+	free(root);
+	return ok;
+}
+
+/* Try v1: a writable memory hierarchy. */
+static int
+cgroup_try_v1(const char *mountinfo, const char *self, char **why)
+{
+	char *mnt = NULL, *root = NULL, *own, *dir;
+	int ok = 0;
+
+	if (cgroup_find_mount(mountinfo, 0, &mnt, &root) != 0) {
+		*why = xstrdup("no cgroup v1 memory mount");
+		return 0;
+	}
+	own = cgroup_self_path(self, 0);
+	dir = cgroup_own_dir(mnt, root, own);
+	free(own);
+	if (dir != NULL && cgroup_writable_dir(dir)) {
+		cgroup_base = dir;
+		ok = 1;
+	} else if (cgroup_writable_dir(mnt)) {
+		free(dir);
+		cgroup_base = xstrdup(mnt);
+		ok = 1;
+	} else {
+		free(dir);
+		*why = xasprintf("cgroup v1 memory at %s is not writable", mnt);
+	}
+	free(mnt);
+	free(root);
+	return ok;
+}
+
+/* Decide once which hierarchy to use. */
+static void
+cgroup_detect(void)
+{
+	char *mountinfo, *self, *why2 = NULL, *why1 = NULL;
+	const char *force;
+
+	if (cgroup_detected)
+		return;
+	cgroup_detected = 1;
+	cgroup_version = CGROUP_NONE;
+	force = getenv("BENCH_CGROUP");
+	if (force != NULL && strcmp(force, "none") == 0) {
+		cgroup_why = xstrdup("BENCH_CGROUP=none");
+		return;
+	}
+	mountinfo = cgroup_read("/proc/self/mountinfo");
+	self = cgroup_read("/proc/self/cgroup");
+	if (mountinfo == NULL || self == NULL) {
+		cgroup_why = xstrdup("cannot read /proc/self/mountinfo or "
+		    "/proc/self/cgroup");
+		goto out;
+	}
+	if ((force == NULL || strcmp(force, "v2") == 0) &&
+	    cgroup_try_v2(mountinfo, self, &why2))
+		cgroup_version = CGROUP_V2;
+	else if ((force == NULL || strcmp(force, "v1") == 0) &&
+	    cgroup_try_v1(mountinfo, self, &why1))
+		cgroup_version = CGROUP_V1;
+	else {
+		cgroup_why = xasprintf("%s%s%s", why2 != NULL ? why2 : "",
+		    why2 != NULL && why1 != NULL ? "; " : "",
+		    why1 != NULL ? why1 : "");
+		if (*cgroup_why == '\0') {
+			free(cgroup_why);
+			cgroup_why = xasprintf("BENCH_CGROUP=%s", force);
+		}
+	}
+out:
+	free(why1);
+	free(why2);
+	free(mountinfo);
+	free(self);
+}
+
+/* Whether a memory cgroup can be made. */
+int
+cgroup_available(char **why)
+{
+	cgroup_detect();
+	if (cgroup_version != CGROUP_NONE)
+		return 1;
+	if (why != NULL)
+		*why = xstrdup(cgroup_why);
+	return 0;
+}
+
+/* Which kind measures. */
+const char *
+cgroup_kind(void)
+{
+	cgroup_detect();
+	switch (cgroup_version) {
+	case CGROUP_V2:
+		return "v2";
+	case CGROUP_V1:
+		return "v1";
+	case CGROUP_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* Whether name is a safe directory name. */
+static int
+cgroup_valid_name(const char *name)
+{
+	const char *p;
+
+	if (*name == '\0' || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0 || strlen(name) > 200)
+		return 0;
+	for (p = name; *p != '\0'; p++) {
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_' &&
+		    *p != '.')
+			return 0;
+	}
+	return 1;
+}
+
+/* Make bench.<pid> if it is not there. */
+static int
+cgroup_make_parent(char **cause)
+{
+	char *path;
+
+	if (cgroup_parent != NULL)
+		return 0;
+	path = xasprintf("%s/bench.%ld", cgroup_base, (long)getpid());
+	if (cgroup_version == CGROUP_V2) {
+		char *ctl = xasprintf("%s/cgroup.subtree_control", cgroup_base);
+		char *text = cgroup_read(ctl);
+
+		if (text == NULL || !cgroup_has_word(text, "memory", " \n")) {
+			if (cgroup_write(ctl, "+memory") != 0) {
+				err_errno(cause, "cannot enable memory in %s",
+				    ctl);
+				free(text);
+				free(ctl);
+				free(path);
+				return -1;
+			}
+		}
+		free(text);
+		free(ctl);
+	}
+	if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+		err_errno(cause, "cannot create %s", path);
+		free(path);
+		return -1;
+	}
+	if (cgroup_version == CGROUP_V2) {
+		char *ctl = xasprintf("%s/cgroup.subtree_control", path);
+
+		if (cgroup_write(ctl, "+memory") != 0) {
+			err_errno(cause, "cannot enable memory in %s", ctl);
+			free(ctl);
+			rmdir(path);
+			free(path);
+			return -1;
+		}
+		free(ctl);
+	}
+	cgroup_parent = path;
+	return 0;
+}
+
+/* Remove bench.<pid> when no group is left in it. */
+static void
+cgroup_drop_parent(void)
+{
+	if (cgroup_count > 0 || cgroup_parent == NULL)
+		return;
+	if (rmdir(cgroup_parent) == 0 || errno == ENOENT) {
+		free(cgroup_parent);
+		cgroup_parent = NULL;
+	}
+}
+
+/* Write a value into the group's file; 0, or -1 with errno. */
+static int
+cgroup_set(struct cgroup *cg, const char *file, const char *value)
+{
+	char *path;
+	int rc;
+
+	path = xasprintf("%s/%s", cg->path, file);
+	rc = cgroup_write(path, value);
+	free(path);
+	return rc;
+}
+
+/* Make a group. */
+int
+cgroup_create(const char *name, uint64_t limit_bytes, struct cgroup **out,
+    char **cause)
+{
+	struct cgroup *cg;
+	char value[32], *procs;
+
+	*out = NULL;
+	if (!cgroup_valid_name(name))
+		return err_set(cause, "bad cgroup name \"%s\"", name);
+	if (!cgroup_available(NULL))
+		return err_set(cause, "no memory cgroup: %s", cgroup_why);
+	if (cgroup_make_parent(cause) != 0)
+		return -1;
+
+	cg = xcalloc(1, sizeof *cg);
+	cg->version = cgroup_version;
+	cg->procs_fd = -1;
+	cg->path = xasprintf("%s/%s", cgroup_parent, name);
+	if (mkdir(cg->path, 0755) != 0) {
+		err_errno(cause, "cannot create %s", cg->path);
+		goto fail;
+	}
+	cgroup_count++;
+
+	if (limit_bytes > 0) {
+		snprintf(value, sizeof value, "%llu",
+		    (unsigned long long)limit_bytes);
+		if (cg->version == CGROUP_V2) {
+			if (cgroup_set(cg, "memory.max", value) != 0) {
+				err_errno(cause, "cannot set memory.max in %s",
+				    cg->path);
+				goto fail_rmdir;
+			}
+			/* no swap: the cap is the cap (absent without swap) */
+			(void)cgroup_set(cg, "memory.swap.max", "0");
+		} else {
+			if (cgroup_set(cg, "memory.limit_in_bytes",
+			    value) != 0) {
+				err_errno(cause, "cannot set "
+				    "memory.limit_in_bytes in %s", cg->path);
+				goto fail_rmdir;
+			}
+			/* memory+swap: absent without swap accounting */
+			(void)cgroup_set(cg, "memory.memsw.limit_in_bytes",
+			    value);
+		}
+	}
+	/* an OOM ends the whole unit, not one of its processes */
+	if (cg->version == CGROUP_V2)
+		(void)cgroup_set(cg, "memory.oom.group", "1");
+
+	procs = xasprintf("%s/cgroup.procs", cg->path);
+	do
+		cg->procs_fd = open(procs, O_WRONLY | O_CLOEXEC);
+	while (cg->procs_fd == -1 && errno == EINTR);
+	if (cg->procs_fd == -1) {
+		err_errno(cause, "cannot open %s", procs);
+		free(procs);
+		goto fail_rmdir;
+	}
+	free(procs);
+	*out = cg;
+	return 0;
+
+fail_rmdir:
+	rmdir(cg->path);
+	cgroup_count--;
+fail:
+	free(cg->path);
+	free(cg);
+	cgroup_drop_parent();
+	return -1;
+}
+
+/* Move pid into the group. */
+int
+cgroup_attach(struct cgroup *cg, pid_t pid, char **cause)
+{
+	char value[32];
+	ssize_t n;
+	size_t len;
+
+	len = (size_t)snprintf(value, sizeof value, "%ld", (long)pid);
+	do
+		n = write(cg->procs_fd, value, len);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)len)
+		return err_errno(cause, "cannot move %ld into %s", (long)pid,
+		    cg->path);
+	return 0;
+}
+
+/* The cgroup.procs descriptor. */
+int
+cgroup_procs_fd(struct cgroup *cg)
+{
+	return cg->procs_fd;
+}
+
+/* The group's directory. */
+const char *
+cgroup_path(struct cgroup *cg)
+{
+	return cg->path;
+}
+
+/* A file of the group holding one number; -1 with *cause. */
+static long long
+cgroup_number(struct cgroup *cg, const char *file, char **cause)
+{
+	char *path, *text, *end;
+	long long v;
+
+	path = xasprintf("%s/%s", cg->path, file);
+	if ((text = cgroup_read(path)) == NULL) {
+		err_errno(cause, "cannot read %s", path);
+		free(path);
+		return -1;
+	}
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (end == text || errno != 0 || v < 0) {
+		err_set(cause, "bad number in %s", path);
+		v = -1;
+	}
+	free(text);
+	free(path);
+	return v;
+}
+
+/* The value of "key N" in a keyed file of the group; -1 with *cause. */
+static long long
+cgroup_keyed(struct cgroup *cg, const char *file, const char *key,
+    char **cause)
+{
+	char *path, *text, *p;
+	size_t len = strlen(key);
+	long long v = -1;
+
+	path = xasprintf("%s/%s", cg->path, file);
+	if ((text = cgroup_read(path)) == NULL) {
+		err_errno(cause, "cannot read %s", path);
+		free(path);
+		return -1;
+	}
+	for (p = text; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, key, len) == 0 && p[len] == ' ') {
+			v = strtoll(p + len + 1, NULL, 10);
+			break;
+		}
+	}
+	if (v < 0)
+		err_set(cause, "no %s in %s", key, path);
+	free(text);
+	free(path);
+	return v;
+}
+
+/* Peak usage in KiB. */
+long long
+cgroup_peak_kb(struct cgroup *cg, char **cause)
+{
+	long long v;
+
+	v = cgroup_number(cg, cg->version == CGROUP_V2 ? "memory.peak" :
+	    "memory.max_usage_in_bytes", cause);
+	return v < 0 ? -1 : v / 1024;
+}
+
+/* Usage now in KiB. */
+long long
+cgroup_current_kb(struct cgroup *cg, char **cause)
+{
+	long long v;
+
+	v = cgroup_number(cg, cg->version == CGROUP_V2 ? "memory.current" :
+	    "memory.usage_in_bytes", cause);
+	return v < 0 ? -1 : v / 1024;
+}
+
+/* OOM kills in the group. */
+long long
+cgroup_oom_kills(struct cgroup *cg, char **cause)
+{
+	return cgroup_keyed(cg, cg->version == CGROUP_V2 ? "memory.events" :
+	    "memory.oom_control", "oom_kill", cause);
+}
+
+/* Times usage hit the cap. */
+long long
+cgroup_limit_hits(struct cgroup *cg, char **cause)
+{
+	long long mem, memsw;
+	char *ignored = NULL;
+
+	if (cg->version == CGROUP_V2)
+		return cgroup_keyed(cg, "memory.events", "max", cause);
+	/* memory+swap is charged first: with its cap equal, it fails first */
+	if ((mem = cgroup_number(cg, "memory.failcnt", cause)) < 0)
+		return -1;
+	memsw = cgroup_number(cg, "memory.memsw.failcnt", &ignored);
+	free(ignored);
+	return memsw > 0 ? mem + memsw : mem;
+}
+
+/* SIGKILL every pid listed in text; how many were listed. */
+static int
+cgroup_kill_list(const char *text)
+{
+	const char *p = text;
+	char *end;
+	long pid;
+	int n = 0;
+
+	while (*p != '\0') {
+		pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0) {
+			kill((pid_t)pid, SIGKILL);
+			n++;
+		}
+		p = end;
+		while (*p == '\n' || *p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* Kill what is left, remove the group and maybe the parent. */
+int
+cgroup_destroy(struct cgroup *cg, char **cause)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char *procs, *text;
+	int i, rc = 0, killed = 0;
+
+	if (cg == NULL)
+		return 0;
+	if (cg->procs_fd != -1)
+		close(cg->procs_fd);
+	procs = xasprintf("%s/cgroup.procs", cg->path);
+	for (i = 0; i < 200; i++) {
+		if ((text = cgroup_read(procs)) == NULL)
+			break;
+		if (*text == '\0') {
+			free(text);
+			break;
+		}
+		if (cg->version == CGROUP_V2 && !killed &&
+		    cgroup_set(cg, "cgroup.kill", "1") == 0)
+			killed = 1;
+		else
+			cgroup_kill_list(text);
+		free(text);
+		nanosleep(&ts, NULL);
+	}
+	free(procs);
+	for (i = 0; i < 200; i++) {
+		if (rmdir(cg->path) == 0 || errno == ENOENT)
+			break;
+		if (errno != EBUSY) {
+			rc = err_errno(cause, "cannot remove %s", cg->path);
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	if (i == 200)
+		rc = err_set(cause, "cannot remove %s: busy", cg->path);
+	if (rc == 0)
+		cgroup_count--;
+	cgroup_drop_parent();
+	free(cg->path);
+	free(cg);
+	return rc;
+}
