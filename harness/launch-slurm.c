@@ -1,0 +1,602 @@
+/*
+ * launch-slurm: srun argv for a unit, classification of an srun's end, the
+ * shared-workspace check, and listing/cancelling our jobs by name. See
+ * launch-slurm.h. The Slurm client commands run through spawn_start (no
+ * shell, own process group, stdin on /dev/null) with a bounded wait.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "launch-slurm.h"
+#include "spawn.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define SLURM_CMD_TIMEOUT	30.0	/* squeue, scancel */
+#define SLURM_OUT_MAX		(1024 * 1024)
+
+/* A growing NULL-terminated string array. */
+struct slurm_strv {
+	char	**v;
+	size_t	  n, cap;
+};
+
+/* Append an allocated string to sv (taking it). */
+static void
+slurm_strv_add(struct slurm_strv *sv, char *s)
+{
+	if (sv->n + 2 > sv->cap) {
+		sv->cap = sv->cap == 0 ? 32 : sv->cap * 2;
+		sv->v = xreallocarray(sv->v, sv->cap, sizeof *sv->v);
+	}
+	sv->v[sv->n++] = s;
+	sv->v[sv->n] = NULL;
+}
+
+/* Append each blank-separated word of s. */
+static void
+slurm_strv_split(struct slurm_strv *sv, const char *s)
+{
+	const char *p = s, *start;
+
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		    *p == '\v' || *p == '\f')
+			p++;
+		if (*p == '\0')
+			return;
+		start = p;
+		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' &&
+		    *p != '\r' && *p != '\v' && *p != '\f')
+			p++;
+		slurm_strv_add(sv, xstrndup(start, (size_t)(p - start)));
+	}
+}
+
+/* Free a NULL-terminated array of allocated strings. */
+void
+slurm_argv_free(char **argv)
+{
+	size_t i;
+
+	if (argv == NULL)
+		return;
+	for (i = 0; argv[i] != NULL; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* The job name of a unit. */
+char *
+slurm_job_name(int64_t run_id, const char *unit_id)
+{
+	return xasprintf("bench-%" PRId64 "-%s", run_id, unit_id);
+}
+
+/* The srun argv of one unit. */
+char **
+slurm_srun_argv(const struct slurm_unit_opts *o, char **cause)
+{
+	struct slurm_strv sv = { NULL, 0, 0 };
+	double minutes;
+	size_t i;
+
+	if (o->unit_id == NULL || o->unit_id[0] == '\0') {
+		err_set(cause, "srun: no unit id");
+		return NULL;
+	}
+	if (o->worker_argv == NULL || o->worker_argv[0] == NULL) {
+		err_set(cause, "srun: nothing to run for unit %s", o->unit_id);
+		return NULL;
+	}
+	if (o->cpus < 0 || o->gpus < 0) {
+		err_set(cause, "srun: negative cpus or gpus for unit %s",
+		    o->unit_id);
+		return NULL;
+	}
+	if (!(o->timeout_s >= 0) || o->timeout_s > 1e9) {
+		err_set(cause, "srun: bad timeout %g for unit %s",
+		    o->timeout_s, o->unit_id);
+		return NULL;
+	}
+	slurm_strv_add(&sv, xstrdup(o->srun != NULL && o->srun[0] != '\0' ?
+	    o->srun : "srun"));
+	slurm_strv_add(&sv, xstrdup("--ntasks=1"));
+	slurm_strv_add(&sv, xstrdup("--nodes=1"));
+	slurm_strv_add(&sv, xasprintf("--cpus-per-task=%d",
+	    o->cpus > 0 ? o->cpus : 1));
+	if (o->mem_mb > 0)
+		slurm_strv_add(&sv, xasprintf("--mem=%" PRIu64 "M",
+		    o->mem_mb));
+	if (o->gpus > 0)
+		slurm_strv_add(&sv, xasprintf("--gres=gpu:%d", o->gpus));
+	if (o->partition != NULL && o->partition[0] != '\0')
+		slurm_strv_add(&sv, xasprintf("--partition=%s",
+		    o->partition));
+	if (o->timeout_s > 0) {
+		minutes = ceil(o->timeout_s / 60.0) + 1;
+		slurm_strv_add(&sv, xasprintf("--time=%.0f", minutes));
+	}
+	slurm_strv_add(&sv, xasprintf("--job-name=bench-%" PRId64 "-%s",
+	    o->run_id, o->unit_id));
+	slurm_strv_add(&sv, xstrdup("--kill-on-bad-exit=1"));
+	slurm_strv_add(&sv, xstrdup("--quiet"));
+	if (o->extra_args != NULL)
+		slurm_strv_split(&sv, o->extra_args);
+	for (i = 0; o->worker_argv[i] != NULL; i++)
+		slurm_strv_add(&sv, xstrdup(o->worker_argv[i]));
+	return sv.v;
+}
+
+/* BENCH worker --exec -- CMD... */
+char **
+slurm_exec_argv(const char *bench_exe, char *const *cmd)
+{
+	struct slurm_strv sv = { NULL, 0, 0 };
+	size_t i;
+
+	slurm_strv_add(&sv, xstrdup(bench_exe));
+	slurm_strv_add(&sv, xstrdup("worker"));
+	slurm_strv_add(&sv, xstrdup("--exec"));
+	slurm_strv_add(&sv, xstrdup("--status-fd"));
+	slurm_strv_add(&sv, xstrdup("1"));
+	slurm_strv_add(&sv, xstrdup("--"));
+	for (i = 0; cmd != NULL && cmd[i] != NULL; i++)
+		slurm_strv_add(&sv, xstrdup(cmd[i]));
+	return sv.v;
+}
+
+/* Whether the line [p, end) was written by Slurm, not by the task. */
+static int
+slurm_is_own_line(const char *p, const char *end)
+{
+	size_t len = (size_t)(end - p);
+
+	if (len >= 6 && memcmp(p, "srun: ", 6) == 0)
+		return 1;
+	/* "slurmstepd: error: ..." and "slurmstepd-NODE: error: ..." */
+	return len >= 11 && memcmp(p, "slurmstepd", 10) == 0 &&
+	    (p[10] == ':' || p[10] == '-');
+}
+
+/* Whether needle occurs in [p, end). */
+static int
+slurm_has(const char *p, const char *end, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (; (size_t)(end - p) >= n; p++) {
+		if (memcmp(p, needle, n) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Kinds of Slurm line, as bits. */
+#define SL_NODE_FAIL	0x001
+#define SL_PREEMPT	0x002
+#define SL_TIMELIMIT	0x004
+#define SL_CANCELLED	0x008
+#define SL_ALLOC	0x010
+#define SL_REFUSED	0x020
+#define SL_EXEC		0x040
+#define SL_TASK		0x080	/* "task 0: ..." : the task's own end */
+#define SL_ERROR	0x100	/* any other "srun: error:" */
+#define SL_ABORTED	0x200	/* "Job step aborted", "forcing termination" */
+
+/* The reasons an allocation can never succeed. */
+static const char *const slurm_refused[] = {
+	"More processors requested than permitted",
+	"Requested node configuration is not available",
+	"Invalid partition name specified",
+	"invalid partition specified",
+	"Invalid generic resource (gres) specification",
+	"Invalid Trackable RESource (TRES) specification",
+	"Memory specification can not be satisfied",
+	"Requested time limit is invalid",
+	"Node count specification invalid",
+	"Invalid account or account/partition combination",
+	"Invalid qos specification",
+	"Access/permission denied",
+	"Job violates accounting/QOS policy",
+	"Invalid job credential",
+	NULL
+};
+
+/* Which kinds of Slurm line the tail holds. */
+static unsigned
+slurm_scan(const char *tail)
+{
+	const char *p = tail, *end;
+	unsigned bits = 0;
+	size_t i;
+
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (slurm_is_own_line(p, end)) {
+			if (slurm_has(p, end, "Node failure") ||
+			    slurm_has(p, end, "DUE TO NODE FAILURE"))
+				bits |= SL_NODE_FAIL;
+			else if (slurm_has(p, end, "PREEMPT"))
+				bits |= SL_PREEMPT;
+			else if (slurm_has(p, end, "DUE TO TIME LIMIT") ||
+			    slurm_has(p, end, "time limit exceeded"))
+				bits |= SL_TIMELIMIT;
+			else if (slurm_has(p, end, "CANCELLED") ||
+			    slurm_has(p, end, "Job cancelled") ||
+			    slurm_has(p, end, "job cancelled"))
+				bits |= SL_CANCELLED;
+			else if (slurm_has(p, end, "execve()"))
+				bits |= SL_EXEC;
+			else if (slurm_has(p, end, ": task ") &&
+			    !slurm_has(p, end, "Unable"))
+				bits |= SL_TASK;
+			else if (slurm_has(p, end, "Job step aborted") ||
+			    slurm_has(p, end, "forcing job termination"))
+				bits |= SL_ABORTED;
+			else if (slurm_has(p, end, "Unable to allocate") ||
+			    slurm_has(p, end, "srun: error:")) {
+				for (i = 0; slurm_refused[i] != NULL; i++) {
+					if (slurm_has(p, end, slurm_refused[i]))
+						break;
+				}
+				if (slurm_refused[i] != NULL)
+					bits |= SL_REFUSED;
+				else if (slurm_has(p, end,
+				    "Unable to allocate"))
+					bits |= SL_ALLOC;
+				else
+					bits |= SL_ERROR;
+			}
+		}
+		p = *end == '\n' ? end + 1 : end;
+	}
+	return bits;
+}
+
+/* Classify an srun's end. */
+enum slurm_end
+slurm_classify(int wait_status, const char *stderr_tail)
+{
+	unsigned bits = slurm_scan(stderr_tail);
+
+	if (bits & SL_NODE_FAIL)
+		return SLURM_END_NODE_FAIL;
+	if (bits & SL_PREEMPT)
+		return SLURM_END_PREEMPTED;
+	if (bits & SL_TIMELIMIT)
+		return SLURM_END_TIMELIMIT;
+	if (bits & SL_CANCELLED)
+		return SLURM_END_CANCELLED;
+	if (bits & SL_REFUSED)
+		return SLURM_END_REFUSED;
+	if (bits & SL_ALLOC)
+		return SLURM_END_ALLOC;
+	if (bits & SL_EXEC)
+		return SLURM_END_EXEC;
+	if (WIFSIGNALED(wait_status))	/* srun itself was killed */
+		return SLURM_END_LAUNCH;
+	/* srun's own errors count when it failed and no task end explains
+	   it; a passing "controller not responding" does not */
+	if (WIFEXITED(wait_status) && WEXITSTATUS(wait_status) != 0 &&
+	    !(bits & SL_TASK) && (bits & (SL_ABORTED | SL_ERROR)))
+		return SLURM_END_LAUNCH;
+	return SLURM_END_UNIT;
+}
+
+/* The name of an end kind. */
+const char *
+slurm_end_name(enum slurm_end e)
+{
+	switch (e) {
+	case SLURM_END_UNIT:
+		return "unit";
+	case SLURM_END_ALLOC:
+		return "alloc";
+	case SLURM_END_REFUSED:
+		return "refused";
+	case SLURM_END_NODE_FAIL:
+		return "node_fail";
+	case SLURM_END_PREEMPTED:
+		return "preempted";
+	case SLURM_END_TIMELIMIT:
+		return "timelimit";
+	case SLURM_END_CANCELLED:
+		return "cancelled";
+	case SLURM_END_EXEC:
+		return "exec";
+	case SLURM_END_LAUNCH:
+		return "launch";
+	}
+	return "unknown";
+}
+
+/* Whether a retry may help. */
+int
+slurm_end_retryable(enum slurm_end e)
+{
+	return e == SLURM_END_ALLOC || e == SLURM_END_NODE_FAIL ||
+	    e == SLURM_END_PREEMPTED || e == SLURM_END_LAUNCH;
+}
+
+/* The task's own wait status from srun's. */
+int
+slurm_unit_wstatus(int wait_status, const char *stderr_tail)
+{
+	const char *p = stderr_tail, *end;
+	int code, signalled = 0, exited = 0;
+
+	if (!WIFEXITED(wait_status))
+		return wait_status;
+	code = WEXITSTATUS(wait_status);
+	while (p != NULL && *p != '\0') {
+		end = strchr(p, '\n');
+		if (end == NULL)
+			end = p + strlen(p);
+		if (slurm_is_own_line(p, end) && slurm_has(p, end, ": task ")) {
+			if (slurm_has(p, end, "Exited with exit code"))
+				exited = 1;
+			else
+				signalled = 1;
+		}
+		p = *end == '\n' ? end + 1 : end;
+	}
+	if (signalled && !exited && code > 128 && code < 128 + 65)
+		return (code - 128) & 0x7f;	/* as WIFSIGNALED */
+	return (code & 0xff) << 8;		/* as WIFEXITED */
+}
+
+/* Whether path is under dir (a path prefix ending at a component). */
+static int
+slurm_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' ||
+	    path[n] == '\0');
+}
+
+/* Whether a path is node-local on clusters. */
+int
+slurm_path_node_local(const char *path)
+{
+	static const char *const local[] = {
+		"/tmp", "/var/tmp", "/dev/shm", "/run", NULL
+	};
+	size_t i;
+
+	for (i = 0; local[i] != NULL; i++) {
+		if (slurm_under(path, local[i]))
+			return 1;
+	}
+	return 0;
+}
+
+/* Seconds on CLOCK_MONOTONIC. */
+static double
+slurm_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/*
+ * Run argv (no shell), collecting stdout and stderr together in *out
+ * (allocated, NUL-terminated, at most SLURM_OUT_MAX bytes kept); kill it
+ * after timeout_s. Returns 0 with *wstatus, or -1 with *cause when it could
+ * not run or timed out.
+ */
+static int
+slurm_run(char *const *argv, double timeout_s, int *wstatus, char **out,
+    char **cause)
+{
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	struct pollfd pfd;
+	char buf[4096], *acc = NULL;
+	size_t len = 0;
+	double deadline = slurm_now() + timeout_s, left;
+	int p[2], rc, killed = 0, status;
+	ssize_t n;
+	pid_t pid, w;
+
+	if (pipe2(p, O_CLOEXEC) != 0)
+		return err_errno(cause, "pipe");
+	so.argv = argv;
+	so.log_fd = p[1];
+	if (spawn_start(&so, &pid, cause) != 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	close(p[1]);
+	acc = xmalloc(1);
+	for (;;) {
+		left = deadline - slurm_now();
+		if (left <= 0) {
+			killpg(pid, SIGKILL);
+			killed = 1;
+			break;
+		}
+		pfd.fd = p[0];
+		pfd.events = POLLIN;
+		rc = poll(&pfd, 1, (int)(left * 1000) + 1);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			continue;
+		n = read(p[0], buf, sizeof buf);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (len + (size_t)n <= SLURM_OUT_MAX) {
+			acc = xreallocarray(acc, len + (size_t)n + 1, 1);
+			memcpy(acc + len, buf, (size_t)n);
+			len += (size_t)n;
+		}
+	}
+	close(p[0]);
+	acc[len] = '\0';
+	do
+		w = waitpid(pid, &status, 0);
+	while (w == -1 && errno == EINTR);
+	if (killed) {
+		free(acc);
+		return err_set(cause, "%s did not finish within %gs", argv[0],
+		    timeout_s);
+	}
+	*wstatus = status;
+	*out = acc;
+	return 0;
+}
+
+/* The first line of text, for a message. Allocated. */
+static char *
+slurm_first_line(const char *text)
+{
+	size_t n = strcspn(text, "\n");
+
+	if (n == 0)
+		return xstrdup("no output");
+	return xstrndup(text, n > 300 ? 300 : n);
+}
+
+/* Describe a failed command's status and output. Returns -1. */
+static int
+slurm_failed(char **cause, const char *what, int status, const char *out)
+{
+	char *line = slurm_first_line(out);
+
+	if (WIFSIGNALED(status))
+		err_set(cause, "%s: killed by signal %d: %s", what,
+		    WTERMSIG(status), line);
+	else
+		err_set(cause, "%s: exit status %d: %s", what,
+		    WEXITSTATUS(status), line);
+	free(line);
+	return -1;
+}
+
+/* Check that the nodes see the workspace. */
+int
+slurm_check_shared(const char *workspace, double timeout_s, char **cause)
+{
+	char *abs, *imm, *out = NULL, *argv[16];
+	struct stat sb;
+	int status, rc, n = 0;
+
+	if (timeout_s <= 0)
+		timeout_s = 120;
+	abs = realpath(workspace, NULL);
+	if (abs == NULL)
+		return err_errno(cause, "workspace %s", workspace);
+	if (stat(abs, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		rc = err_set(cause, "workspace %s: not a directory", abs);
+		free(abs);
+		return rc;
+	}
+	imm = xasprintf("--immediate=%d", (int)ceil(timeout_s));
+	argv[n++] = xstrdup("srun");
+	argv[n++] = xstrdup("--ntasks=1");
+	argv[n++] = xstrdup("--nodes=1");
+	argv[n++] = imm;
+	argv[n++] = xstrdup("--job-name=bench-check-workspace");
+	argv[n++] = xstrdup("--quiet");
+	argv[n++] = xstrdup("test");
+	argv[n++] = xstrdup("-d");
+	argv[n++] = xstrdup(abs);
+	argv[n++] = xstrdup("-a");
+	argv[n++] = xstrdup("-w");
+	argv[n++] = xstrdup(abs);
+	argv[n] = NULL;
+	rc = slurm_run(argv, timeout_s + 10, &status, &out, cause);
+	while (n > 0)
+		free(argv[--n]);
+	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+		if (WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+		    slurm_classify(status, out) == SLURM_END_UNIT)
+			rc = err_set(cause, "workspace %s is not a writable "
+			    "directory on the Slurm node: it must be on a "
+			    "path every node shares", abs);
+		else
+			rc = slurm_failed(cause, "srun test -d workspace",
+			    status, out);
+	}
+	free(out);
+	free(abs);
+	return rc;
+}
+
+/* List our jobs with this name. */
+int
+slurm_list_jobs(const char *name, char ***ids, size_t *n, char **cause)
+{
+	struct slurm_strv sv = { NULL, 0, 0 };
+	char *argv[8], *out = NULL;
+	int status, k = 0;
+
+	argv[k++] = xstrdup("squeue");
+	argv[k++] = xstrdup("-h");
+	argv[k++] = xasprintf("--name=%s", name);
+	argv[k++] = xstrdup("--format=%i");
+	argv[k] = NULL;
+	if (slurm_run(argv, SLURM_CMD_TIMEOUT, &status, &out, cause) != 0) {
+		while (k > 0)
+			free(argv[--k]);
+		return -1;
+	}
+	while (k > 0)
+		free(argv[--k]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		slurm_failed(cause, "squeue", status, out);
+		free(out);
+		return -1;
+	}
+	slurm_strv_split(&sv, out);
+	free(out);
+	if (sv.v == NULL)
+		sv.v = xcalloc(1, sizeof *sv.v);
+	*ids = sv.v;
+	*n = sv.n;
+	return 0;
+}
+
+/* scancel --name=NAME. */
+int
+slurm_cancel_job_name(const char *name, char **cause)
+{
+	char *argv[8], *out = NULL;
+	int status, k = 0, rc = 0;
+
+	argv[k++] = xstrdup("scancel");
+	argv[k++] = xstrdup("--quiet");
+	argv[k++] = xasprintf("--name=%s", name);
+	argv[k] = NULL;
+	if (slurm_run(argv, SLURM_CMD_TIMEOUT, &status, &out, cause) != 0)
+		rc = -1;
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = slurm_failed(cause, "scancel", status, out);
+	while (k > 0)
+		free(argv[--k]);
+	free(out);
+	return rc;
+}
