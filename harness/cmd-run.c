@@ -21,6 +21,7 @@
 #include "err.h"
 #include "hwinfo.h"
 #include "job.h"
+#include "report.h"
 #include "run.h"
 #include "store.h"
 #include "term.h"
@@ -30,7 +31,9 @@
 #define CMD_RUN_USAGE "-f JOB [--parallel|--serial] [-w N|auto] " \
 	"[--db FILE] [-k PATTERN]\n" \
 	"                 [--timeout S] [--grace S] [--retries N] " \
-	"[--dry-run] [-q]"
+	"[--dry-run] [-q]\n" \
+	"                 [--report FORMAT[=FILE]]..."
+#define CMD_RUN_REPORTS_MAX	8
 
 /* Options of a run. */
 struct cmd_run_opts {
@@ -44,6 +47,8 @@ struct cmd_run_opts {
 	int		 retries;	/* < 0 unset */
 	int		 dry_run;
 	int		 quiet;
+	const char	*reports[CMD_RUN_REPORTS_MAX];	/* FORMAT[=FILE] */
+	int		 nreports;
 };
 
 /* The full usage text. */
@@ -68,6 +73,10 @@ cmd_run_help(FILE *fp)
 	    "      --dry-run       print the expanded test cases and units, "
 	    "run nothing\n"
 	    "  -q, --quiet         no per-unit lines, only the summary\n"
+	    "      --report FORMAT[=FILE]  when the run ends, write a report "
+	    "(term, html,\n"
+	    "                      json, csv, junit) from the database; "
+	    "repeatable\n"
 	    "  -h, --help          this text\n\n"
 	    "exit: 0 all ok, 1 a unit failed, 2 bad usage or job file, "
 	    "3 environment error,\n      130 interrupted\n");
@@ -100,6 +109,79 @@ cmd_run_int(const char *s, int min, int *out)
 	return 0;
 }
 
+/* Check the format of a --report FORMAT[=FILE] argument. */
+static int
+cmd_run_report_check(const char *arg)
+{
+	size_t n = strcspn(arg, "=");
+	char fmt[32];
+
+	snprintf(fmt, sizeof fmt, "%.*s", (int)(n < 31 ? n : 31), arg);
+	if (n >= sizeof fmt || report_find(fmt) == NULL) {
+		fprintf(stderr, "bench: --report: unknown format '%.*s' (use "
+		    "%s)\n", (int)n, arg, report_names());
+		return -1;
+	}
+	return 0;
+}
+
+/* Write the --report reports of run_id; returns -1 if one failed. */
+static int
+cmd_run_reports(const struct cmd_run_opts *o, struct store *st,
+    int64_t run_id)
+{
+	const char *eq;
+	char *fmt, *cause = NULL;
+	int i, ret = 0;
+
+	for (i = 0; i < o->nreports; i++) {
+		eq = strchr(o->reports[i], '=');
+		fmt = eq == NULL ? xstrdup(o->reports[i]) :
+		    xstrndup(o->reports[i], (size_t)(eq - o->reports[i]));
+		if (cmd_report_write(st, run_id, fmt, eq == NULL ? NULL :
+		    eq + 1, &cause) != 0) {
+			fprintf(stderr, "bench: report %s: %s\n", fmt, cause);
+			free(cause);
+			cause = NULL;
+			ret = -1;
+		}
+		free(fmt);
+	}
+	return ret;
+}
+
+/* The job's ranking and report settings for runs.rank (report.h). */
+static char *
+cmd_run_rank(const struct job *job, json_t *sort_by)
+{
+	const struct job_testcase *tc;
+	json_t *o, *tcs;
+	char *s;
+	size_t i;
+
+	o = json_object();
+	json_object_set(o, "sort_by", sort_by);
+	json_object_set_new(o, "metrics", json_copy(job_metric_names(job)));
+	if (job_selected_dataitem(job) != NULL)
+		json_object_set(o, "selected_dataitem",
+		    job_selected_dataitem(job));
+	json_object_set_new(o, "save_mode", json_string(job_save_mode(job)));
+	json_object_set_new(o, "ram_mb",
+	    json_integer((json_int_t)job_settings(job)->ram_mb));
+	json_object_set_new(o, "vram_mb",
+	    json_integer((json_int_t)job_settings(job)->vram_mb));
+	tcs = json_object();
+	for (i = 0; i < job_ntestcases(job); i++) {
+		tc = job_testcase(job, i);
+		json_object_set_new(tcs, tc->name, json_pack("{s:O}",
+		    "modules", tc->modules));
+	}
+	json_object_set_new(o, "testcases", tcs);
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
 /* Parse argv into o; returns -1 after printing why. */
 static int
 cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
@@ -115,6 +197,7 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -180,6 +263,16 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'R':
+			if (cmd_run_report_check(optarg) != 0)
+				return -1;
+			if (o->nreports == CMD_RUN_REPORTS_MAX) {
+				fprintf(stderr, "bench: at most %d --report "
+				    "options\n", CMD_RUN_REPORTS_MAX);
+				return -1;
+			}
+			o->reports[o->nreports++] = optarg;
 			break;
 		case 'h':
 			cmd_run_help(stdout);
@@ -304,6 +397,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	json_t *fp = NULL, *sort_by = NULL;
 	char *cause = NULL, *db = NULL, *self = NULL, *argvj = NULL;
 	char *fptext = NULL, *run_dir = NULL, fpid[65], host[256];
+	char *rank = NULL;
 	char why[160], d[32];
 	int64_t run_id = 0;
 	int rc, parallel, workers, live;
@@ -388,6 +482,13 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	}
 	if (run_id_out != NULL)
 		*run_id_out = run_id;
+	sort_by = cmd_run_sort_by(job);
+	rank = cmd_run_rank(job, sort_by);
+	if (store_run_set_rank(st, run_id, rank, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		rc = CMD_EXIT_ENV;
+		goto out;
+	}
 	run_dir = xasprintf("%s/runs/%" PRId64, job_output_dir(job), run_id);
 
 	fprintf(stderr, "bench: run %" PRId64 " of job '%s': %zu test case%s, "
@@ -434,7 +535,6 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		goto out;
 	}
 
-	sort_by = cmd_run_sort_by(job);
 	fputc('\n', stdout);
 	if (term_summary(stdout, st, run_id, sort_by, job_metric_names(job),
 	    &cause) != 0) {
@@ -465,6 +565,8 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		rc = CMD_EXIT_INTERRUPTED;
 	else
 		rc = strcmp(status, "ok") == 0 ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+	if (cmd_run_reports(&o, st, run_id) != 0 && rc == CMD_EXIT_OK)
+		rc = CMD_EXIT_ENV;
 out:
 	free(cause);
 	term_free(term);
@@ -473,6 +575,7 @@ out:
 	json_decref(fp);
 	json_decref(sort_by);
 	free(fptext);
+	free(rank);
 	free(argvj);
 	free(self);
 	free(db);

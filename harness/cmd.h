@@ -29,6 +29,8 @@ extern const struct cmd_entry cmd_run_entry;
 extern const struct cmd_entry cmd_list_entry;
 extern const struct cmd_entry cmd_runs_entry;
 extern const struct cmd_entry cmd_worker_entry;
+extern const struct cmd_entry cmd_report_entry;
+extern const struct cmd_entry cmd_nightly_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_diff_entry;
 
@@ -50,6 +52,12 @@ struct diff_result;
    CMD_EXIT_OK when identical, else CMD_EXIT_FAIL. */
 int cmd_diff_verdict(FILE *fp, int64_t a, int64_t b,
     const struct diff_result *r);
+
+struct store;
+/* Write the report FORMAT of run_id to out (NULL: stdout; csv: a directory,
+   NULL for WORKSPACE/rank). -1 with *cause. In cmd-report.c. */
+int cmd_report_write(struct store *st, int64_t run_id, const char *format,
+    const char *out, char **cause);
 
 struct job;
 /* The database of a command: opt (--db), else the job's `db` key, else

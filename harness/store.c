@@ -137,8 +137,14 @@ static const char store_schema_v1[] =
 	"PRAGMA application_id = 1111838275;\n"
 	"PRAGMA user_version = 1;\n";
 
+/* Version 2: runs.rank, the job's ranking and report settings as JSON. */
+static const char store_migrate_v2[] =
+	"ALTER TABLE runs ADD COLUMN rank TEXT;\n"
+	"PRAGMA user_version = 2;\n";
+
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
+	store_migrate_v2,
 };
 
 /* The statements kept prepared for the connection's lifetime. */
@@ -164,6 +170,8 @@ enum store_stmt {
 	S_TC_METRICS,
 	S_PROFILE_PUT,
 	S_PROFILE_GET,
+	S_RUN_RANK,
+	S_SAMPLES,
 	S__COUNT
 };
 
@@ -171,7 +179,7 @@ enum store_stmt {
 #define RUN_SELECT \
 	"SELECT r.id, r.job_name, r.job_sha256, r.mode, r.launcher, r.host," \
 	" r.status, r.fingerprint_id, r.workspace, r.workers, r.started_at," \
-	" r.finished_at, count(u.id)," \
+	" r.finished_at, r.rank, r.fingerprint, r.job_path, count(u.id)," \
 	" count(CASE WHEN u.status = 'ok' THEN 1 END)," \
 	" count(CASE WHEN u.status NOT IN ('ok', 'skipped', 'pending'," \
 	" 'running') THEN 1 END)" \
@@ -255,6 +263,11 @@ static const char *const store_sql[S__COUNT] = {
 	[S_PROFILE_GET] =
 	    "SELECT peak_rss_kb, peak_vram_mb, wall_s, measured_at"
 	    " FROM profiles WHERE key = :key AND host = :host",
+	[S_RUN_RANK] = "UPDATE runs SET rank = :rank WHERE id = :id",
+	[S_SAMPLES] =
+	    "SELECT s.unit_id, s.t, s.rss_kb, s.cpu_pct, s.vram_mb, s.gpu_util"
+	    " FROM units u JOIN samples s ON s.unit_id = u.id"
+	    " WHERE u.run_id = :run_id ORDER BY s.unit_id, s.t",
 };
 
 struct store {
@@ -902,6 +915,24 @@ store_run_set_workers(struct store *st, int64_t run_id, int workers,
 	return ret;
 }
 
+/* Set a run's rank settings (JSON object text; NULL clears). */
+int
+store_run_set_rank(struct store *st, int64_t run_id, const char *rank,
+    char **cause)
+{
+	sqlite3_stmt *s;
+	int ret = -1;
+
+	if ((s = stmt_get(st, S_RUN_RANK, cause)) == NULL)
+		return -1;
+	if (bind_text(st, s, ":rank", rank, cause) == 0 &&
+	    bind_int(st, s, ":id", run_id, 0, cause) == 0)
+		ret = step_update(st, s, "set rank of run", "run", run_id,
+		    cause);
+	stmt_put(st, S_RUN_RANK, s);
+	return ret;
+}
+
 /* The same 64 bits as a signed SQLite integer. */
 static int64_t
 seed_to_db(uint64_t seed)
@@ -1116,9 +1147,12 @@ store_run_walk(struct store *st, sqlite3_stmt *s, store_run_cb cb,
 		row.workers = (int)col_int(s, 9, -1);
 		row.started_at = col_real(s, 10);
 		row.finished_at = col_real(s, 11);
-		row.units_total = (int)col_int(s, 12, 0);
-		row.units_ok = (int)col_int(s, 13, 0);
-		row.units_failed = (int)col_int(s, 14, 0);
+		row.rank = col_text(s, 12);
+		row.fingerprint = col_text(s, 13);
+		row.job_path = col_text(s, 14);
+		row.units_total = (int)col_int(s, 15, 0);
+		row.units_ok = (int)col_int(s, 16, 0);
+		row.units_failed = (int)col_int(s, 17, 0);
 		(*rows)++;
 		if ((ret = cb(&row, data)) != 0)
 			return ret;
@@ -1296,6 +1330,40 @@ store_testcase_metrics_list(struct store *st, int64_t run_id,
     store_metric_cb cb, void *data, char **cause)
 {
 	return store_metric_walk(st, S_TC_METRICS, run_id, cb, data, cause);
+}
+
+/* Samples of a run's units, by unit id then time. */
+int
+store_samples_list(struct store *st, int64_t run_id, store_sample_cb cb,
+    void *data, char **cause)
+{
+	struct store_sample_row row;
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	if ((s = stmt_get(st, S_SAMPLES, cause)) == NULL)
+		return -1;
+	if (bind_int(st, s, ":run_id", run_id, 0, cause) != 0)
+		goto out;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		row.unit_id = sqlite3_column_int64(s, 0);
+		row.t = col_real(s, 1);
+		row.rss_kb = (long)col_int(s, 2, -1);
+		row.cpu_pct = col_real(s, 3);
+		row.vram_mb = col_real(s, 4);
+		row.gpu_util = col_real(s, 5);
+		if ((ret = cb(&row, data)) != 0)
+			goto out;
+	}
+	if (rc != SQLITE_DONE) {
+		ret = db_err(st, rc, sqlite3_sql(s), cause,
+		    "list samples of run %lld", (long long)run_id);
+		goto out;
+	}
+	ret = 0;
+out:
+	stmt_put(st, S_SAMPLES, s);
+	return ret;
 }
 
 /* Run PRAGMA integrity_check and report what it found. */

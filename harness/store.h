@@ -19,7 +19,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define STORE_SCHEMA_VERSION 1
+/* 1: first schema; 2: runs.rank (JSON text, NULL before) */
+#define STORE_SCHEMA_VERSION 2
 
 struct store;
 
@@ -59,6 +60,14 @@ int store_run_finish(struct store *st, int64_t run_id, const char *status,
     double finished_at, char **cause);
 /* Update the worker count once it is known (profiling may change it). */
 int store_run_set_workers(struct store *st, int64_t run_id, int workers,
+    char **cause);
+
+/*
+ * The job's ranking and report settings of a run, as a JSON object text
+ * (see reports/report.h for its keys): what `bench report` needs to rank a
+ * stored run as the job asked. NULL clears it.
+ */
+int store_run_set_rank(struct store *st, int64_t run_id, const char *rank,
     char **cause);
 
 /* A unit row as planned. */
@@ -121,6 +130,9 @@ struct store_run_row {
 	int64_t	    id;
 	const char *job_name, *job_sha256, *mode, *launcher, *host, *status;
 	const char *fingerprint_id, *workspace;
+	const char *rank;		/* JSON text or NULL (store_run_set_rank) */
+	const char *fingerprint;	/* JSON text or NULL */
+	const char *job_path;
 	int	    workers;
 	double	    started_at, finished_at;	/* finished_at NAN if running */
 	/* units_failed: ended neither ok nor skipped (pending/running not) */
@@ -166,6 +178,18 @@ int store_unit_metrics_list(struct store *st, int64_t run_id,
 /* Test-case metrics of a run, by test case then name. */
 int store_testcase_metrics_list(struct store *st, int64_t run_id,
     store_metric_cb cb, void *data, char **cause);
+
+struct store_sample_row {
+	int64_t	    unit_id;
+	double	    t;			/* seconds since the unit started */
+	long	    rss_kb;		/* -1: NULL */
+	double	    cpu_pct, vram_mb, gpu_util;	/* NAN: NULL */
+};
+typedef int (*store_sample_cb)(const struct store_sample_row *row,
+    void *data);
+/* Samples of a run's units, by unit id then t. */
+int store_samples_list(struct store *st, int64_t run_id, store_sample_cb cb,
+    void *data, char **cause);
 
 /* Run PRAGMA integrity_check; -1 with its findings in *cause unless 'ok'. */
 int store_integrity_check(struct store *st, char **cause);

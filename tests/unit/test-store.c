@@ -767,7 +767,7 @@ test_newer_schema(void **state)
 	assert_null(st);
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "schema version 99, newer than this "
-	    "bench (1): upgrade bench"));
+	    "bench (2): upgrade bench"));
 	free(cause);
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM runs"), 1);
