@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,8 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 		rec->type = CHAN_START;
 		if (chan_get_number(root, "pid", &d, 0, cause) != 0)
 			goto out;
-		rec->pid = isnan(d) ? -1 : (long)d;
+		/* untrusted: only a pid-sized positive integer is one */
+		rec->pid = (isnan(d) || d < 1 || d > INT_MAX) ? -1 : (long)d;
 	} else if (strcmp(t, "metric") == 0) {
 		rec->type = CHAN_METRIC;
 		if (chan_get_string(root, "name", rec->name, sizeof rec->name,

@@ -17,7 +17,12 @@ for sig in INT TERM; do
 	rm -rf ws
 	"$BENCH" -f job.yaml --parallel -w 2 >out.txt 2>err.txt &
 	pid=$!
-	sleep 1.5
+	# wait until both slow units run (bench may start slowly, e.g. under
+	# valgrind; a signal before its handler is installed would be lost)
+	for i in $(seq 300); do
+		[ "$(sql ws/bench.db "SELECT count(*) FROM units WHERE status='running' AND testcase LIKE 'slow%'" 2>/dev/null)" = 2 ] && break
+		sleep 0.1
+	done
 	kill -$sig $pid
 	set +e
 	wait $pid
