@@ -31,7 +31,7 @@
 #define CMD_RUN_USAGE "-f JOB [--parallel|--serial] [-w N|auto] " \
 	"[--db FILE] [-k PATTERN]\n" \
 	"                 [--timeout S] [--grace S] [--retries N] " \
-	"[--dry-run] [-q]\n" \
+	"[--dry-run] [--profile-only] [--sample S] [-q]\n" \
 	"                 [--report FORMAT[=FILE]]..."
 #define CMD_RUN_REPORTS_MAX	8
 
@@ -46,6 +46,8 @@ struct cmd_run_opts {
 	double		 grace_s;
 	int		 retries;	/* < 0 unset */
 	int		 dry_run;
+	int		 profile_only;
+	double		 sample_s;
 	int		 quiet;
 	const char	*reports[CMD_RUN_REPORTS_MAX];	/* FORMAT[=FILE] */
 	int		 nreports;
@@ -72,6 +74,11 @@ cmd_run_help(FILE *fp)
 	    "by the scheduler)\n"
 	    "      --dry-run       print the expanded test cases and units, "
 	    "run nothing\n"
+	    "      --profile-only  run the first unit of each test case alone "
+	    "and store\n"
+	    "                      its profile (peak RSS/VRAM, time)\n"
+	    "      --sample S      resource sampling interval (default 0.5, "
+	    "0 off)\n"
 	    "  -q, --quiet         no per-unit lines, only the summary\n"
 	    "      --report FORMAT[=FILE]  when the run ends, write a report "
 	    "(term, html,\n"
@@ -196,6 +203,8 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 		{ "grace", required_argument, NULL, 'g' },
 		{ "retries", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
+		{ "profile-only", no_argument, NULL, 'p' },
+		{ "sample", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
@@ -208,6 +217,7 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 	o->timeout_s = -1;
 	o->grace_s = 5;
 	o->retries = -1;
+	o->sample_s = 0.5;
 	optind = 1;
 	opterr = 1;
 	while ((c = getopt_long(argc, argv, "f:w:k:qh", longopts,
@@ -260,6 +270,16 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 			break;
 		case 'n':
 			o->dry_run = 1;
+			break;
+		case 'p':
+			o->profile_only = 1;
+			break;
+		case 's':
+			if (cmd_run_seconds(optarg, &o->sample_s) != 0) {
+				fprintf(stderr, "bench: --sample must be a "
+				    "number of seconds, got '%s'\n", optarg);
+				return -1;
+			}
 			break;
 		case 'q':
 			o->quiet = 1;
@@ -330,16 +350,23 @@ cmd_run_argv_json(int argc, char **argv)
 /* Decide the worker count and say why. */
 static int
 cmd_run_workers(const struct cmd_run_opts *o, const struct job *job,
-    int *parallel, char *why, size_t len)
+    int *parallel, int *autow, char *why, size_t len)
 {
 	const struct job_settings *js = job_settings(job);
 	int w, units = (int)(job_nunits(job) > INT_MAX ? INT_MAX :
 	    job_nunits(job));
 	unsigned cores;
 
+	*autow = 0;
 	*parallel = o->parallel >= 0 ? o->parallel :
 	    (o->workers > 1 || o->workers == -1) ? 1 :
 	    js->parallel > 0 ? 1 : 0;
+	if (o->profile_only) {
+		*parallel = 0;
+		snprintf(why, len, "--profile-only: one unit alone per test "
+		    "case");
+		return 1;
+	}
 	if (!*parallel) {
 		snprintf(why, len, "serial%s", o->parallel == 0 ?
 		    " (--serial)" : " (the default; --parallel to change)");
@@ -352,9 +379,10 @@ cmd_run_workers(const struct cmd_run_opts *o, const struct job *job,
 	} else {
 		cores = hwinfo_cores();
 		w = cores > 1 ? (int)cores - 1 : 1;
-		snprintf(why, len, "parallel: cores-1 of %u hwloc core%s%s",
-		    cores, cores == 1 ? "" : "s", cores <= 1 ?
-		    ", at least 1" : "");
+		*autow = 1;
+		snprintf(why, len, "parallel: at most cores-1 of %u hwloc "
+		    "core%s%s, sized from measured memory", cores,
+		    cores == 1 ? "" : "s", cores <= 1 ? ", at least 1" : "");
 	}
 	if (w > units && units > 0) {
 		size_t n = strlen(why);
@@ -400,7 +428,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	char *rank = NULL;
 	char why[160], d[32];
 	int64_t run_id = 0;
-	int rc, parallel, workers, live;
+	int rc, parallel, workers, live, autow;
 	double t0;
 	const char *status;
 
@@ -433,7 +461,8 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		rc = CMD_EXIT_OK;
 		goto out;
 	}
-	workers = cmd_run_workers(&o, job, &parallel, why, sizeof why);
+	workers = cmd_run_workers(&o, job, &parallel, &autow, why,
+	    sizeof why);
 
 	self = cmd_run_self();
 	if (self == NULL) {
@@ -501,6 +530,11 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	if (!o.quiet || live)
 		term = term_new(stderr, live, job_nunits(job));
 	cfg.workers = workers;
+	cfg.auto_workers = autow;
+	cfg.profile_only = o.profile_only;
+	cfg.parallel = parallel;
+	cfg.retries = job_settings(job)->retries;
+	cfg.sample_s = o.sample_s;
 	cfg.timeout_s = job_settings(job)->timeout_s;
 	cfg.grace_s = o.grace_s;
 	cfg.self_exe = self;

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -25,11 +27,18 @@
 
 #include <jansson.h>
 
+#include "budget.h"
+#include "cgroup.h"
 #include "chan.h"
 #include "err.h"
+#include "gpus.h"
+#include "hwinfo.h"
 #include "job.h"
+#include "nvml.h"
 #include "plugin.h"
+#include "procstat.h"
 #include "run.h"
+#include "safe.h"
 #include "spawn.h"
 #include "store.h"
 #include "term.h"
@@ -44,6 +53,22 @@
 #define RUN_EOF_GRACE		2.0	/* pipe held open after the exit */
 #define RUN_INTERRUPT_GRACE	2.0
 #define RUN_LOG_MAX		(64UL * 1024 * 1024) /* bytes kept per unit */
+#define RUN_MAX_CORES		1024
+#define RUN_MAX_PIDS		256	/* pids of a group asked NVML about */
+#define RUN_BACKOFF_BASE	0.5	/* seconds before the first retry */
+#define RUN_BACKOFF_MAX		30.0
+#define RUN_PRESSURE_STOP	0.10	/* MemAvailable / MemTotal */
+#define RUN_BUDGET_MIN_MB	64	/* smaller units are not reserved */
+#define RUN_PRESSURE_KILL	0.05
+
+/* What a unit needs, declared or from its profile. */
+struct run_need {
+	uint64_t	ram_mb;		/* admission; 0 unknown */
+	uint64_t	cap_mb;		/* the memory cap: declared ram only */
+	uint64_t	vram_mb;
+	unsigned	gpus;
+	unsigned	cpus;		/* cores to bind to; 0 none */
+};
 
 struct run_metric {
 	char	*name;
@@ -84,6 +109,20 @@ struct run_slot {
 	size_t		 nsamples;
 	int		 co_running;
 	struct run_state *rs;
+	int		 attempt;	/* from 1 */
+	struct run_need	 need;
+	struct procstat	*ps;		/* sampler, made at the first tick */
+	double		 next_sample;	/* monotonic; 0 none */
+	long		 peak_rss_kb;
+	double		 peak_vram_mb;	/* NAN: none */
+	struct cgroup	*cg;		/* the unit's memory cgroup */
+	int		 rlimited;	/* capped by RLIMIT_AS instead */
+	int		 gpu[BUDGET_MAX_GPUS];	/* GPU indices it holds */
+	unsigned	 ngpu;
+	unsigned	 core[64];	/* cores it is bound to */
+	unsigned	 ncore;
+	int64_t		 budget_id;	/* host budget reservation, 0 none */
+	int		 evicted;	/* killed for memory pressure */
 };
 
 struct run_state {
@@ -107,7 +146,43 @@ struct run_state {
 	char			**base_env;	/* environ without BENCH_* */
 	size_t			 nbase_env;
 	char			*cause;		/* first environment error */
+	/* scheduling */
+	unsigned char		*ustate;	/* 0 queued, 1 running, 2 done */
+	int			*attempts;	/* attempts started per unit */
+	double			*ready_at;	/* monotonic: not before (backoff) */
+	size_t			*order;		/* units in start order */
+	size_t			 norder;
+	size_t			 queued;	/* units queued */
+	size_t			 head_skips;	/* backfills past the head */
+	int			 pool;		/* current worker limit */
+	int			 streak;	/* oks since the last change */
+	int			 profiling;	/* first units of unprofiled test
+						   cases run alone first */
+	int			 paused;	/* memory pressure: no admission */
+	int			 budget_wait;	/* the host budget said not now */
+	/* profiles, per test case */
+	long			*tc_peak_kb;	/* 0 unknown */
+	double			*tc_peak_vram;	/* NAN unknown */
+	double			*tc_wall;	/* NAN unknown */
+	char			 host[256];
+	/* resources */
+	uint64_t		 ram_budget_mb;
+	uint64_t		 ram_used_mb;
+	unsigned		 ncores;
+	unsigned char		 core_used[RUN_MAX_CORES];
+	struct gpus		*gpus;
+	size_t			 ngpus;
+	uint64_t		 gpu_budget_mb[BUDGET_MAX_GPUS];
+	uint64_t		 gpu_used_mb[BUDGET_MAX_GPUS];
+	unsigned		 gpu_units[BUDGET_MAX_GPUS];
+	struct budget_totals	 totals;	/* the host, for the shared budget */
+	int			 cgroups;	/* per-unit memory cgroups work */
+	struct nvml		*nvml;
+	long			 mem_total_kb;
+	double			 next_sample;
 };
+
+static void run_kill(struct run_slot *sl, int sig);
 
 static int run_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t run_signalled;
@@ -245,15 +320,47 @@ run_plan(struct run_state *rs)
 	struct store_unit_info info;
 	char *params, *log;
 
+	size_t ntc = job_ntestcases(rs->job), t, k;
+	struct store_profile prof;
+	char *cause = NULL;
+	int r;
+
 	rs->unit_ids = xcalloc(n, sizeof *rs->unit_ids);
-	rs->tc_left = xcalloc(job_ntestcases(rs->job), sizeof *rs->tc_left);
-	rs->tc_bad = xcalloc(job_ntestcases(rs->job), sizeof *rs->tc_bad);
+	rs->tc_left = xcalloc(ntc, sizeof *rs->tc_left);
+	rs->tc_bad = xcalloc(ntc, sizeof *rs->tc_bad);
 	rs->unit_metrics = xcalloc(n, sizeof *rs->unit_metrics);
+	rs->ustate = xcalloc(n, sizeof *rs->ustate);
+	rs->attempts = xcalloc(n, sizeof *rs->attempts);
+	rs->ready_at = xcalloc(n, sizeof *rs->ready_at);
+	rs->order = xcalloc(n, sizeof *rs->order);
+	rs->tc_peak_kb = xcalloc(ntc, sizeof *rs->tc_peak_kb);
+	rs->tc_peak_vram = xcalloc(ntc, sizeof *rs->tc_peak_vram);
+	rs->tc_wall = xcalloc(ntc, sizeof *rs->tc_wall);
+	for (t = 0; t < ntc; t++) {
+		rs->tc_peak_vram[t] = NAN;
+		rs->tc_wall[t] = NAN;
+		r = store_profile_get(rs->st, job_testcase(rs->job, t)->key,
+		    rs->host, &prof, &cause);
+		if (r < 0)
+			return run_env_error(rs, cause);
+		if (r == 1) {
+			rs->tc_peak_kb[t] = prof.peak_rss_kb > 0 ?
+			    prof.peak_rss_kb : 0;
+			rs->tc_peak_vram[t] = prof.peak_vram_mb;
+			rs->tc_wall[t] = prof.wall_s;
+		}
+	}
 	if (run_tx(rs) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
 		u = job_unit(rs->job, i);
 		tc = job_testcase(rs->job, u->testcase);
+		if (rs->cfg->profile_only && i != tc->first_unit) {
+			rs->ustate[i] = 2;	/* not part of this run */
+			continue;
+		}
+		rs->order[rs->norder++] = i;
+		rs->queued++;
 		rs->tc_left[u->testcase]++;
 		params = run_params_text(tc);
 		log = xasprintf("%s/%s.log", rs->logs_dir, u->id);
@@ -277,6 +384,23 @@ run_plan(struct run_state *rs)
 		free(params);
 		free(log);
 	}
+	/* the longest units first, when the profiles say how long they take
+	   (ties and unknowns keep job order: insertion sort is stable) */
+	for (k = 1; k < rs->norder; k++) {
+		size_t x = rs->order[k], j = k;
+		double wx = rs->tc_wall[job_unit(rs->job, x)->testcase];
+
+		while (j > 0 && !isnan(wx)) {
+			double wy = rs->tc_wall[job_unit(rs->job,
+			    rs->order[j - 1])->testcase];
+
+			if (!isnan(wy) && wy >= wx)
+				break;
+			rs->order[j] = rs->order[j - 1];
+			j--;
+		}
+		rs->order[j] = x;
+	}
 	return run_commit(rs);
 }
 
@@ -293,6 +417,7 @@ run_slot_clear(struct run_slot *sl)
 	if (sl->log_fd >= 0)
 		close(sl->log_fd);
 	chan_free(sl->chan);
+	procstat_free(sl->ps);
 	free(sl->end_error);
 	free(sl->proto_error);
 	for (i = 0; i < sl->nmetrics; i++)
@@ -487,13 +612,20 @@ run_strv_free(char **v)
 
 /* The environment of a unit: bench's, less BENCH_*, plus the unit's. */
 static char **
-run_env(struct run_state *rs, const struct job_unit *u,
-    const struct job_testcase *tc, const char *work, char ***owned)
+run_env(struct run_state *rs, const struct run_slot *sl,
+    const struct job_unit *u, const struct job_testcase *tc,
+    const char *work, char ***owned)
 {
 	char **env, **own;
-	size_t i, k = 0;
+	size_t i, n, k = 0;
+	unsigned threads = sl->need.cpus;
 
-	own = xcalloc(10, sizeof *own);
+	if (threads == 0 && rs->cfg->parallel)
+		threads = rs->ncores / (unsigned)(rs->pool > 0 ? rs->pool : 1);
+	if (rs->cfg->parallel && threads == 0)
+		threads = 1;
+
+	own = xcalloc(16, sizeof *own);
 	own[k++] = xasprintf("BENCH_STATUS_FD=%d", RUN_STATUS_FD);
 	own[k++] = xasprintf("BENCH_UNIT=%s", u->id);
 	own[k++] = xasprintf("BENCH_SEED=%" PRIu64, u->seed);
@@ -503,15 +635,409 @@ run_env(struct run_state *rs, const struct job_unit *u,
 	own[k++] = xasprintf("BENCH_TESTCASE=%s", tc->name);
 	own[k++] = xasprintf("BENCH_WORKSPACE=%s", work);
 	own[k++] = xasprintf("BENCH_RUN=%" PRId64, rs->run_id);
+	if (sl->ngpu > 0) {
+		char *list = NULL, *more;
+		unsigned g;
+
+		for (g = 0; g < sl->ngpu; g++) {
+			more = xasprintf("%s%s%s", list ? list : "",
+			    list ? "," : "", gpus_get(rs->gpus,
+			    (size_t)sl->gpu[g])->uuid);
+			free(list);
+			list = more;
+		}
+		own[k++] = xasprintf("CUDA_VISIBLE_DEVICES=%s", list);
+		free(list);
+	}
+	if (threads > 0) {
+		/* so workers do not oversubscribe the cores */
+		if (getenv("OMP_NUM_THREADS") == NULL)
+			own[k++] = xasprintf("OMP_NUM_THREADS=%u", threads);
+		if (getenv("MKL_NUM_THREADS") == NULL)
+			own[k++] = xasprintf("MKL_NUM_THREADS=%u", threads);
+		if (getenv("OPENBLAS_NUM_THREADS") == NULL)
+			own[k++] = xasprintf("OPENBLAS_NUM_THREADS=%u",
+			    threads);
+	}
 	own[k] = NULL;
 	env = xcalloc(rs->nbase_env + k + 1, sizeof *env);
-	for (i = 0; i < rs->nbase_env; i++)
-		env[i] = rs->base_env[i];
+	for (i = 0, n = 0; i < rs->nbase_env; i++) {
+		if (sl->ngpu > 0 && strncmp(rs->base_env[i],
+		    "CUDA_VISIBLE_DEVICES=", 21) == 0)
+			continue;
+		env[n++] = rs->base_env[i];
+	}
 	for (i = 0; i < k; i++)
-		env[rs->nbase_env + i] = own[i];
-	env[rs->nbase_env + k] = NULL;
+		env[n++] = own[i];
+	env[n] = NULL;
 	*owned = own;
 	return env;
+}
+
+
+/* An event: a row in the database and a line on the terminal. u is a job
+   unit index, or SIZE_MAX for the run. */
+static void
+run_event(struct run_state *rs, size_t u, const char *kind,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void
+run_event(struct run_state *rs, size_t u, const char *kind,
+    const char *fmt, ...)
+{
+	char *msg, *cause = NULL;
+	va_list ap;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (rs->cfg->term != NULL)
+		term_message(rs->cfg->term, "bench: %s", msg);
+	else
+		fprintf(stderr, "bench: %s\n", msg);
+	if (run_tx(rs) != 0 || store_event_add(rs->st, rs->run_id,
+	    u == SIZE_MAX ? -1 : rs->unit_ids[u], run_walltime(), kind, msg,
+	    &cause) != 0)
+		free(cause);
+	free(msg);
+}
+
+/* MiB, rounded up, with 10% headroom, of a peak in KiB. */
+static uint64_t
+run_mib_headroom(double kib)
+{
+	return kib > 0 ? (uint64_t)ceil(kib * 1.1 / 1024.0) : 0;
+}
+
+/* What unit i needs: declared resources, else its test case's profile. */
+static void
+run_need(struct run_state *rs, size_t i, struct run_need *need)
+{
+	const struct job_settings *js = job_settings(rs->job);
+	size_t tci = job_unit(rs->job, i)->testcase;
+
+	memset(need, 0, sizeof *need);
+	need->cap_mb = js->ram_mb;
+	need->ram_mb = js->ram_mb > 0 ? js->ram_mb :
+	    run_mib_headroom((double)rs->tc_peak_kb[tci]);
+	need->vram_mb = js->vram_mb > 0 ? js->vram_mb :
+	    (isnan(rs->tc_peak_vram[tci]) ? 0 :
+	    run_mib_headroom(rs->tc_peak_vram[tci] * 1024.0));
+	need->gpus = js->gpus > 0 ? (unsigned)js->gpus : 0;
+	need->cpus = js->cpus > 0 ? (unsigned)js->cpus : 0;
+}
+
+/* Whether a GPU can take one more unit needing vram MiB. */
+static int
+run_gpu_free(struct run_state *rs, size_t g, uint64_t vram)
+{
+	if (vram == 0)
+		return rs->gpu_units[g] == 0;	/* unknown need: exclusive */
+	return rs->gpu_used_mb[g] + vram <= rs->gpu_budget_mb[g];
+}
+
+/* Whether need can never fit this machine, even alone. */
+static int
+run_never_fits(struct run_state *rs, const struct run_need *need)
+{
+	size_t g, ok = 0;
+
+	if (need->ram_mb > rs->ram_budget_mb || need->cpus > rs->ncores ||
+	    need->gpus > rs->ngpus)
+		return 1;
+	for (g = 0; g < rs->ngpus; g++)
+		ok += need->vram_mb <= rs->gpu_budget_mb[g];
+	return need->gpus > 0 && ok < need->gpus;
+}
+
+/* Whether need fits what is free now. */
+static int
+run_fits(struct run_state *rs, const struct run_need *need)
+{
+	unsigned c, freec = 0;
+	size_t g, freeg = 0;
+
+	if (need->ram_mb > 0 && rs->ram_used_mb + need->ram_mb >
+	    rs->ram_budget_mb)
+		return 0;
+	for (c = 0; c < rs->ncores && freec < need->cpus; c++)
+		freec += !rs->core_used[c];
+	if (freec < need->cpus)
+		return 0;
+	for (g = 0; g < rs->ngpus && freeg < need->gpus; g++)
+		freeg += run_gpu_free(rs, g, need->vram_mb);
+	return freeg >= need->gpus;
+}
+
+/* Take the resources of need for slot sl: RAM, cores, GPUs. */
+static void
+run_take(struct run_state *rs, struct run_slot *sl)
+{
+	unsigned c;
+	size_t g, best;
+
+	rs->ram_used_mb += sl->need.ram_mb;
+	for (c = 0; c < rs->ncores && sl->ncore < sl->need.cpus &&
+	    sl->ncore < 64; c++) {
+		if (!rs->core_used[c]) {
+			rs->core_used[c] = 1;
+			sl->core[sl->ncore++] = c;
+		}
+	}
+	while (sl->ngpu < sl->need.gpus && sl->ngpu < BUDGET_MAX_GPUS) {
+		/* the GPU with the most free budget that takes it */
+		best = SIZE_MAX;
+		for (g = 0; g < rs->ngpus; g++) {
+			size_t k;
+			int held = 0;
+
+			for (k = 0; k < sl->ngpu; k++)
+				held |= sl->gpu[k] == (int)g;
+			if (held || !run_gpu_free(rs, g, sl->need.vram_mb))
+				continue;
+			if (best == SIZE_MAX || rs->gpu_budget_mb[g] -
+			    rs->gpu_used_mb[g] > rs->gpu_budget_mb[best] -
+			    rs->gpu_used_mb[best])
+				best = g;
+		}
+		if (best == SIZE_MAX)
+			break;		/* runs alone: it never fits */
+		rs->gpu_used_mb[best] += sl->need.vram_mb;
+		rs->gpu_units[best]++;
+		sl->gpu[sl->ngpu++] = (int)best;
+	}
+}
+
+/* Give back what run_take took. */
+static void
+run_give(struct run_state *rs, struct run_slot *sl)
+{
+	unsigned k;
+
+	rs->ram_used_mb -= sl->need.ram_mb < rs->ram_used_mb ?
+	    sl->need.ram_mb : rs->ram_used_mb;
+	for (k = 0; k < sl->ncore; k++)
+		rs->core_used[sl->core[k]] = 0;
+	for (k = 0; k < sl->ngpu; k++) {
+		rs->gpu_used_mb[sl->gpu[k]] -= sl->need.vram_mb;
+		rs->gpu_units[sl->gpu[k]]--;
+	}
+	sl->ncore = sl->ngpu = 0;
+}
+
+/*
+ * The next unit to start, or -1 (*next_ready: the earliest time a unit in
+ * backoff becomes ready, 0 none). Units go in start order (longest stored
+ * wall time first); when the head does not fit, smaller units behind it
+ * may start, but at most `pool` times in a row, so the head is not starved.
+ */
+static ssize_t
+run_pick(struct run_state *rs, double now, double *next_ready)
+{
+	struct run_need need;
+	ssize_t head = -1;
+	size_t k, i;
+
+	*next_ready = 0;
+	for (k = 0; k < rs->norder; k++) {
+		i = rs->order[k];
+		if (rs->ustate[i] != 0)
+			continue;
+		if (rs->profiling && job_unit(rs->job, i)->index !=
+		    job_testcase(rs->job,
+		    job_unit(rs->job, i)->testcase)->first_unit)
+			continue;
+		if (rs->profiling && rs->tc_peak_kb[job_unit(rs->job,
+		    i)->testcase] > 0)
+			continue;
+		if (rs->ready_at[i] > now) {
+			if (*next_ready == 0 || rs->ready_at[i] < *next_ready)
+				*next_ready = rs->ready_at[i];
+			continue;
+		}
+		run_need(rs, i, &need);
+		if (run_fits(rs, &need) ||
+		    (rs->running == 0 && run_never_fits(rs, &need))) {
+			if (head >= 0)
+				rs->head_skips++;
+			else
+				rs->head_skips = 0;
+			return (ssize_t)i;
+		}
+		if (head < 0) {
+			head = (ssize_t)i;
+			if (rs->head_skips >= (size_t)(rs->pool > 1 ?
+			    rs->pool : 1))
+				return -1;	/* hold the place for the head */
+		}
+	}
+	return -1;
+}
+
+/* Set the pool from the profiles: DESIGN.md's safe worker count. */
+static void
+run_size_pool(struct run_state *rs)
+{
+	struct safe_input in = SAFE_INPUT_INIT;
+	struct safe_result out;
+	long long freemb[BUDGET_MAX_GPUS];
+	size_t t, g;
+	char *cause = NULL;
+
+	in.cores = hwinfo_cores();
+	in.mem_available_kb = hwinfo_mem_available_kb();
+	for (g = 0; g < rs->ngpus; g++)
+		freemb[g] = (long long)gpus_get(rs->gpus, g)->free_mb;
+	in.gpu_free_mb = freemb;
+	in.ngpus = rs->ngpus;
+	for (t = 0; t < job_ntestcases(rs->job); t++) {
+		if (rs->tc_peak_kb[t] > in.peak_rss_kb)
+			in.peak_rss_kb = rs->tc_peak_kb[t];
+		if (!isnan(rs->tc_peak_vram[t]) &&
+		    (long long)ceil(rs->tc_peak_vram[t]) > in.peak_vram_mb)
+			in.peak_vram_mb = (long long)ceil(rs->tc_peak_vram[t]);
+	}
+	in.nunits = rs->queued + (size_t)rs->running;
+	safe_workers(&in, &out);
+	rs->pool = (int)out.workers < rs->nslots ? (int)out.workers :
+	    rs->nslots;
+	run_event(rs, SIZE_MAX, "workers", "%s%s", out.line,
+	    rs->pool < (int)out.workers ? " (capped by the slots)" : "");
+	if (run_tx(rs) == 0 && store_run_set_workers(rs->st, rs->run_id,
+	    rs->pool, &cause) != 0)
+		free(cause);
+}
+
+/* Kill every child of bench that is not a running unit's leader: what
+   units left behind and the subreaper inherited. */
+static void
+run_kill_orphans(struct run_state *rs)
+{
+	char path[64], buf[512], *p;
+	struct dirent *de;
+	pid_t pid, self = getpid();
+	long ppid;
+	DIR *d;
+	int fd, k, mine;
+	ssize_t n;
+
+	if ((d = opendir("/proc")) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] < '1' || de->d_name[0] > '9')
+			continue;
+		pid = (pid_t)strtol(de->d_name, NULL, 10);
+		snprintf(path, sizeof path, "/proc/%ld/stat", (long)pid);
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+			continue;
+		n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* pid (comm) state ppid ...: comm may hold anything */
+		if ((p = strrchr(buf, ')')) == NULL || p[1] == '\0')
+			continue;
+		if (sscanf(p + 2, "%*c %ld", &ppid) != 1 || ppid != self)
+			continue;
+		for (mine = 0, k = 0; k < rs->nslots; k++) {
+			if (rs->slots[k].busy && !rs->slots[k].reaped &&
+			    rs->slots[k].pid == pid)
+				mine = 1;
+		}
+		if (mine)
+			continue;
+		if (getpgid(pid) == pid)
+			killpg(pid, SIGKILL);
+		kill(pid, SIGKILL);
+	}
+	closedir(d);
+}
+
+/* Sample one running unit's process group. */
+static void
+run_sample(struct run_state *rs, struct run_slot *sl, double now)
+{
+	struct procstat_sample ps;
+	struct nvml_device_info di;
+	pid_t pids[RUN_MAX_PIDS];
+	double vram = NAN, util = NAN, mb;
+	char *cause = NULL;
+	size_t n;
+
+	if (sl->reaped || sl->pid <= 0)
+		return;
+	if (sl->ps == NULL && (sl->ps = procstat_new(sl->pid, &cause)) ==
+	    NULL) {
+		free(cause);
+		return;
+	}
+	if (procstat_sample(sl->ps, now, &ps, &cause) != 0) {
+		free(cause);
+		return;
+	}
+	if (ps.rss_kb > sl->peak_rss_kb)
+		sl->peak_rss_kb = ps.rss_kb;
+	if (rs->nvml != NULL) {
+		n = procstat_pids(sl->ps, pids, RUN_MAX_PIDS);
+		if (n > 0 && nvml_process_vram_mb(rs->nvml, pids, n, &mb) == 0)
+			vram = mb;
+		if (sl->ngpu > 0 && nvml_device(rs->nvml, gpus_get(rs->gpus,
+		    (size_t)sl->gpu[0])->nvml_index, &di) == 0 &&
+		    di.util_gpu >= 0)
+			util = di.util_gpu;
+		if (!isnan(vram) && (isnan(sl->peak_vram_mb) ||
+		    vram > sl->peak_vram_mb))
+			sl->peak_vram_mb = vram;
+	}
+	if (sl->nsamples >= RUN_MAX_SAMPLES)
+		return;
+	sl->nsamples++;
+	if (run_tx(rs) != 0 || store_sample_add(rs->st,
+	    rs->unit_ids[sl->unit], now - sl->start_mono, ps.rss_kb,
+	    ps.cpu_pct, vram, util, &cause) != 0)
+		free(cause);
+}
+
+/* Memory pressure: stop admitting under 10% MemAvailable, kill the
+   youngest unit under 5% (it is requeued). */
+static void
+run_pressure(struct run_state *rs)
+{
+	long avail = hwinfo_mem_available_kb();
+	struct run_slot *young = NULL;
+	double frac;
+	int k;
+
+	if (avail < 0 || rs->mem_total_kb <= 0)
+		return;
+	frac = (double)avail / (double)rs->mem_total_kb;
+	if (frac < RUN_PRESSURE_STOP && !rs->paused) {
+		rs->paused = 1;
+		run_event(rs, SIZE_MAX, "pressure", "MemAvailable %.1f%% of "
+		    "memory (< %.0f%%): no new unit starts", frac * 100,
+		    RUN_PRESSURE_STOP * 100);
+	} else if (frac >= RUN_PRESSURE_STOP && rs->paused) {
+		rs->paused = 0;
+		run_event(rs, SIZE_MAX, "pressure", "MemAvailable back at "
+		    "%.1f%%: units start again", frac * 100);
+	}
+	if (frac >= RUN_PRESSURE_KILL || rs->running < 2)
+		return;
+	for (k = 0; k < rs->nslots; k++) {
+		struct run_slot *sl = &rs->slots[k];
+
+		if (sl->busy && !sl->reaped && !sl->evicted &&
+		    (young == NULL || sl->start_mono > young->start_mono))
+			young = sl;
+	}
+	if (young == NULL)
+		return;
+	young->evicted = 1;
+	run_kill(young, SIGKILL);
+	run_event(rs, young->unit, "evict", "MemAvailable %.1f%% of memory "
+	    "(< %.0f%%): killed the youngest unit, %s, to requeue it",
+	    frac * 100, RUN_PRESSURE_KILL * 100,
+	    job_unit(rs->job, young->unit)->id);
 }
 
 /* Classify and record the end of the unit in slot sl, then free the slot. */
@@ -526,16 +1052,90 @@ run_start(struct run_state *rs, int slot, size_t i)
 	const struct job_unit *u = job_unit(rs->job, i);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
 	struct spawn_opts so = SPAWN_OPTS_INIT;
-	char *work, **argv, **env, **owned, *cause = NULL;
-	int pfd[2], ofd[2], rc, k;
+	struct budget_need bn;
+	char *work, **argv, **env, **owned, *cause = NULL, *why = NULL;
+	char name[96];
+	cpu_set_t cpus;
+	int pfd[2], ofd[2], rc, k, cgfd = -1;
+	int64_t bid = 0;
+	unsigned c;
 
 	run_slot_clear(sl);
 	sl->rs = rs;
+	run_need(rs, i, &sl->need);
+	run_take(rs, sl);
+	/*
+	 * The host budget, shared with other bench processes. A unit needing
+	 * less than RUN_BUDGET_MIN_MB and no cores or GPUs is not reserved:
+	 * a reservation is a locked file rewrite, too dear per tiny unit.
+	 */
+	if (sl->need.ram_mb >= RUN_BUDGET_MIN_MB || sl->need.cpus > 0 ||
+	    sl->ngpu > 0) {
+		memset(&bn, 0, sizeof bn);
+		bn.ram_mb = sl->need.ram_mb;
+		bn.cpus = sl->ncore;
+		bn.ngpus = sl->ngpu;
+		for (c = 0; c < sl->ngpu; c++) {
+			bn.gpus[c] = (unsigned)sl->gpu[c];
+			bn.vram_mb[c] = sl->need.vram_mb;
+		}
+		rc = budget_reserve(&rs->totals, &bn, &bid, &why, &cause);
+		if (rc == 1) {
+			if (!rs->budget_wait)
+				run_event(rs, i, "budget", "%s waits: %s "
+				    "(other bench processes hold the host "
+				    "budget %s)", u->id, why, budget_path());
+			rs->budget_wait = 1;
+			free(why);
+			run_give(rs, sl);
+			run_slot_clear(sl);
+			return 1;
+		}
+		if (rc < 0) {
+			/* larger than the host: it runs alone, unreserved */
+			free(cause);
+			cause = NULL;
+		}
+		free(why);
+		why = NULL;
+	}
+	rs->budget_wait = 0;
+	sl->budget_id = bid;
+	sl->attempt = ++rs->attempts[i];
+	sl->peak_vram_mb = NAN;
 	sl->busy = 1;
 	sl->unit = i;
 	sl->start_mono = run_monotonic();
 	sl->start_wall = run_walltime();
+	sl->next_sample = rs->cfg->sample_s > 0 ? sl->start_mono +
+	    rs->cfg->sample_s : 0;
+	rs->ustate[i] = 1;
+	rs->queued--;
 	rs->running++;
+	/* the memory cap: a cgroup per unit, else RLIMIT_AS */
+	if (sl->need.cap_mb > 0) {
+		snprintf(name, sizeof name, "%s-a%d", u->id, sl->attempt);
+		if (rs->cgroups && cgroup_create(name, sl->need.cap_mb << 20,
+		    &sl->cg, &cause) == 0) {
+			cgfd = cgroup_procs_fd(sl->cg);
+		} else {
+			if (cause != NULL)
+				run_log(sl, "no memory cgroup (%s): capping "
+				    "the address space instead", cause);
+			free(cause);
+			cause = NULL;
+			sl->rlimited = 1;
+			so.rlimit_as = (unsigned long long)sl->need.cap_mb << 20;
+		}
+	}
+	if (sl->ncore > 0) {
+		CPU_ZERO(&cpus);
+		for (c = 0; c < sl->ncore; c++)
+			hwinfo_core_cpuset(sl->core[c], &cpus);
+		if (CPU_COUNT(&cpus) > 0)
+			so.affinity = &cpus;
+	}
+	so.cgroup_fd = cgfd;
 	for (k = 0; k < rs->nslots; k++) {
 		if (rs->slots[k].busy &&
 		    rs->slots[k].co_running < rs->running - 1)
@@ -566,7 +1166,7 @@ run_start(struct run_state *rs, int slot, size_t i)
 	sl->chan = chan_new(run_on_record, run_on_proto_error, sl);
 
 	argv = run_argv(rs, u, tc, work);
-	env = run_env(rs, u, tc, work, &owned);
+	env = run_env(rs, sl, u, tc, work, &owned);
 	so.argv = argv;
 	so.envp = env;
 	so.log_fd = ofd[1];
@@ -596,8 +1196,8 @@ run_start(struct run_state *rs, int slot, size_t i)
 	if (rs->cfg->timeout_s > 0)
 		sl->deadline = sl->start_mono + rs->cfg->timeout_s;
 	if (run_tx(rs) != 0 ||
-	    store_unit_start(rs->st, rs->unit_ids[i], 1, slot, sl->pid,
-	    sl->start_wall, &cause) != 0)
+	    store_unit_start(rs->st, rs->unit_ids[i], sl->attempt, slot,
+	    sl->pid, sl->start_wall, &cause) != 0)
 		return run_env_error(rs, cause);
 	return 0;
 }
@@ -830,9 +1430,11 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	const struct job_unit *u = job_unit(rs->job, sl->unit);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
 	struct store_unit_end end;
+	struct store_profile prof;
 	const char *status = "ok";
-	char *error = NULL, *cause = NULL, *extra;
-	int st = sl->wstatus, sig = 0, code = -1, rc = 0;
+	char *error = NULL, *cause = NULL, *extra, *oom = NULL;
+	int st = sl->wstatus, sig = 0, code = -1, rc = 0, retry = 0;
+	double backoff = 0;
 	size_t i;
 
 	if (WIFEXITED(st))
@@ -840,16 +1442,55 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	else if (WIFSIGNALED(st))
 		sig = WTERMSIG(st);
 
-	if (sl->interrupted) {
+	/* memory evidence: the cgroup's OOM kills and peak */
+	if (sl->cg != NULL) {
+		long long kills = cgroup_oom_kills(sl->cg, &cause);
+		long long peak;
+
+		free(cause);
+		cause = NULL;
+		peak = cgroup_peak_kb(sl->cg, &cause);
+		free(cause);
+		cause = NULL;
+		if (peak > sl->peak_rss_kb)
+			sl->peak_rss_kb = (long)peak;
+		if (kills > 0)
+			oom = xasprintf("killed by the OOM killer at its %llu "
+			    "MiB memory cap (cgroup %s, peak %lld MiB)",
+			    (unsigned long long)sl->need.cap_mb,
+			    cgroup_kind(), peak / 1024);
+		else if (sig == SIGKILL && !sl->timed_out &&
+		    !sl->interrupted && !sl->evicted &&
+		    (double)peak >= 0.95 * (double)(sl->need.cap_mb << 10))
+			oom = xasprintf("SIGKILL at its %llu MiB memory cap",
+			    (unsigned long long)sl->need.cap_mb);
+	}
+	if (oom == NULL && sl->have_end && sl->end_error != NULL &&
+	    (strstr(sl->end_error, "ENOMEM") != NULL ||
+	    strstr(sl->end_error, "out of memory") != NULL ||
+	    strstr(sl->end_error, "Cannot allocate memory") != NULL) &&
+	    (code != 0 || strcmp(sl->end_status, "failed") == 0 ||
+	    strcmp(sl->end_status, "oom") == 0))
+		oom = xstrdup(sl->end_error);
+	if (oom == NULL && sl->have_end && strcmp(sl->end_status, "oom") == 0)
+		oom = xstrdup(sl->end_error != NULL ? sl->end_error :
+		    "out of memory (the unit said so)");
+
+	if (sl->evicted) {
+		status = "interrupted";
+		error = xstrdup("killed by bench under memory pressure; "
+		    "requeued");
+	} else if (sl->interrupted) {
 		status = "interrupted";
 		error = xstrdup("bench was interrupted");
+	} else if (oom != NULL) {
+		status = "oom";
+		error = xstrdup(oom);
 	} else if (sl->timed_out) {
 		status = "timeout";
 		error = xasprintf("timed out after %gs%s", rs->cfg->timeout_s,
 		    sl->kill_at == 0 && sig == SIGKILL ?
 		    " (killed after ignoring SIGTERM)" : "");
-	} else if (sl->have_end && strcmp(sl->end_status, "oom") == 0) {
-		status = "oom";
 	} else if (sig != 0) {
 		status = "crashed";
 		error = xasprintf("killed by signal %d (%s)%s", sig,
@@ -890,6 +1531,41 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		run_log(sl, "unit ended %s%s%s", status, error ? ": " : "",
 		    error ? error : "");
 
+	/* oom: halve the pool and, within `retries`, try again later;
+	   evicted under pressure: requeue without counting an attempt */
+	if (strcmp(status, "oom") == 0) {
+		if (rs->pool > 1) {
+			rs->pool /= 2;
+			run_event(rs, sl->unit, "pool", "%s ended oom: %d "
+			    "worker%s now", u->id, rs->pool,
+			    rs->pool == 1 ? "" : "s");
+		}
+		rs->streak = 0;
+		if (sl->attempt <= rs->cfg->retries &&
+		    !rs->tot->was_interrupted) {
+			retry = 1;
+			backoff = RUN_BACKOFF_BASE *
+			    pow(2, (double)(sl->attempt - 1));
+			if (backoff > RUN_BACKOFF_MAX)
+				backoff = RUN_BACKOFF_MAX;
+			run_event(rs, sl->unit, "retry", "%s: attempt %d of "
+			    "%d in %.1fs (%s)", u->id, sl->attempt + 1,
+			    rs->cfg->retries + 1, backoff, error);
+		}
+	} else if (sl->evicted && !rs->tot->was_interrupted) {
+		retry = 1;
+		rs->attempts[sl->unit]--;
+		backoff = RUN_BACKOFF_BASE;
+	} else if (strcmp(status, "ok") == 0 && rs->pool < rs->nslots &&
+	    !rs->profiling && ++rs->streak >= rs->pool) {
+		rs->pool++;
+		rs->streak = 0;
+		run_event(rs, sl->unit, "pool", "%d units ok in a row: %d "
+		    "workers now", rs->pool - 1, rs->pool);
+	}
+
+	if (sl->peak_rss_kb > sl->ru.ru_maxrss)
+		sl->ru.ru_maxrss = sl->peak_rss_kb;
 	memset(&end, 0, sizeof end);
 	end.status = status;
 	end.finished_at = run_walltime();
@@ -899,7 +1575,7 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	end.cpu_sys_s = (double)sl->ru.ru_stime.tv_sec +
 	    (double)sl->ru.ru_stime.tv_usec / 1e6;
 	end.maxrss_kb = sl->pid > 0 ? sl->ru.ru_maxrss : -1;
-	end.vram_peak_mb = NAN;
+	end.vram_peak_mb = sl->peak_vram_mb;
 	end.exit_code = code;
 	end.signal = sig;
 	end.co_running = sl->co_running;
@@ -910,13 +1586,53 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	if (rc == 0 && store_unit_finish(rs->st, rs->unit_ids[sl->unit],
 	    &end, &cause) != 0)
 		rc = run_env_error(rs, cause);
-	for (i = 0; rc == 0 && i < sl->nmetrics; i++) {
+	for (i = 0; rc == 0 && !retry && i < sl->nmetrics; i++) {
 		if (store_metric_add(rs->st, rs->unit_ids[sl->unit],
 		    sl->metrics[i].name, sl->metrics[i].value,
 		    sl->metrics[i].timing, &cause) != 0)
 			rc = run_env_error(rs, cause);
 	}
+	/* the profile of its test case, on this host */
+	if (rc == 0 && strcmp(status, "ok") == 0 && end.maxrss_kb > 0) {
+		prof.peak_rss_kb = end.maxrss_kb;
+		prof.peak_vram_mb = end.vram_peak_mb;
+		prof.wall_s = sl->co_running == 0 ? end.wall_s :
+		    rs->tc_wall[u->testcase];
+		prof.measured_at = end.finished_at;
+		if (store_profile_put(rs->st, tc->key, rs->host, &prof,
+		    &cause) != 0)
+			rc = run_env_error(rs, cause);
+		rs->tc_peak_kb[u->testcase] = end.maxrss_kb;
+		if (!isnan(end.vram_peak_mb))
+			rs->tc_peak_vram[u->testcase] = end.vram_peak_mb;
+		if (!isnan(prof.wall_s))
+			rs->tc_wall[u->testcase] = prof.wall_s;
+	}
 
+	/* give back what it held */
+	if (sl->cg != NULL && cgroup_destroy(sl->cg, &cause) != 0) {
+		run_log(sl, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	sl->cg = NULL;
+	if (sl->budget_id != 0 && budget_release(sl->budget_id, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+	}
+	run_give(rs, sl);
+
+	if (retry) {
+		rs->ustate[sl->unit] = 0;
+		rs->queued++;
+		rs->ready_at[sl->unit] = run_monotonic() + backoff;
+		free(error);
+		free(oom);
+		rs->running--;
+		run_slot_clear(sl);
+		return rc;
+	}
+	rs->ustate[sl->unit] = 2;
 	if (strcmp(status, "ok") == 0)
 		run_keep_metrics(rs, sl);
 	else
@@ -939,10 +1655,29 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		term_unit_done(rs->cfg->term, status, tc->name, u->id,
 		    end.wall_s, error);
 	free(error);
+	free(oom);
 
 	if (--rs->tc_left[u->testcase] == 0 && rc == 0 &&
+	    !(rs->cfg->profile_only && tc->nunits > 1) &&
 	    run_merge_testcase(rs, u->testcase) != 0)
 		rc = -1;
+	/* the profiling phase ends when every unprofiled test case has its
+	   profile: size the pool from them */
+	if (rs->profiling && rc == 0) {
+		size_t t;
+
+		for (t = 0; t < job_ntestcases(rs->job); t++) {
+			const struct job_testcase *x = job_testcase(rs->job, t);
+
+			if (rs->tc_peak_kb[t] == 0 &&
+			    rs->ustate[x->first_unit] != 2)
+				break;
+		}
+		if (t == job_ntestcases(rs->job)) {
+			rs->profiling = 0;
+			run_size_pool(rs);
+		}
+	}
 	rs->running--;
 	run_slot_clear(sl);
 	return rc;
@@ -1085,6 +1820,8 @@ run_deadlines(struct run_state *rs, double now)
 				sl->out_fd = -1;
 			}
 			sl->pipe_held = 1;
+			/* whoever holds them escaped the group: find it */
+			run_kill_orphans(rs);
 		}
 	}
 }
@@ -1189,8 +1926,94 @@ run_abandon(struct run_state *rs)
 				;
 		}
 		killpg(sl->pid, SIGKILL);
+		if (sl->cg != NULL) {
+			char *ignored = NULL;
+
+			if (cgroup_destroy(sl->cg, &ignored) != 0)
+				free(ignored);
+			sl->cg = NULL;
+		}
 		run_slot_clear(sl);
 	}
+}
+
+
+/* What this machine offers: the RAM budget, cores, GPUs, memory caps. */
+static void
+run_resources(struct run_state *rs)
+{
+	long avail = hwinfo_mem_available_kb();
+	char *cause = NULL, *why = NULL;
+	const struct gpu_info *gi;
+	size_t g;
+
+	rs->mem_total_kb = hwinfo_mem_total_kb();
+	rs->ram_budget_mb = avail > 0 ? (uint64_t)(0.8 * (double)avail /
+	    1024.0) : 0;
+	rs->ncores = hwinfo_cores();
+	if (rs->ncores > RUN_MAX_CORES)
+		rs->ncores = RUN_MAX_CORES;
+	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &rs->gpus,
+	    &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		rs->gpus = NULL;
+	}
+	rs->ngpus = rs->gpus != NULL ? gpus_count(rs->gpus) : 0;
+	if (rs->ngpus > BUDGET_MAX_GPUS)
+		rs->ngpus = BUDGET_MAX_GPUS;
+	memset(&rs->totals, 0, sizeof rs->totals);
+	rs->totals.ram_mb = rs->mem_total_kb > 0 ?
+	    (uint64_t)(0.8 * (double)rs->mem_total_kb / 1024.0) : 0;
+	rs->totals.cpus = rs->ncores;
+	rs->totals.ngpus = rs->ngpus;
+	for (g = 0; g < rs->ngpus; g++) {
+		gi = gpus_get(rs->gpus, g);
+		rs->gpu_budget_mb[g] = (uint64_t)(0.9 * (double)gi->free_mb);
+		rs->totals.vram_mb[g] = (uint64_t)(0.9 * (double)gi->total_mb);
+	}
+	if (rs->ngpus > 0 && nvml_open(&rs->nvml, &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		rs->nvml = NULL;
+	}
+	rs->cgroups = cgroup_available(&why);
+	if (run_tx(rs) == 0 && store_event_add(rs->st, rs->run_id, -1,
+	    run_walltime(), "resources", why = xasprintf("RAM budget %llu "
+	    "MiB (80%% of MemAvailable), %u cores, %zu GPU%s; memory caps "
+	    "by %s; peaks by wait4 and /proc sampling%s",
+	    (unsigned long long)rs->ram_budget_mb, rs->ncores, rs->ngpus,
+	    rs->ngpus == 1 ? "" : "s", rs->cgroups ? cgroup_kind() :
+	    "RLIMIT_AS", rs->cgroups ? " and the cgroup" : ""), &cause) != 0)
+		free(cause);
+	free(why);
+}
+
+/* At the end: no child of bench survives (units' orphans included), and
+   this process's host-budget reservations are dropped. */
+static void
+run_end_children(struct run_state *rs)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char *cause = NULL;
+	pid_t pid;
+	int i;
+
+	run_kill_orphans(rs);
+	for (i = 0; i < 300; i++) {
+		pid = waitpid(-1, NULL, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;		/* ECHILD: none left */
+		if (pid == 0) {
+			nanosleep(&ts, NULL);
+			if (i % 20 == 19)
+				run_kill_orphans(rs);
+		}
+	}
+	if (budget_release_all(&cause) != 0)
+		free(cause);
 }
 
 /* The loop. */
@@ -1203,7 +2026,8 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	struct pollfd *pfds;
 	int *pslot, k, n, rc = -1, seen_signals = 0;
 	size_t nunits = job_nunits(job);
-	double now, next, wait;
+	double now, next, wait, ready = 0;
+	ssize_t pick;
 	char drain[64];
 
 	memset(tot, 0, sizeof *tot);
@@ -1230,21 +2054,53 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	pfds = xcalloc(2 * (size_t)rs.nslots + 1, sizeof *pfds);
 	pslot = xcalloc(2 * (size_t)rs.nslots + 1, sizeof *pslot);
 
+	if (gethostname(rs.host, sizeof rs.host) != 0)
+		snprintf(rs.host, sizeof rs.host, "unknown");
+	rs.host[sizeof rs.host - 1] = '\0';
 	if (run_plan(&rs) != 0)
 		goto out;
+	run_resources(&rs);
+	rs.pool = rs.nslots;
+	if (cfg->profile_only)
+		rs.pool = 1;
+	else if (cfg->auto_workers) {
+		size_t t;
+
+		for (t = 0; t < job_ntestcases(job); t++)
+			rs.profiling |= rs.tc_peak_kb[t] == 0;
+		if (rs.profiling && rs.nslots > 1) {
+			rs.pool = 1;
+			run_event(&rs, SIZE_MAX, "workers", "profiling first: "
+			    "one unit alone of each test case with no stored "
+			    "profile on %s", rs.host);
+		} else {
+			rs.profiling = 0;
+			run_size_pool(&rs);
+		}
+	}
 	if (run_signals_on(old, &rs.cause) != 0)
 		goto out;
+	/* orphans of units (setsid and double forks) become our children,
+	   so none outlives the run */
+	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 
 	for (;;) {
 		/* start what fits */
-		while (!run_signalled && rs.next < nunits &&
-		    rs.running < rs.nslots) {
+		now = run_monotonic();
+		ready = 0;
+		while (!run_signalled && !rs.paused && rs.running < rs.pool) {
+			pick = run_pick(&rs, now, &ready);
+			if (pick < 0)
+				break;
 			for (k = 0; k < rs.nslots && rs.slots[k].busy; k++)
 				;
-			if (run_start(&rs, k, rs.next++) != 0)
+			k = run_start(&rs, k, (size_t)pick);
+			if (k < 0)
 				goto fail;
+			if (k > 0)
+				break;	/* the host budget: later */
 		}
-		if (rs.running == 0 && (rs.next >= nunits || run_signalled))
+		if (rs.running == 0 && (rs.queued == 0 || run_signalled))
 			break;
 		if (cfg->term != NULL)
 			term_progress(cfg->term, (size_t)rs.running, 0);
@@ -1277,9 +2133,19 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 		if (k == 0) {
 			now = run_monotonic();
 			next = run_next_deadline(&rs);
+			if (ready > 0 && (next == 0 || ready < next))
+				next = ready;
+			if (rs.next_sample > 0 && (next == 0 ||
+			    rs.next_sample < next))
+				next = rs.next_sample;
 			wait = next > 0 ? next - now : -1;
+			if (wait < 0 && next > 0)
+				wait = 0;
 			if (cfg->term != NULL && (wait < 0 || wait > 0.25))
 				wait = 0.25;
+			if ((rs.budget_wait || rs.paused) &&
+			    (wait < 0 || wait > 0.5))
+				wait = 0.5;
 			k = poll(pfds, (nfds_t)n, wait < 0 ? -1 :
 			    (int)ceil(wait * 1000));
 		}
@@ -1308,6 +2174,22 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 			tot->was_interrupted = 1;
 		}
 		run_deadlines(&rs, run_monotonic());
+		now = run_monotonic();
+		if (cfg->sample_s > 0 && rs.running > 0 &&
+		    (rs.next_sample == 0 || now >= rs.next_sample)) {
+			if (rs.next_sample > 0) {
+				for (k = 0; k < rs.nslots; k++) {
+					if (rs.slots[k].busy)
+						run_sample(&rs, &rs.slots[k],
+						    now);
+				}
+				run_pressure(&rs);
+			}
+			rs.next_sample = now + cfg->sample_s;
+		} else if (rs.running == 0)
+			rs.next_sample = 0;
+		if (rs.paused && rs.running == 0)
+			run_pressure(&rs);
 		for (k = 0; k < rs.nslots; k++) {
 			struct run_slot *sl = &rs.slots[k];
 
@@ -1316,13 +2198,15 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 				goto fail;
 		}
 	}
+	run_end_children(&rs);
 	if (run_commit(&rs) != 0)
 		goto fail;
-	tot->not_run = nunits - rs.next;
+	tot->not_run = rs.queued;
 	rc = 0;
 	goto done;
 fail:
 	run_abandon(&rs);
+	run_end_children(&rs);
 	if (rs.in_tx) {
 		/* keep what was recorded, if the database still lets us */
 		char *ignored = NULL;
@@ -1344,6 +2228,15 @@ out:
 	free(rs.unit_ids);
 	free(rs.tc_left);
 	free(rs.tc_bad);
+	free(rs.ustate);
+	free(rs.attempts);
+	free(rs.ready_at);
+	free(rs.order);
+	free(rs.tc_peak_kb);
+	free(rs.tc_peak_vram);
+	free(rs.tc_wall);
+	gpus_free(rs.gpus);
+	nvml_close(rs.nvml);
 	for (k = 0; rs.unit_metrics != NULL && (size_t)k < nunits; k++)
 		json_decref(rs.unit_metrics[k]);
 	free(rs.unit_metrics);

@@ -9,6 +9,25 @@
  * units never started stay 'pending', the run ends 'interrupted' and every
  * committed row stays consistent. A second signal kills at once.
  *
+ * Resources: a unit's need is the job's declared `resources` (ram, vram,
+ * gpus, cpus) or, for RAM and VRAM, its test case's stored profile. A unit
+ * is admitted only when its need fits what is free (80% of MemAvailable at
+ * the start, the cores, the GPUs' free VRAM) and the host budget shared with
+ * other bench processes (profiles/budget.h); a unit that fits nothing runs
+ * alone. A declared RAM need is also a cap: a memory cgroup per unit where
+ * one can be made, else RLIMIT_AS. A unit that dies of memory (cgroup OOM
+ * kill, SIGKILL at the cap, ENOMEM or CUDA out of memory) ends `oom`; the
+ * pool of workers halves (never below 1) and the unit is retried with
+ * exponential backoff, at most `retries` times; after as many successes as
+ * workers in a row, the pool grows back by one. Under memory pressure
+ * (MemAvailable below 10%) nothing new starts; below 5% the youngest unit
+ * is killed and requeued. Every decision is an event in the database.
+ *
+ * While units run, each worker's process group is sampled every sample_s
+ * seconds (RSS, CPU, GPU memory through NVML) into the samples table; the
+ * peaks go to units, and a unit that ended ok updates its test case's
+ * profile (profiles table, per host).
+ *
  * Writes are batched: a transaction is committed whenever the loop is about
  * to wait, or every 250 ms under load, so a crash of bench itself loses at
  * most that much.
@@ -24,14 +43,23 @@ struct store;
 struct term;
 
 struct run_config {
-	int		 workers;	/* units in flight, >= 1 */
+	int		 workers;	/* units in flight at most, >= 1 */
 	double		 timeout_s;	/* per unit; 0 none */
 	double		 grace_s;	/* SIGTERM -> SIGKILL */
 	const char	*self_exe;	/* bench, for builtin/plugin units */
 	const char	*run_dir;	/* logs/ and work/ are made here */
 	struct term	*term;		/* progress output; NULL for none */
+	int		 auto_workers;	/* size the pool from the profiles
+					   (profiling unknown test cases
+					   first, one unit alone each), at
+					   most `workers` */
+	int		 profile_only;	/* run the first unit of each test
+					   case, alone, and store its profile */
+	int		 retries;	/* attempts after an oom end */
+	double		 sample_s;	/* resource sampling interval; 0 off */
+	int		 parallel;	/* set OMP_NUM_THREADS & co. */
 };
-#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL }
+#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0 }
 
 struct run_totals {
 	size_t	total, ok, failed, crashed, timeout, oom, skipped;

@@ -11,6 +11,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -30,12 +31,16 @@ enum spawn_step {
 	SPAWN_STEP_LOG,
 	SPAWN_STEP_STATUS,
 	SPAWN_STEP_CHDIR,
+	SPAWN_STEP_CGROUP,
+	SPAWN_STEP_RLIMIT,
+	SPAWN_STEP_AFFINITY,
 	SPAWN_STEP_EXEC,
 };
 
 static const char *const spawn_step_names[] = {
 	"", "setpgid", "open /dev/null", "redirect output to the log",
-	"set up the status pipe", "chdir", "exec",
+	"set up the status pipe", "chdir", "join the memory cgroup",
+	"set the address-space limit", "bind to its CPUs", "exec",
 };
 
 /* Whether path names an executable regular file. */
@@ -141,7 +146,7 @@ spawn_child(const struct spawn_opts *o, const char *path,
 {
 	struct sigaction sa;
 	sigset_t none;
-	int sig, fd, hi, logfd, statfd;
+	int sig, fd, hi, logfd, statfd, cgfd;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -167,6 +172,10 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	if (statfd >= 0 && statfd < hi &&
 	    (statfd = fcntl(statfd, F_DUPFD_CLOEXEC, hi)) < 0)
 		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+	cgfd = o->cgroup_fd;
+	if (cgfd >= 0 && cgfd < hi &&
+	    (cgfd = fcntl(cgfd, F_DUPFD_CLOEXEC, hi)) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_CGROUP);
 
 	if (statfd >= 0 && dup2(statfd, o->child_status_fd) < 0)
 		spawn_child_die(errfd, SPAWN_STEP_STATUS);
@@ -179,6 +188,18 @@ spawn_child(const struct spawn_opts *o, const char *path,
 		spawn_child_die(errfd, SPAWN_STEP_LOG);
 	if (o->cwd != NULL && chdir(o->cwd) != 0)
 		spawn_child_die(errfd, SPAWN_STEP_CHDIR);
+	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
+		spawn_child_die(errfd, SPAWN_STEP_CGROUP);
+	if (o->rlimit_as > 0) {
+		struct rlimit rl;
+
+		rl.rlim_cur = rl.rlim_max = (rlim_t)o->rlimit_as;
+		if (setrlimit(RLIMIT_AS, &rl) != 0)
+			spawn_child_die(errfd, SPAWN_STEP_RLIMIT);
+	}
+	if (o->affinity != NULL &&
+	    sched_setaffinity(0, sizeof *o->affinity, o->affinity) != 0)
+		spawn_child_die(errfd, SPAWN_STEP_AFFINITY);
 #if defined(SYS_close_range)
 	/* Anything inherited above the status fd closes on exec. */
 	syscall(SYS_close_range, (unsigned)o->child_status_fd + 1, ~0U,
@@ -258,7 +279,7 @@ spawn_posix_ok(const struct spawn_opts *o)
 		return 0;
 	if (o->log_fd >= 0 && o->log_fd <= 2)
 		return 0;
-	return 1;
+	return o->cgroup_fd < 0 && o->rlimit_as == 0 && o->affinity == NULL;
 }
 
 /* Fork and exec a worker. */

@@ -14,6 +14,7 @@
 #ifndef BENCH_SPAWN_H
 #define BENCH_SPAWN_H
 
+#include <sched.h>
 #include <sys/types.h>
 
 struct spawn_opts {
@@ -27,8 +28,15 @@ struct spawn_opts {
 					   Not closed here. */
 	int		 child_status_fd; /* its number in the child (>= 3) */
 	const char	*cwd;		/* NULL: bench's */
+	/* Set up in the child before exec (any of them means fork, not
+	   posix_spawn): */
+	int		 cgroup_fd;	/* cgroup.procs / tasks of the unit's
+					   cgroup, opened for writing: the child
+					   joins it before it runs; -1 none */
+	unsigned long long rlimit_as;	/* RLIMIT_AS in bytes; 0 none */
+	const cpu_set_t	*affinity;	/* CPUs to bind to; NULL none */
 };
-#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL }
+#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL, -1, 0, NULL }
 
 /*
  * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or

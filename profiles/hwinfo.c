@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <hwloc.h>
+#include <hwloc/glibc-sched.h>
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -451,5 +452,26 @@ hwinfo_fingerprint(json_t **out, char id[65], char **cause)
 	sha256_hex(text, strlen(text), id);
 	free(text);
 	*out = fp;
+	return 0;
+}
+
+/* Add the PUs of physical core `core` (hwloc's logical index) to set. */
+int
+hwinfo_core_cpuset(unsigned core, cpu_set_t *set)
+{
+	hwloc_topology_t topology = hwinfo_get_topology();
+	hwloc_obj_t obj;
+	cpu_set_t one;
+
+	if (topology == NULL)
+		return -1;
+	obj = hwloc_get_obj_by_type(topology, HWLOC_OBJ_CORE, core);
+	if (obj == NULL || obj->cpuset == NULL)
+		return -1;
+	CPU_ZERO(&one);
+	if (hwloc_cpuset_to_glibc_sched_affinity(topology, obj->cpuset, &one,
+	    sizeof one) != 0)
+		return -1;
+	CPU_OR(set, set, &one);
 	return 0;
 }

@@ -7,12 +7,17 @@
 #ifndef BENCH_HWINFO_H
 #define BENCH_HWINFO_H
 
+#include <sched.h>
+
 #include <jansson.h>
 
 /* Physical cores (hwloc), at least 1. */
 unsigned hwinfo_cores(void);
 /* Logical processors (hwloc PUs), at least 1. */
 unsigned hwinfo_pus(void);
+/* Add the logical CPUs of physical core `core` (0..hwinfo_cores()-1) to
+   set, for binding a worker to its cores; 0, or -1 without hwloc. */
+int hwinfo_core_cpuset(unsigned core, cpu_set_t *set);
 /* MemTotal / MemAvailable from /proc/meminfo in KiB, -1 if unreadable. */
 long hwinfo_mem_total_kb(void);
 long hwinfo_mem_available_kb(void);

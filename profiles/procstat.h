@@ -48,6 +48,9 @@ int	procstat_sample(struct procstat *ps, double now,
 	    struct procstat_sample *out, char **cause);
 /* Peak RSS in KiB over all samples so far (see above); 0 before any. */
 long	procstat_peak_rss_kb(const struct procstat *ps);
+/* Copy up to max pids of the members the last sample found into pids
+   (for per-process GPU memory); returns how many. */
+size_t	procstat_pids(const struct procstat *ps, pid_t *pids, size_t max);
 /* Total CPU time of the group seen so far, in seconds. */
 double	procstat_cpu_s(const struct procstat *ps);
 

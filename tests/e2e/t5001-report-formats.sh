@@ -19,8 +19,10 @@ html_check() {
 }
 
 cp -r "$top_srcdir/examples" .
-run_bench 0 -f examples/quickstart.yaml -q
-run_bench 0 -f examples/quickstart.yaml -q --parallel -w 2 \
+# --sample 0: no time series, to check the page says so (samples are
+# added by hand below)
+run_bench 0 -f examples/quickstart.yaml -q --sample 0
+run_bench 0 -f examples/quickstart.yaml -q --parallel -w 2 --sample 0 \
 	--report html=run.html --report junit=run.xml
 DB=workspace/bench.db
 expect_eq "rank stored" "$(sql $DB "SELECT json_extract(rank, '\$.sort_by[0].gflops') FROM runs WHERE id=2")" descend
