@@ -33,6 +33,8 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_nightly_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_scale_entry;
+extern const struct cmd_entry cmd_profile_entry;
 
 /* The table, NULL-terminated. */
 extern const struct cmd_entry *const cmd_table[];

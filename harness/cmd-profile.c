@@ -1,0 +1,310 @@
+/*
+ * cmd-profile: `bench profile -f JOB`: run the first unit of every test
+ * case alone (`bench run --profile-only`, which stores each test case's
+ * profile), then print per test case its peak RSS, peak VRAM and wall time,
+ * and the safe worker count of the whole job with the arithmetic
+ * (profiles/safe.h).
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "gpus.h"
+#include "hwinfo.h"
+#include "job.h"
+#include "safe.h"
+#include "store.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define CMD_PROFILE_USAGE "-f JOB [--db FILE] [-k PATTERN] [--timeout S]"
+
+/* What one test case needed. */
+struct profile_row {
+	const struct job_testcase *tc;
+	long	 peak_rss_kb;		/* -1 unknown */
+	double	 peak_vram_mb;		/* NAN unknown / no GPU */
+	double	 wall_s;		/* NAN unknown */
+	char	 status[16];		/* of its unit, "-" if it did not run */
+};
+
+/* The rows of a job, and the host of the run. */
+struct profile_ctx {
+	struct profile_row	*rows;
+	size_t			 n;
+	char			 host[256];
+};
+
+/* Run-row callback: the host the run measured. */
+static int
+profile_run_cb(const struct store_run_row *row, void *data)
+{
+	struct profile_ctx *c = data;
+
+	snprintf(c->host, sizeof c->host, "%s", row->host != NULL ?
+	    row->host : "");
+	return 0;
+}
+
+/* Unit callback: the measured units of each test case. */
+static int
+profile_unit_cb(const struct store_unit_row *row, void *data)
+{
+	struct profile_ctx *c = data;
+	struct profile_row *r = NULL;
+	size_t i;
+
+	if (strcmp(row->status, "skipped") == 0 ||
+	    strcmp(row->status, "pending") == 0)
+		return 0;
+	for (i = 0; i < c->n; i++) {
+		if (strcmp(c->rows[i].tc->name, row->testcase) == 0) {
+			r = &c->rows[i];
+			break;
+		}
+	}
+	if (r == NULL)
+		return 0;
+	if (strcmp(r->status, "-") == 0 || strcmp(row->status, "ok") != 0)
+		snprintf(r->status, sizeof r->status, "%s", row->status);
+	if (row->maxrss_kb > r->peak_rss_kb)
+		r->peak_rss_kb = row->maxrss_kb;
+	if (!isnan(row->vram_peak_mb) && (isnan(r->peak_vram_mb) ||
+	    row->vram_peak_mb > r->peak_vram_mb))
+		r->peak_vram_mb = row->vram_peak_mb;
+	if (!isnan(row->wall_s) && (isnan(r->wall_s) || row->wall_s > r->wall_s))
+		r->wall_s = row->wall_s;
+	return 0;
+}
+
+/* Fill the rows from the run's units, then from the stored profiles
+   (which may hold the sampler's larger peaks). */
+static int
+profile_measure(struct store *st, int64_t run_id, struct profile_ctx *c,
+    char **cause)
+{
+	struct store_profile p;
+	struct profile_row *r;
+	size_t i;
+	int found;
+
+	if (store_run_get(st, run_id, profile_run_cb, c, cause) != 0 ||
+	    store_units_list(st, run_id, profile_unit_cb, c, cause) != 0)
+		return -1;
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		found = store_profile_get(st, r->tc->key, c->host, &p, cause);
+		if (found < 0)
+			return -1;
+		if (found == 0)
+			continue;
+		if (p.peak_rss_kb > r->peak_rss_kb)
+			r->peak_rss_kb = p.peak_rss_kb;
+		if (!isnan(p.peak_vram_mb) && (isnan(r->peak_vram_mb) ||
+		    p.peak_vram_mb > r->peak_vram_mb))
+			r->peak_vram_mb = p.peak_vram_mb;
+		if (isnan(r->wall_s))
+			r->wall_s = p.wall_s;
+	}
+	return 0;
+}
+
+/* Print v with fmt, or "-" when NAN, right-aligned in width. */
+static void
+profile_cell(const char *fmt, double v, int width)
+{
+	char buf[64];
+
+	if (isnan(v))
+		snprintf(buf, sizeof buf, "-");
+	else
+		snprintf(buf, sizeof buf, fmt, v);
+	printf(" %*s", width, buf);
+}
+
+/* Print the table and the safe worker count; nunits is the job's. */
+static void
+profile_print(const struct profile_ctx *c, size_t nunits)
+{
+	struct safe_input in = SAFE_INPUT_INIT;
+	struct safe_result out;
+	struct gpus *g = NULL;
+	long long *gpu_free = NULL;
+	char *cause = NULL;
+	size_t i, w = 8, ngpus = 0;
+	const struct profile_row *r;
+
+	for (i = 0; i < c->n; i++) {
+		if (strlen(c->rows[i].tc->name) > w)
+			w = strlen(c->rows[i].tc->name);
+	}
+	printf("%-*s %12s %13s %9s  %s\n", (int)w, "testcase", "peak_rss_MiB",
+	    "peak_vram_MiB", "wall_s", "status");
+	for (i = 0; i < c->n; i++) {
+		r = &c->rows[i];
+		printf("%-*s", (int)w, r->tc->name);
+		profile_cell("%.1f", r->peak_rss_kb >= 0 ?
+		    (double)r->peak_rss_kb / 1024.0 : NAN, 12);
+		profile_cell("%.1f", r->peak_vram_mb, 13);
+		profile_cell("%.3f", r->wall_s, 9);
+		printf("  %s\n", r->status);
+		if (r->peak_rss_kb > in.peak_rss_kb)
+			in.peak_rss_kb = r->peak_rss_kb;
+		if (!isnan(r->peak_vram_mb) && r->peak_vram_mb > 0 &&
+		    (long long)ceil(r->peak_vram_mb) > in.peak_vram_mb)
+			in.peak_vram_mb = (long long)ceil(r->peak_vram_mb);
+	}
+
+	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &g,
+	    &cause) != 0) {
+		fprintf(stderr, "bench profile: %s\n", cause);
+		free(cause);
+	} else {
+		ngpus = gpus_count(g);
+		if (ngpus > SAFE_MAX_GPUS)
+			ngpus = SAFE_MAX_GPUS;
+		if (ngpus > 0)
+			gpu_free = xcalloc(ngpus, sizeof *gpu_free);
+		for (i = 0; i < ngpus; i++)
+			gpu_free[i] = (long long)gpus_get(g, i)->free_mb;
+	}
+	gpus_free(g);
+	in.cores = hwinfo_cores();
+	in.mem_available_kb = hwinfo_mem_available_kb();
+	in.gpu_free_mb = gpu_free;
+	in.ngpus = ngpus;
+	in.nunits = nunits;
+	safe_workers(&in, &out);
+	printf("\nsafe workers: %s\n", out.line);
+	free(gpu_free);
+}
+
+/* Profile every test case and print what it needs. */
+static int
+cmd_profile_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *db = NULL, *pattern = NULL, *timeout = NULL;
+	struct profile_ctx ctx;
+	struct job *job = NULL;
+	struct store *st = NULL;
+	char *rargv[16], *cause = NULL, *dbpath = NULL;
+	int64_t run_id = 0;
+	size_t i;
+	int c, n = 0, rc, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:d:k:t:h", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			pattern = optarg;
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'h':
+			printf("usage: bench profile %s\n\nRun the first unit "
+			    "of every test case alone (a run in the database;\n"
+			    "each test case's profile is kept for later runs) "
+			    "and print per test case\nits peak RSS, peak VRAM "
+			    "and wall time, then the safe worker count of the\n"
+			    "job with the arithmetic that gave it.\n"
+			    "exit: 0 ok, 1 a unit failed, 2 bad usage or job "
+			    "file, 3 environment\n", CMD_PROFILE_USAGE);
+			return CMD_EXIT_OK;
+		default:
+			return cmd_usage(&cmd_profile_entry);
+		}
+	}
+	if (file == NULL || optind < argc)
+		return cmd_usage(&cmd_profile_entry);
+	if (job_load(file, &job, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	if (pattern != NULL && job_filter(job, pattern, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		job_free(job);
+		return CMD_EXIT_USAGE;
+	}
+	dbpath = cmd_db_path(db, job);
+
+	rargv[n++] = (char *)"run";
+	rargv[n++] = (char *)"-f";
+	rargv[n++] = (char *)file;
+	rargv[n++] = (char *)"--profile-only";
+	rargv[n++] = (char *)"-q";
+	rargv[n++] = (char *)"--db";
+	rargv[n++] = dbpath;
+	if (pattern != NULL) {
+		rargv[n++] = (char *)"-k";
+		rargv[n++] = (char *)pattern;
+	}
+	if (timeout != NULL) {
+		rargv[n++] = (char *)"--timeout";
+		rargv[n++] = (char *)timeout;
+	}
+	rargv[n] = NULL;
+	rc = cmd_run_main(n, rargv, &run_id);
+	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
+	    rc == CMD_EXIT_USAGE) {
+		job_free(job);
+		free(dbpath);
+		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+	}
+
+	memset(&ctx, 0, sizeof ctx);
+	ctx.n = job_ntestcases(job);
+	ctx.rows = xcalloc(ctx.n, sizeof *ctx.rows);
+	for (i = 0; i < ctx.n; i++) {
+		ctx.rows[i].tc = job_testcase(job, i);
+		ctx.rows[i].peak_rss_kb = -1;
+		ctx.rows[i].peak_vram_mb = NAN;
+		ctx.rows[i].wall_s = NAN;
+		snprintf(ctx.rows[i].status, sizeof ctx.rows[i].status, "-");
+	}
+	if (store_open(dbpath, &st, &cause) != 0 ||
+	    profile_measure(st, run_id, &ctx, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		ret = CMD_EXIT_ENV;
+		goto out;
+	}
+	printf("\nprofile: %s (run %" PRId64 ", host %s)\n\n", file, run_id,
+	    ctx.host);
+	profile_print(&ctx, job_nunits(job));
+	ret = rc == CMD_EXIT_OK ? CMD_EXIT_OK : CMD_EXIT_FAIL;
+out:
+	store_close(st);
+	free(ctx.rows);
+	job_free(job);
+	free(dbpath);
+	return ret;
+}
+
+const struct cmd_entry cmd_profile_entry = {
+	"profile", CMD_PROFILE_USAGE,
+	"peak RAM/VRAM per test case and the safe worker count",
+	cmd_profile_exec,
+};

@@ -1,0 +1,703 @@
+/*
+ * cmd-scale: `bench scale -f JOB -w 1,2,4,8`, a concurrency sweep: run the
+ * job's units at each worker count (each level a run in the database), then
+ * print per level the throughput, latency percentiles, memory per worker,
+ * CPU and GPU utilization and efficiency against the lowest level, the
+ * highest level inside the memory budget and the latency bound, and the
+ * saturation point.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "gpus.h"
+#include "hwinfo.h"
+#include "job.h"
+#include "safe.h"
+#include "store.h"
+#include "xalloc.h"
+#include "banned.h"
+
+#define CMD_SCALE_USAGE "-f JOB -w N,N,... [--db FILE] [-k PATTERN] " \
+	"[--metric NAME]\n" \
+	"                   [--max-latency-x X] [--timeout S]"
+#define CMD_SCALE_MAX_LEVELS	32
+#define CMD_SCALE_MAX_WORKERS	4096
+/* Throughput growing by less than this past a level is saturation. */
+#define CMD_SCALE_SATURATION	0.05
+
+/* What one level measured. */
+struct scale_level {
+	int	 workers;
+	int	 ran_workers;		/* runs.workers: capped at the units */
+	int64_t	 run_id;
+	int	 rc;			/* exit code of its run */
+	size_t	 nunits, nfailed;
+	double	 run_wall_s;		/* runs.finished_at - started_at */
+	double	*lat;			/* unit wall_s, sorted */
+	size_t	 nlat;
+	double	 cpu_s;			/* sum of user + sys over units */
+	double	 busy_s;		/* sum of unit wall_s */
+	long	 peak_rss_kb;		/* -1 unknown */
+	double	 peak_vram_mb;		/* NAN unknown / no GPU */
+	double	 gpu_util_sum;		/* over samples with gpu_util */
+	size_t	 gpu_util_n;
+	double	 metric_work;		/* sum of metric x unit wall_s */
+	size_t	 metric_n;		/* units that reported the metric */
+	char	 metric[64];		/* the metric used ("" none) */
+	double	 throughput;		/* units / s */
+	double	 p50, p90, p95, p99;
+};
+
+/* Parse "1,2,4,8" into ascending distinct levels; -1 if malformed. */
+static int
+scale_parse_levels(const char *s, int *levels, size_t *n)
+{
+	const char *p = s;
+	char *end;
+	long v;
+	size_t i, j;
+	int t;
+
+	*n = 0;
+	for (;;) {
+		if (*p < '0' || *p > '9')
+			return -1;
+		errno = 0;
+		v = strtol(p, &end, 10);
+		if (errno != 0 || v < 1 || v > CMD_SCALE_MAX_WORKERS ||
+		    *n == CMD_SCALE_MAX_LEVELS)
+			return -1;
+		levels[(*n)++] = (int)v;
+		if (*end == '\0')
+			break;
+		if (*end != ',')
+			return -1;
+		p = end + 1;
+	}
+	for (i = 1; i < *n; i++) {
+		for (j = i; j > 0 && levels[j - 1] > levels[j]; j--) {
+			t = levels[j];
+			levels[j] = levels[j - 1];
+			levels[j - 1] = t;
+		}
+	}
+	for (i = 1; i < *n; i++) {
+		if (levels[i] == levels[i - 1])
+			return -1;
+	}
+	return 0;
+}
+
+/* Compare doubles for qsort. */
+static int
+scale_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y ? 1 : 0;
+}
+
+/* The q-quantile (0..1) of sorted v by linear interpolation; NAN if empty. */
+static double
+scale_quantile(const double *v, size_t n, double q)
+{
+	double pos, frac;
+	size_t lo;
+
+	if (n == 0)
+		return NAN;
+	pos = q * (double)(n - 1);
+	lo = (size_t)pos;
+	if (lo + 1 >= n)
+		return v[n - 1];
+	frac = pos - (double)lo;
+	return v[lo] + frac * (v[lo + 1] - v[lo]);
+}
+
+/* Run-row callback: the wall time of the run. */
+static int
+scale_run_cb(const struct store_run_row *row, void *data)
+{
+	struct scale_level *l = data;
+
+	l->run_wall_s = row->finished_at - row->started_at;
+	l->ran_workers = row->workers;
+	return 0;
+}
+
+/* Unit callback: latencies, CPU, peaks. */
+static int
+scale_unit_cb(const struct store_unit_row *row, void *data)
+{
+	struct scale_level *l = data;
+
+	if (strcmp(row->status, "skipped") == 0)
+		return 0;
+	l->nunits++;
+	if (strcmp(row->status, "ok") != 0)
+		l->nfailed++;
+	if (isnan(row->wall_s))
+		return 0;
+	l->lat = xreallocarray(l->lat, l->nlat + 1, sizeof *l->lat);
+	l->lat[l->nlat++] = row->wall_s;
+	l->busy_s += row->wall_s;
+	if (!isnan(row->cpu_user_s))
+		l->cpu_s += row->cpu_user_s;
+	if (!isnan(row->cpu_sys_s))
+		l->cpu_s += row->cpu_sys_s;
+	if (row->maxrss_kb > l->peak_rss_kb)
+		l->peak_rss_kb = row->maxrss_kb;
+	if (!isnan(row->vram_peak_mb) && (isnan(l->peak_vram_mb) ||
+	    row->vram_peak_mb > l->peak_vram_mb))
+		l->peak_vram_mb = row->vram_peak_mb;
+	return 0;
+}
+
+/* Sample callback: GPU utilization. */
+static int
+scale_sample_cb(const struct store_sample_row *row, void *data)
+{
+	struct scale_level *l = data;
+
+	if (!isnan(row->gpu_util)) {
+		l->gpu_util_sum += row->gpu_util;
+		l->gpu_util_n++;
+	}
+	return 0;
+}
+
+/* Does name end in suffix? */
+static int
+scale_ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), m = strlen(suffix);
+
+	return n >= m && strcmp(name + n - m, suffix) == 0;
+}
+
+/* Metric callback: choose the default throughput metric. */
+static int
+scale_pick_metric_cb(const struct store_metric_row *row, void *data)
+{
+	char *name = data;
+
+	if (!row->timing)
+		return 0;
+	if (scale_ends_with(row->name, "_per_s")) {
+		snprintf(name, 64, "%s", row->name);
+		return 1;		/* the first _per_s wins: stop */
+	}
+	if (*name == '\0' && strcmp(row->name, "gflops") == 0)
+		snprintf(name, 64, "%s", row->name);
+	return 0;
+}
+
+/* The unit wall times of a run, looked up by unit id for the metric. */
+struct scale_walls {
+	int64_t	*ids;
+	double	*wall;
+	size_t	 n;
+};
+
+/* Unit callback: remember every unit's wall time. */
+static int
+scale_walls_cb(const struct store_unit_row *row, void *data)
+{
+	struct scale_walls *w = data;
+
+	w->ids = xreallocarray(w->ids, w->n + 1, sizeof *w->ids);
+	w->wall = xreallocarray(w->wall, w->n + 1, sizeof *w->wall);
+	w->ids[w->n] = row->id;
+	w->wall[w->n++] = row->wall_s;
+	return 0;
+}
+
+/* Metric summing context. */
+struct scale_metric_ctx {
+	struct scale_level	*l;
+	struct scale_walls	*w;
+};
+
+/* Metric callback: sum metric x unit wall time. */
+static int
+scale_metric_cb(const struct store_metric_row *row, void *data)
+{
+	struct scale_metric_ctx *c = data;
+	size_t i;
+
+	if (strcmp(row->name, c->l->metric) != 0 || isnan(row->value))
+		return 0;
+	for (i = 0; i < c->w->n; i++) {
+		if (c->w->ids[i] == row->unit_id)
+			break;
+	}
+	if (i == c->w->n || isnan(c->w->wall[i]))
+		return 0;
+	c->l->metric_work += row->value * c->w->wall[i];
+	c->l->metric_n++;
+	return 0;
+}
+
+/* Read what the run of level l measured. */
+static int
+scale_measure(struct store *st, struct scale_level *l, const char *metric,
+    char **cause)
+{
+	struct scale_walls w = { NULL, NULL, 0 };
+	struct scale_metric_ctx mc = { l, &w };
+	int rc;
+
+	l->peak_rss_kb = -1;
+	l->peak_vram_mb = NAN;
+	l->run_wall_s = NAN;
+	if (store_run_get(st, l->run_id, scale_run_cb, l, cause) != 0 ||
+	    store_units_list(st, l->run_id, scale_unit_cb, l, cause) != 0 ||
+	    store_samples_list(st, l->run_id, scale_sample_cb, l, cause) != 0)
+		return -1;
+	qsort(l->lat, l->nlat, sizeof *l->lat, scale_cmp_double);
+	l->p50 = scale_quantile(l->lat, l->nlat, 0.50);
+	l->p90 = scale_quantile(l->lat, l->nlat, 0.90);
+	l->p95 = scale_quantile(l->lat, l->nlat, 0.95);
+	l->p99 = scale_quantile(l->lat, l->nlat, 0.99);
+	l->throughput = l->run_wall_s > 0 ? (double)l->nlat / l->run_wall_s :
+	    NAN;
+
+	if (metric != NULL)
+		snprintf(l->metric, sizeof l->metric, "%s", metric);
+	else {
+		rc = store_unit_metrics_list(st, l->run_id,
+		    scale_pick_metric_cb, l->metric, cause);
+		if (rc < 0)
+			return -1;
+	}
+	if (l->metric[0] == '\0')
+		return 0;
+	rc = store_units_list(st, l->run_id, scale_walls_cb, &w, cause);
+	if (rc == 0)
+		rc = store_unit_metrics_list(st, l->run_id, scale_metric_cb,
+		    &mc, cause);
+	free(w.ids);
+	free(w.wall);
+	return rc;
+}
+
+/* Print v with fmt, or "-" when NAN, right-aligned in width. */
+static void
+scale_cell(const char *fmt, double v, int width)
+{
+	char buf[64];
+
+	if (isnan(v) || isinf(v))
+		snprintf(buf, sizeof buf, "-");
+	else
+		snprintf(buf, sizeof buf, fmt, v);
+	printf(" %*s", width, buf);
+}
+
+/* Run the job at one level, its stdout (the run summary) kept quiet. */
+static int
+scale_run_level(const char *file, const char *db, const char *pattern,
+    const char *timeout, struct scale_level *l)
+{
+	char *rargv[20], wbuf[16];
+	int n = 0, saved, null, rc;
+
+	snprintf(wbuf, sizeof wbuf, "%d", l->workers);
+	rargv[n++] = (char *)"run";
+	rargv[n++] = (char *)"-f";
+	rargv[n++] = (char *)file;
+	rargv[n++] = (char *)"--parallel";
+	rargv[n++] = (char *)"-w";
+	rargv[n++] = wbuf;
+	rargv[n++] = (char *)"-q";
+	if (db != NULL) {
+		rargv[n++] = (char *)"--db";
+		rargv[n++] = (char *)db;
+	}
+	if (pattern != NULL) {
+		rargv[n++] = (char *)"-k";
+		rargv[n++] = (char *)pattern;
+	}
+	if (timeout != NULL) {
+		rargv[n++] = (char *)"--timeout";
+		rargv[n++] = (char *)timeout;
+	}
+	rargv[n] = NULL;
+
+	fprintf(stderr, "bench scale: level %d\n", l->workers);
+	fflush(stdout);
+	saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (saved != -1 && null != -1) {
+		while (dup2(null, STDOUT_FILENO) == -1 && errno == EINTR)
+			;
+	}
+	if (null != -1)
+		close(null);
+	rc = cmd_run_main(n, rargv, &l->run_id);
+	fflush(stdout);
+	if (saved != -1) {
+		while (dup2(saved, STDOUT_FILENO) == -1 && errno == EINTR)
+			;
+		close(saved);
+	}
+	l->rc = rc;
+	return rc;
+}
+
+/* 1 when l->workers units of l's peaks fit the RAM (0.8 x MemAvailable)
+   and VRAM (0.9 x free per GPU) budgets of profiles/safe.h. */
+static int
+scale_fits(const struct scale_level *l, long long mem_kb,
+    const long long *gpu_free, size_t ngpus)
+{
+	struct safe_input in = SAFE_INPUT_INIT;
+	struct safe_result out;
+
+	in.cores = CMD_SCALE_MAX_WORKERS + 1;
+	in.mem_available_kb = mem_kb;
+	in.gpu_free_mb = gpu_free;
+	in.ngpus = ngpus;
+	in.peak_rss_kb = l->peak_rss_kb > 0 ? l->peak_rss_kb : 0;
+	in.peak_vram_mb = !isnan(l->peak_vram_mb) && l->peak_vram_mb > 0 ?
+	    (long long)ceil(l->peak_vram_mb) : 0;
+	safe_workers(&in, &out);
+	if (out.ram_cap >= 0 && l->workers > out.ram_cap)
+		return 0;
+	if (out.vram_cap >= 0 && l->workers > out.vram_cap)
+		return 0;
+	return 1;
+}
+
+/* Print the table and the verdict lines; returns nothing. */
+static void
+scale_print(struct scale_level *lv, size_t n, double max_lat_x,
+    long long mem_kb, const long long *gpu_free, size_t ngpus)
+{
+	const struct scale_level *base = &lv[0];
+	const char *metric = "-";
+	size_t i, mem_ok = 0, lat_ok = 0, rec = 0, sat = n;
+	int have_mem = 0, have_lat = 0, have_rec = 0;
+	double eff, gain;
+	int mw = 10;
+
+	for (i = 0; i < n; i++) {
+		if (lv[i].metric[0] != '\0') {
+			metric = lv[i].metric;
+			break;
+		}
+	}
+	if (strlen(metric) > (size_t)mw)
+		mw = strlen(metric) > 60 ? 60 : (int)strlen(metric);
+	printf("%7s %5s %5s %8s %8s %*s %8s %8s %8s %8s %10s %9s %5s %5s "
+	    "%5s\n", "workers", "run", "units", "wall_s", "units/s", mw, metric,
+	    "p50_s", "p90_s", "p95_s", "p99_s", "rss_MiB/w", "vram_MiB/w",
+	    "cpu%", "gpu%", "eff");
+	for (i = 0; i < n; i++) {
+		struct scale_level *l = &lv[i];
+		double cpu = NAN, gpu = NAN, msum = NAN;
+
+		if (l->run_wall_s > 0)
+			cpu = 100.0 * l->cpu_s / (l->run_wall_s *
+			    (l->ran_workers > 0 ? l->ran_workers : l->workers));
+		if (l->gpu_util_n > 0)
+			gpu = l->gpu_util_sum / (double)l->gpu_util_n;
+		if (l->metric_n > 0 && l->run_wall_s > 0 &&
+		    strcmp(l->metric, metric) == 0)
+			msum = l->metric_work / l->run_wall_s;
+		eff = base->throughput > 0 ? l->throughput * base->workers /
+		    (l->workers * base->throughput) : NAN;
+		printf("%7d %5" PRId64 " %5zu", l->workers, l->run_id,
+		    l->nunits);
+		scale_cell("%.3f", l->run_wall_s, 8);
+		scale_cell("%.3f", l->throughput, 8);
+		scale_cell("%.2f", msum, mw);
+		scale_cell("%.3f", l->p50, 8);
+		scale_cell("%.3f", l->p90, 8);
+		scale_cell("%.3f", l->p95, 8);
+		scale_cell("%.3f", l->p99, 8);
+		scale_cell("%.1f", l->peak_rss_kb >= 0 ?
+		    (double)l->peak_rss_kb / 1024.0 : NAN, 10);
+		scale_cell("%.1f", l->peak_vram_mb, 9);
+		scale_cell("%.0f", cpu, 5);
+		scale_cell("%.0f", gpu, 5);
+		scale_cell("%.2f", eff, 5);
+		if (l->ran_workers > 0 && l->ran_workers != l->workers)
+			printf("  (ran %d: capped at the units)",
+			    l->ran_workers);
+		printf("%s\n", l->nfailed > 0 ? "  FAILED" : "");
+	}
+
+	for (i = 0; i < n; i++) {
+		int m = scale_fits(&lv[i], mem_kb, gpu_free, ngpus);
+		int t = !isnan(lv[i].p95) && !isnan(base->p95) &&
+		    lv[i].p95 <= max_lat_x * base->p95;
+
+		if (m) {
+			mem_ok = i;
+			have_mem = 1;
+		}
+		if (t) {
+			lat_ok = i;
+			have_lat = 1;
+		}
+		if (m && t && lv[i].nfailed == 0) {
+			rec = i;
+			have_rec = 1;
+		}
+	}
+	printf("\nmemory budget: ");
+	if (have_mem)
+		printf("up to %d worker%s", lv[mem_ok].workers,
+		    lv[mem_ok].workers == 1 ? "" : "s");
+	else
+		printf("no level fits");
+	if (mem_kb >= 0)
+		printf(" (workers x peak RSS <= 0.8 x %lld MiB available",
+		    mem_kb / 1024);
+	else
+		printf(" (MemAvailable unknown");
+	if (ngpus > 0)
+		printf("; workers x peak VRAM <= 0.9 x free VRAM of %zu GPU%s",
+		    ngpus, ngpus == 1 ? "" : "s");
+	printf(")\n");
+	printf("latency bound: ");
+	if (have_lat)
+		printf("up to %d worker%s", lv[lat_ok].workers,
+		    lv[lat_ok].workers == 1 ? "" : "s");
+	else
+		printf("no level");
+	printf(" (p95 <= %g x %.3f s, the p95 at %d worker%s)\n", max_lat_x,
+	    base->p95, base->workers, base->workers == 1 ? "" : "s");
+	if (have_rec)
+		printf("recommended: %d worker%s (the highest level inside "
+		    "the memory budget and the latency bound)\n",
+		    lv[rec].workers, lv[rec].workers == 1 ? "" : "s");
+	else
+		printf("recommended: none (no level stays inside the memory "
+		    "budget and the latency bound)\n");
+
+	for (i = 0; i + 1 < n; i++) {
+		if (!(lv[i].throughput > 0) || isnan(lv[i + 1].throughput))
+			continue;
+		if (lv[i + 1].throughput < (1 + CMD_SCALE_SATURATION) *
+		    lv[i].throughput) {
+			sat = i;
+			break;
+		}
+	}
+	if (sat < n) {
+		gain = 100.0 * (lv[sat + 1].throughput / lv[sat].throughput -
+		    1);
+		printf("saturation: %d worker%s (throughput %d -> %d workers: "
+		    "%+.1f%%, under +%.0f%%)\n", lv[sat].workers,
+		    lv[sat].workers == 1 ? "" : "s", lv[sat].workers,
+		    lv[sat + 1].workers, gain,
+		    100 * CMD_SCALE_SATURATION);
+	} else
+		printf("saturation: not reached up to %d workers (throughput "
+		    "grew by %.0f%% or more at every step)\n",
+		    lv[n - 1].workers, 100 * CMD_SCALE_SATURATION);
+}
+
+/* The free VRAM of every usable GPU, now; *n 0 without one. */
+static long long *
+scale_gpu_free(size_t *n)
+{
+	struct gpus *g = NULL;
+	long long *free_mb = NULL;
+	char *cause = NULL;
+	size_t i;
+
+	*n = 0;
+	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &g,
+	    &cause) != 0) {
+		fprintf(stderr, "bench scale: %s\n", cause);
+		free(cause);
+		return NULL;
+	}
+	*n = gpus_count(g);
+	if (*n > 0) {
+		free_mb = xcalloc(*n, sizeof *free_mb);
+		for (i = 0; i < *n; i++)
+			free_mb[i] = (long long)gpus_get(g, i)->free_mb;
+	}
+	gpus_free(g);
+	return free_mb;
+}
+
+/* The sweep. */
+static int
+cmd_scale_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "file", required_argument, NULL, 'f' },
+		{ "workers", required_argument, NULL, 'w' },
+		{ "db", required_argument, NULL, 'd' },
+		{ "metric", required_argument, NULL, 'm' },
+		{ "max-latency-x", required_argument, NULL, 'x' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *file = NULL, *wlist = NULL, *db = NULL, *metric = NULL;
+	const char *pattern = NULL, *timeout = NULL;
+	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
+	int levels[CMD_SCALE_MAX_LEVELS];
+	struct job *job = NULL;
+	struct store *st = NULL;
+	long long *gpu_free = NULL, mem_kb;
+	char *cause = NULL, *dbpath = NULL, *end;
+	double max_lat_x = 2;
+	size_t n = 0, i, ngpus = 0;
+	int c, rc, failed = 0, ret;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:w:d:k:m:x:t:h", longopts,
+	    NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			file = optarg;
+			break;
+		case 'w':
+			wlist = optarg;
+			break;
+		case 'd':
+			db = optarg;
+			break;
+		case 'k':
+			pattern = optarg;
+			break;
+		case 'm':
+			metric = optarg;
+			break;
+		case 'x':
+			errno = 0;
+			max_lat_x = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !isfinite(max_lat_x) || max_lat_x < 1) {
+				fprintf(stderr, "bench scale: --max-latency-x "
+				    "must be a number >= 1, got '%s'\n",
+				    optarg);
+				return CMD_EXIT_USAGE;
+			}
+			break;
+		case 't':
+			timeout = optarg;
+			break;
+		case 'h':
+			printf("usage: bench scale %s\n\nRun the job at each "
+			    "worker count of the -w list (one run each in the\n"
+			    "database) and print per level: units/s, the sum "
+			    "of the test cases'\nthroughput metric, unit "
+			    "latency p50/p90/p95/p99, peak RSS and VRAM per\n"
+			    "worker, CPU and GPU utilization and efficiency "
+			    "against the lowest level;\nthen the highest level "
+			    "inside the memory budget and the latency bound\n"
+			    "(p95 at most X times the lowest level's, X = "
+			    "--max-latency-x, default 2)\nand the saturation "
+			    "point (throughput grows by less than 5%%).\n"
+			    "exit: 0 ok, 1 a unit failed at some level, 2 bad "
+			    "usage, 3 environment\n", CMD_SCALE_USAGE);
+			return CMD_EXIT_OK;
+		default:
+			return cmd_usage(&cmd_scale_entry);
+		}
+	}
+	if (file == NULL || wlist == NULL || optind < argc)
+		return cmd_usage(&cmd_scale_entry);
+	if (scale_parse_levels(wlist, levels, &n) != 0) {
+		fprintf(stderr, "bench scale: -w must be a comma-separated "
+		    "list of distinct worker counts 1..%d (at most %d), got "
+		    "'%s'\n", CMD_SCALE_MAX_WORKERS, CMD_SCALE_MAX_LEVELS,
+		    wlist);
+		return CMD_EXIT_USAGE;
+	}
+	if (job_load(file, &job, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	if (pattern != NULL && job_filter(job, pattern, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		job_free(job);
+		return CMD_EXIT_USAGE;
+	}
+	if ((size_t)levels[n - 1] > job_nunits(job))
+		fprintf(stderr, "bench scale: warning: the job has %zu unit%s; "
+		    "levels above it run with fewer workers\n",
+		    job_nunits(job), job_nunits(job) == 1 ? "" : "s");
+	dbpath = cmd_db_path(db, job);
+	job_free(job);
+
+	/* the budget as it is before the sweep, with nothing of ours running */
+	mem_kb = hwinfo_mem_available_kb();
+	gpu_free = scale_gpu_free(&ngpus);
+
+	memset(lv, 0, sizeof lv);
+	for (i = 0; i < n; i++) {
+		lv[i].workers = levels[i];
+		rc = scale_run_level(file, dbpath, pattern, timeout, &lv[i]);
+		if (lv[i].run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
+		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE) {
+			ret = rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+			goto out;
+		}
+		fprintf(stderr, "bench scale: level %d: run %" PRId64 "%s\n",
+		    lv[i].workers, lv[i].run_id, rc == CMD_EXIT_OK ? "" :
+		    " (a unit failed)");
+		if (rc != CMD_EXIT_OK)
+			failed = 1;
+	}
+
+	if (store_open(dbpath, &st, &cause) != 0)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (scale_measure(st, &lv[i], metric, &cause) != 0)
+			goto fail;
+		/* the metric the lowest level chose is every level's */
+		if (metric == NULL && lv[i].metric[0] != '\0')
+			metric = lv[i].metric;
+		if (lv[i].nfailed > 0)
+			failed = 1;
+	}
+	printf("scale: %s, levels", file);
+	for (i = 0; i < n; i++)
+		printf("%s%d", i == 0 ? " " : ",", lv[i].workers);
+	printf(" (runs");
+	for (i = 0; i < n; i++)
+		printf("%s%" PRId64, i == 0 ? " " : ",", lv[i].run_id);
+	printf(")\n\n");
+	scale_print(lv, n, max_lat_x, mem_kb, gpu_free, ngpus);
+	ret = failed ? CMD_EXIT_FAIL : CMD_EXIT_OK;
+	goto out;
+
+fail:
+	fprintf(stderr, "bench: %s\n", cause);
+	free(cause);
+	ret = CMD_EXIT_ENV;
+out:
+	for (i = 0; i < n; i++)
+		free(lv[i].lat);
+	store_close(st);
+	free(gpu_free);
+	free(dbpath);
+	return ret;
+}
+
+const struct cmd_entry cmd_scale_entry = {
+	"scale", CMD_SCALE_USAGE,
+	"concurrency sweep: throughput, latency, memory per worker",
+	cmd_scale_exec,
+};
