@@ -31,7 +31,7 @@
 #define CMD_RUN_USAGE "-f JOB [--parallel|--serial] [-w N|auto] " \
 	"[--db FILE] [-k PATTERN]\n" \
 	"                 [--timeout S] [--grace S] [--retries N] " \
-	"[--dry-run] [--profile-only] [--sample S] [-q]\n" \
+	"[--resume RUN] [--dry-run] [--profile-only] [--sample S] [-q]\n" \
 	"                 [--report FORMAT[=FILE]]..."
 #define CMD_RUN_REPORTS_MAX	8
 
@@ -48,6 +48,7 @@ struct cmd_run_opts {
 	int		 dry_run;
 	int		 profile_only;
 	double		 sample_s;
+	int64_t		 resume;	/* --resume RUN; 0 none */
 	int		 quiet;
 	const char	*reports[CMD_RUN_REPORTS_MAX];	/* FORMAT[=FILE] */
 	int		 nreports;
@@ -74,6 +75,11 @@ cmd_run_help(FILE *fp)
 	    "by the scheduler)\n"
 	    "      --dry-run       print the expanded test cases and units, "
 	    "run nothing\n"
+	    "      --resume RUN    run only the units RUN (a run of this job, "
+	    "killed or\n"
+	    "                      interrupted) did not finish; the rest are "
+	    "kept as they\n"
+	    "                      ended, matched by key, in a new run\n"
 	    "      --profile-only  run the first unit of each test case alone "
 	    "and store\n"
 	    "                      its profile (peak RSS/VRAM, time)\n"
@@ -204,6 +210,7 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 		{ "retries", required_argument, NULL, 'r' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "profile-only", no_argument, NULL, 'p' },
+		{ "resume", required_argument, NULL, 'u' },
 		{ "sample", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "report", required_argument, NULL, 'R' },
@@ -274,6 +281,19 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 		case 'p':
 			o->profile_only = 1;
 			break;
+		case 'u': {
+			char *end;
+
+			errno = 0;
+			o->resume = strtoll(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    o->resume <= 0) {
+				fprintf(stderr, "bench: --resume must be a run "
+				    "id, got '%s'\n", optarg);
+				return -1;
+			}
+			break;
+		}
 		case 's':
 			if (cmd_run_seconds(optarg, &o->sample_s) != 0) {
 				fprintf(stderr, "bench: --sample must be a "
@@ -394,6 +414,33 @@ cmd_run_workers(const struct cmd_run_opts *o, const struct job *job,
 	return w;
 }
 
+/* The job name of a run, for --resume. */
+static int
+cmd_run_resume_row(const struct store_run_row *r, void *data)
+{
+	char **name = data;
+
+	*name = xstrdup(r->job_name);
+	return 0;
+}
+
+/* --resume RUN must name a stored run of this job. */
+static int
+cmd_run_check_resume(struct store *st, int64_t run, const struct job *job,
+    char **cause)
+{
+	char *name = NULL;
+	int rc = 0;
+
+	if (store_run_get(st, run, cmd_run_resume_row, &name, cause) != 0)
+		return -1;
+	if (strcmp(name, job_name(job)) != 0)
+		rc = err_set(cause, "run %" PRId64 " is a run of job '%s', not "
+		    "'%s'", run, name, job_name(job));
+	free(name);
+	return rc;
+}
+
 /* Turn the job's sort keys into [{"m":"descend"}...]. */
 static json_t *
 cmd_run_sort_by(const struct job *job)
@@ -504,6 +551,12 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	ri.workspace = job_output_dir(job);
 	ri.bench_version = PACKAGE_VERSION;
 	ri.started_at = run_walltime();
+	if (o.resume > 0 && cmd_run_check_resume(st, o.resume, job,
+	    &cause) != 0) {
+		fprintf(stderr, "bench: --resume: %s\n", cause);
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
 	if (store_run_create(st, &ri, &run_id, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;
@@ -535,6 +588,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	cfg.parallel = parallel;
 	cfg.retries = job_settings(job)->retries;
 	cfg.sample_s = o.sample_s;
+	cfg.resume_from = o.resume;
 	cfg.timeout_s = job_settings(job)->timeout_s;
 	cfg.grace_s = o.grace_s;
 	cfg.self_exe = self;

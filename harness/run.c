@@ -160,6 +160,7 @@ struct run_state {
 						   cases run alone first */
 	int			 paused;	/* memory pressure: no admission */
 	int			 budget_wait;	/* the host budget said not now */
+	size_t			 kept;		/* units kept from a resumed run */
 	/* profiles, per test case */
 	long			*tc_peak_kb;	/* 0 unknown */
 	double			*tc_peak_vram;	/* NAN unknown */
@@ -183,6 +184,7 @@ struct run_state {
 };
 
 static void run_kill(struct run_slot *sl, int sig);
+static int run_merge_testcase(struct run_state *rs, size_t tci);
 
 static int run_sigpipe[2] = { -1, -1 };
 static volatile sig_atomic_t run_signalled;
@@ -310,6 +312,84 @@ run_params_text(const struct job_testcase *tc)
 	return s != NULL ? s : xstrdup("{}");
 }
 
+/* What a resumed run keeps: the finished units of the old run by key. */
+struct run_resume {
+	json_t	*units;		/* key -> [id, status] */
+	json_t	*metrics;	/* "id" -> {name: [value, timing]} */
+	const char *job;
+	int	 job_ok;
+};
+
+/* Collect the old run. */
+static int
+run_resume_run(const struct store_run_row *r, void *data)
+{
+	struct run_resume *rr = data;
+
+	rr->job_ok = strcmp(r->job_name, rr->job) == 0;
+	return 0;
+}
+
+/* Collect an old unit. */
+static int
+run_resume_unit(const struct store_unit_row *u, void *data)
+{
+	struct run_resume *rr = data;
+
+	if (u->key != NULL)
+		json_object_set_new(rr->units, u->key, json_pack("[I,s]",
+		    (json_int_t)u->id, u->status));
+	return 0;
+}
+
+/* Collect an old unit's metric. */
+static int
+run_resume_metric(const struct store_metric_row *m, void *data)
+{
+	struct run_resume *rr = data;
+	json_t *obj;
+	char id[32];
+
+	snprintf(id, sizeof id, "%" PRId64, m->unit_id);
+	obj = json_object_get(rr->metrics, id);
+	if (obj == NULL) {
+		obj = json_object();
+		json_object_set_new(rr->metrics, id, obj);
+	}
+	json_object_set_new(obj, m->name, json_pack("[f,b]", m->value,
+	    m->timing));
+	return 0;
+}
+
+/* Whether an old unit's status is an end worth keeping. */
+static int
+run_resume_final(const char *status)
+{
+	return strcmp(status, "ok") == 0 || strcmp(status, "skipped") == 0 ||
+	    strcmp(status, "failed") == 0 || strcmp(status, "crashed") == 0 ||
+	    strcmp(status, "timeout") == 0 || strcmp(status, "oom") == 0;
+}
+
+/* Count a kept unit in the totals. */
+static void
+run_count(struct run_totals *tot, const char *status)
+{
+	if (strcmp(status, "ok") == 0)
+		tot->ok++;
+	else if (strcmp(status, "skipped") == 0)
+		tot->skipped++;
+	else if (strcmp(status, "failed") == 0)
+		tot->failed++;
+	else if (strcmp(status, "crashed") == 0)
+		tot->crashed++;
+	else if (strcmp(status, "timeout") == 0)
+		tot->timeout++;
+	else if (strcmp(status, "oom") == 0)
+		tot->oom++;
+	else
+		tot->interrupted++;
+}
+
 /* Insert every unit as 'pending'. */
 static int
 run_plan(struct run_state *rs)
@@ -322,6 +402,7 @@ run_plan(struct run_state *rs)
 
 	size_t ntc = job_ntestcases(rs->job), t, k;
 	struct store_profile prof;
+	struct run_resume rr;
 	char *cause = NULL;
 	int r;
 
@@ -350,13 +431,68 @@ run_plan(struct run_state *rs)
 			rs->tc_wall[t] = prof.wall_s;
 		}
 	}
+	memset(&rr, 0, sizeof rr);
+	if (rs->cfg->resume_from > 0) {
+		rr.units = json_object();
+		rr.metrics = json_object();
+		rr.job = job_name(rs->job);
+		if (store_run_get(rs->st, rs->cfg->resume_from, run_resume_run,
+		    &rr, &cause) != 0 ||
+		    store_units_list(rs->st, rs->cfg->resume_from,
+		    run_resume_unit, &rr, &cause) != 0 ||
+		    store_unit_metrics_list(rs->st, rs->cfg->resume_from,
+		    run_resume_metric, &rr, &cause) != 0) {
+			json_decref(rr.units);
+			json_decref(rr.metrics);
+			return run_env_error(rs, cause);
+		}
+		if (!rr.job_ok) {
+			json_decref(rr.units);
+			json_decref(rr.metrics);
+			return run_env_error(rs, xasprintf("run %" PRId64 " is "
+			    "not a run of job '%s'", rs->cfg->resume_from,
+			    job_name(rs->job)));
+		}
+	}
 	if (run_tx(rs) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
+		json_t *old;
+
 		u = job_unit(rs->job, i);
 		tc = job_testcase(rs->job, u->testcase);
 		if (rs->cfg->profile_only && i != tc->first_unit) {
 			rs->ustate[i] = 2;	/* not part of this run */
+			continue;
+		}
+		old = rr.units != NULL ? json_object_get(rr.units, u->key) :
+		    NULL;
+		if (old != NULL && run_resume_final(json_string_value(
+		    json_array_get(old, 1)))) {
+			/* finished in the old run: keep it as it ended */
+			const char *st = json_string_value(json_array_get(old,
+			    1));
+			char id[32];
+
+			snprintf(id, sizeof id, "%" JSON_INTEGER_FORMAT,
+			    json_integer_value(json_array_get(old, 0)));
+			if (store_unit_copy(rs->st, json_integer_value(
+			    json_array_get(old, 0)), rs->run_id,
+			    &rs->unit_ids[i], &rs->cause) != 0) {
+				json_decref(rr.units);
+				json_decref(rr.metrics);
+				return -1;
+			}
+			rs->ustate[i] = 2;
+			rs->kept++;
+			run_count(rs->tot, st);
+			if (strcmp(st, "ok") == 0) {
+				json_t *m = json_object_get(rr.metrics, id);
+
+				rs->unit_metrics[i] = m != NULL ?
+				    json_deep_copy(m) : json_object();
+			} else
+				rs->tc_bad[u->testcase] = 1;
 			continue;
 		}
 		rs->order[rs->norder++] = i;
@@ -383,6 +519,13 @@ run_plan(struct run_state *rs)
 		}
 		free(params);
 		free(log);
+	}
+	json_decref(rr.units);
+	json_decref(rr.metrics);
+	/* test cases the old run finished whole: merge them now */
+	for (t = 0; t < ntc && rs->kept > 0; t++) {
+		if (rs->tc_left[t] == 0 && run_merge_testcase(rs, t) != 0)
+			return -1;
 	}
 	/* the longest units first, when the profiles say how long they take
 	   (ties and unknowns keep job order: insertion sort is stable) */
@@ -2059,6 +2202,14 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	rs.host[sizeof rs.host - 1] = '\0';
 	if (run_plan(&rs) != 0)
 		goto out;
+	if (cfg->resume_from > 0) {
+		run_event(&rs, SIZE_MAX, "resume", "resuming run %" PRId64
+		    ": %zu unit%s kept as they ended, %zu to run",
+		    cfg->resume_from, rs.kept, rs.kept == 1 ? "" : "s",
+		    rs.queued);
+		if (cfg->term != NULL)
+			term_set_total(cfg->term, rs.queued);
+	}
 	run_resources(&rs);
 	rs.pool = rs.nslots;
 	if (cfg->profile_only)

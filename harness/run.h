@@ -58,8 +58,12 @@ struct run_config {
 	int		 retries;	/* attempts after an oom end */
 	double		 sample_s;	/* resource sampling interval; 0 off */
 	int		 parallel;	/* set OMP_NUM_THREADS & co. */
+	int64_t		 resume_from;	/* a run of the same job: its units
+					   that finished (matched by key) are
+					   kept as they ended, the rest run;
+					   0 none */
 };
-#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0 }
+#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0, 0 }
 
 struct run_totals {
 	size_t	total, ok, failed, crashed, timeout, oom, skipped;

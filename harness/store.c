@@ -172,6 +172,8 @@ enum store_stmt {
 	S_PROFILE_GET,
 	S_RUN_RANK,
 	S_SAMPLES,
+	S_UNIT_COPY,
+	S_METRICS_COPY,
 	S__COUNT
 };
 
@@ -268,6 +270,21 @@ static const char *const store_sql[S__COUNT] = {
 	    "SELECT s.unit_id, s.t, s.rss_kb, s.cpu_pct, s.vram_mb, s.gpu_util"
 	    " FROM units u JOIN samples s ON s.unit_id = u.id"
 	    " WHERE u.run_id = :run_id ORDER BY s.unit_id, s.t",
+	[S_UNIT_COPY] =
+	    "INSERT INTO units (run_id, testcase, algorithm, paradigm, params,"
+	    " key, part, nparts, rep, seed, status, attempts, worker_slot, pid,"
+	    " started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s,"
+	    " maxrss_kb, vram_peak_mb, exit_code, signal, co_running, error,"
+	    " log_path)"
+	    " SELECT :run_id, testcase, algorithm, paradigm, params, key, part,"
+	    " nparts, rep, seed, status, attempts, worker_slot, pid,"
+	    " started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s,"
+	    " maxrss_kb, vram_peak_mb, exit_code, signal, co_running, error,"
+	    " log_path FROM units WHERE id = :id",
+	[S_METRICS_COPY] =
+	    "INSERT INTO metrics (unit_id, name, value, timing)"
+	    " SELECT :new_id, name, value, timing FROM metrics"
+	    " WHERE unit_id = :id",
 };
 
 struct store {
@@ -1459,5 +1476,37 @@ store_profile_get(struct store *st, const char *key, const char *host,
 		db_err(st, rc, sqlite3_sql(s), cause, "get profile");
 out:
 	stmt_put(st, S_PROFILE_GET, s);
+	return ret;
+}
+
+/* Copy a finished unit of another run, with its metrics, into run_id. */
+int
+store_unit_copy(struct store *st, int64_t unit_id, int64_t run_id,
+    int64_t *new_id, char **cause)
+{
+	sqlite3_stmt *s;
+	int ret = -1;
+
+	if ((s = stmt_get(st, S_UNIT_COPY, cause)) == NULL)
+		return -1;
+	if (bind_int(st, s, ":run_id", run_id, 0, cause) == 0 &&
+	    bind_int(st, s, ":id", unit_id, 0, cause) == 0)
+		ret = step_done(st, s, cause, "copy unit %lld into run %lld",
+		    (long long)unit_id, (long long)run_id);
+	stmt_put(st, S_UNIT_COPY, s);
+	if (ret != 0)
+		return -1;
+	if (sqlite3_changes(st->db) != 1)
+		return err_set(cause, "database '%s': no unit %lld to copy",
+		    st->path, (long long)unit_id);
+	*new_id = (int64_t)sqlite3_last_insert_rowid(st->db);
+	if ((s = stmt_get(st, S_METRICS_COPY, cause)) == NULL)
+		return -1;
+	ret = -1;
+	if (bind_int(st, s, ":new_id", *new_id, 0, cause) == 0 &&
+	    bind_int(st, s, ":id", unit_id, 0, cause) == 0)
+		ret = step_done(st, s, cause, "copy the metrics of unit %lld",
+		    (long long)unit_id);
+	stmt_put(st, S_METRICS_COPY, s);
 	return ret;
 }

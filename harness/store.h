@@ -104,6 +104,10 @@ struct store_unit_end {
 };
 int store_unit_finish(struct store *st, int64_t unit_id,
     const struct store_unit_end *end, char **cause);
+/* Copy unit unit_id of another run, as it ended, with its metrics, into
+   run_id (resume); *new_id gets the copy's id. */
+int store_unit_copy(struct store *st, int64_t unit_id, int64_t run_id,
+    int64_t *new_id, char **cause);
 /* A metric reported by a unit; timing = 1 when it depends on time
    (excluded from serial/parallel comparison). */
 int store_metric_add(struct store *st, int64_t unit_id, const char *name,

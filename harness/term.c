@@ -73,6 +73,13 @@ term_new(FILE *fp, int live, size_t total)
 	return t;
 }
 
+/* Change the total. */
+void
+term_set_total(struct term *t, size_t total)
+{
+	t->total = total;
+}
+
 /* Free it. */
 void
 term_free(struct term *t)

@@ -19,6 +19,8 @@ struct term;
 /* live: redraw one line (fp is a TTY); else plain lines. */
 struct term *term_new(FILE *fp, int live, size_t total);
 void term_free(struct term *t);
+/* The number of units the progress line counts to. */
+void term_set_total(struct term *t, size_t total);
 /* A unit ended. */
 void term_unit_done(struct term *t, const char *status, const char *testcase,
     const char *unit_id, double wall_s, const char *error);
