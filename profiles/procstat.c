@@ -280,13 +280,13 @@ procstat_cpu_s(const struct procstat *ps)
 	return (double)ps->total_ticks / (double)ps->hz;
 }
 
-/* The members found by the last sample. */
+/* The members found by the last sample (kept in prev once it ends). */
 size_t
 procstat_pids(const struct procstat *ps, pid_t *pids, size_t max)
 {
 	size_t i, n = 0;
 
-	for (i = 0; i < ps->ncur && n < max; i++)
-		pids[n++] = ps->cur[i].pid;
+	for (i = 0; i < ps->nprev && n < max; i++)
+		pids[n++] = ps->prev[i].pid;
 	return n;
 }

@@ -132,6 +132,18 @@ test_group(void **state)
 	assert_true(fabs(s2.cpu_pct - 100.0 * (procstat_cpu_s(ps) - cpu1) /
 	    (t2 - t1)) < 10.0);
 	assert_true(procstat_peak_rss_kb(ps) >= s1.rss_kb);
+	/* the members, for NVML's per-process memory: the leader and its
+	   child (this was empty once: the list had been rotated away) */
+	{
+		pid_t pids[8];
+		size_t np = procstat_pids(ps, pids, 8), k, leader = 0;
+
+		assert_int_equal(np, 2);
+		for (k = 0; k < np; k++)
+			leader += pids[k] == pid;
+		assert_int_equal(leader, 1);
+		assert_int_equal(procstat_pids(ps, pids, 1), 1);
+	}
 
 	kill(-pid, SIGKILL);
 	while (waitpid(-1, &status, 0) > 0 || errno == EINTR)
