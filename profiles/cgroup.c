@@ -41,6 +41,9 @@ struct cgroup {
 static int			 cgroup_detected;
 static enum cgroup_version	 cgroup_version;
 static char			*cgroup_base;	/* where bench.<pid> goes */
+static char			*cgroup_v2_root; /* the cgroup2 mount: a fallback
+					   base, exempt from the no-internal-
+					   processes rule */
 static char			*cgroup_why;
 /* bench.<pid> and how many groups are in it */
 static char			*cgroup_parent;
@@ -267,6 +270,8 @@ cgroup_try_v2(const char *mountinfo, const char *self, char **why)
 	}
 	if (!ok)
 		*why = xasprintf("cgroup2 at %s is not writable", mnt);
+	else if (cgroup_writable_dir(mnt))
+		cgroup_v2_root = xstrdup(mnt);
 	free(cands[0]);
 	free(cands[1]);
 out:
@@ -409,15 +414,27 @@ cgroup_make_parent(char **cause)
 		char *ctl = xasprintf("%s/cgroup.subtree_control", cgroup_base);
 		char *text = cgroup_read(ctl);
 
-		if (text == NULL || !cgroup_has_word(text, "memory", " \n")) {
-			if (cgroup_write(ctl, "+memory") != 0) {
-				err_errno(cause, "cannot enable memory in %s",
-				    ctl);
+		if ((text == NULL || !cgroup_has_word(text, "memory", " \n")) &&
+		    cgroup_write(ctl, "+memory") != 0) {
+			if (errno == EBUSY && cgroup_v2_root != NULL &&
+			    strcmp(cgroup_base, cgroup_v2_root) != 0) {
+				/*
+				 * bench's own group holds processes, so it
+				 * cannot hand controllers down (cgroup v2's
+				 * no-internal-processes rule): use the root
+				 */
 				free(text);
 				free(ctl);
 				free(path);
-				return -1;
+				free(cgroup_base);
+				cgroup_base = xstrdup(cgroup_v2_root);
+				return cgroup_make_parent(cause);
 			}
+			err_errno(cause, "cannot enable memory in %s", ctl);
+			free(text);
+			free(ctl);
+			free(path);
+			return -1;
 		}
 		free(text);
 		free(ctl);
