@@ -116,6 +116,9 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 			goto out;
 		/* untrusted: only a pid-sized positive integer is one */
 		rec->pid = (isnan(d) || d < 1 || d > INT_MAX) ? -1 : (long)d;
+		if (chan_get_string(root, "host", rec->host, sizeof rec->host,
+		    0, cause) != 0)
+			goto out;
 	} else if (strcmp(t, "metric") == 0) {
 		rec->type = CHAN_METRIC;
 		if (chan_get_string(root, "name", rec->name, sizeof rec->name,
@@ -339,6 +342,36 @@ chan_write_start(int fd, long pid)
 {
 	return chan_write_obj(fd, json_pack("{s:s,s:I}", "t", "start", "pid",
 	    (json_int_t)pid));
+}
+
+/* {"t":"start","pid":N,"host":"NAME"}; host cut to CHAN_HOST_MAX bytes. */
+int
+chan_write_start_host(int fd, long pid, const char *host)
+{
+	char h[CHAN_HOST_MAX + 1];
+
+	if (host == NULL || *host == '\0')
+		return chan_write_start(fd, pid);
+	snprintf(h, sizeof h, "%s", host);
+	return chan_write_obj(fd, json_pack("{s:s,s:I,s:s}", "t", "start",
+	    "pid", (json_int_t)pid, "host", h));
+}
+
+/* The host a worker runs on: $SLURMD_NODENAME under Slurm, else the
+   host name. Written to buf (size len). */
+const char *
+chan_host(char *buf, size_t len)
+{
+	const char *s = getenv("SLURMD_NODENAME");
+
+	if (len == 0)
+		return "";
+	if (s != NULL && *s != '\0')
+		snprintf(buf, len, "%s", s);
+	else if (gethostname(buf, len) != 0)
+		buf[0] = '\0';
+	buf[len - 1] = '\0';
+	return buf;
 }
 
 /* {"t":"metric","name":..,"value":..[,"timing":true]} */

@@ -3,7 +3,7 @@
  * "Workers and the record protocol"): JSON Lines, one record per line, each
  * line at most CHAN_LINE_MAX bytes so a write of it is atomic on a pipe.
  *
- *	{"t":"start","pid":N}
+ *	{"t":"start","pid":N[,"host":"NAME"]}
  *	{"t":"metric","name":"NAME","value":NUMBER[,"timing":true]}
  *	{"t":"sample","rss_kb":N[,"vram_mb":X][,"cpu_pct":X][,"gpu_util":X]}
  *	{"t":"end","status":"ok|failed|skipped|oom"[,"error":"TEXT"]}
@@ -20,6 +20,7 @@
 #define CHAN_LINE_MAX 4096		/* PIPE_BUF on Linux */
 #define CHAN_NAME_MAX 128		/* metric names */
 #define CHAN_TEXT_MAX 1024		/* error and log texts */
+#define CHAN_HOST_MAX 255		/* the host of a start record */
 
 enum chan_type {
 	CHAN_START = 1,
@@ -35,6 +36,7 @@ enum chan_type {
 struct chan_record {
 	enum chan_type	 type;
 	long		 pid;		/* START; -1 absent */
+	char		 host[CHAN_HOST_MAX + 1];	/* START; "" absent */
 	char		 name[CHAN_NAME_MAX + 1];	/* METRIC */
 	double		 value;		/* METRIC */
 	int		 timing;	/* METRIC */
@@ -73,6 +75,10 @@ size_t chan_nerrors(const struct chan *ch);
  * boundary.
  */
 int chan_write_start(int fd, long pid);
+/* The same with the host the worker runs on (chan_host); NULL or "": none. */
+int chan_write_start_host(int fd, long pid, const char *host);
+/* $SLURMD_NODENAME when set, else gethostname(); "" when neither works. */
+const char *chan_host(char *buf, size_t len);
 int chan_write_metric(int fd, const char *name, double value, int timing);
 int chan_write_sample(int fd, double rss_kb, double vram_mb, double cpu_pct,
     double gpu_util);

@@ -22,6 +22,7 @@
 #include "hwinfo.h"
 #include "job.h"
 #include "report.h"
+#include "launch.h"
 #include "run.h"
 #include "store.h"
 #include "term.h"
@@ -32,7 +33,9 @@
 	"[--db FILE] [-k PATTERN]\n" \
 	"                 [--timeout S] [--grace S] [--retries N] " \
 	"[--resume RUN] [--dry-run] [--profile-only] [--sample S] [-q]\n" \
-	"                 [--report FORMAT[=FILE]]..."
+	"                 [--report FORMAT[=FILE]]... [--launcher local|slurm] " \
+	"[--slurm-args ARGS]\n" \
+	"                 [--partition P]"
 #define CMD_RUN_REPORTS_MAX	8
 
 /* Options of a run. */
@@ -52,6 +55,9 @@ struct cmd_run_opts {
 	int		 quiet;
 	const char	*reports[CMD_RUN_REPORTS_MAX];	/* FORMAT[=FILE] */
 	int		 nreports;
+	const char	*launcher;	/* NULL: the job's */
+	const char	*slurm_args;
+	const char	*partition;
 };
 
 /* The full usage text. */
@@ -71,8 +77,8 @@ cmd_run_help(FILE *fp)
 	    "      --timeout S     per-unit time limit in seconds (0: none)\n"
 	    "      --grace S       SIGTERM to SIGKILL delay on timeout "
 	    "(default 5)\n"
-	    "      --retries N     attempts after an oom end (stored; used "
-	    "by the scheduler)\n"
+	    "      --retries N     attempts after an oom end or one caused "
+	    "by Slurm\n"
 	    "      --dry-run       print the expanded test cases and units, "
 	    "run nothing\n"
 	    "      --resume RUN    run only the units RUN (a run of this job, "
@@ -90,6 +96,12 @@ cmd_run_help(FILE *fp)
 	    "(term, html,\n"
 	    "                      json, csv, junit) from the database; "
 	    "repeatable\n"
+	    "      --launcher L    local (default, or the job's launcher:) "
+	    "or slurm: one\n"
+	    "                      srun per unit; the workspace must be "
+	    "shared\n"
+	    "      --slurm-args ARGS  more srun options, split on blanks\n"
+	    "      --partition P   the Slurm partition\n"
 	    "  -h, --help          this text\n\n"
 	    "exit: 0 all ok, 1 a unit failed, 2 bad usage or job file, "
 	    "3 environment error,\n      130 interrupted\n");
@@ -214,6 +226,9 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 		{ "sample", required_argument, NULL, 's' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "report", required_argument, NULL, 'R' },
+		{ "launcher", required_argument, NULL, 'L' },
+		{ "slurm-args", required_argument, NULL, 'A' },
+		{ "partition", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -280,6 +295,15 @@ cmd_run_parse(int argc, char **argv, struct cmd_run_opts *o)
 			break;
 		case 'p':
 			o->profile_only = 1;
+			break;
+		case 'L':
+			o->launcher = optarg;
+			break;
+		case 'A':
+			o->slurm_args = optarg;
+			break;
+		case 'T':
+			o->partition = optarg;
 			break;
 		case 'u': {
 			char *end;
@@ -467,6 +491,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	struct store *st = NULL;
 	struct term *term = NULL;
 	struct run_config cfg = RUN_CONFIG_INIT;
+	struct launcher launcher;
 	struct run_totals tot;
 	struct store_run_info ri;
 	json_t *fp = NULL, *sort_by = NULL;
@@ -496,10 +521,22 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		job_settings_mut(job)->timeout_s = o.timeout_s;
 	if (o.retries >= 0)
 		job_settings_mut(job)->retries = o.retries;
-	if (strcmp(job_settings(job)->launcher, "local") != 0) {
-		fprintf(stderr, "bench: %s: launcher '%s' is not available in "
-		    "this version of bench: use 'local'\n", o.file,
-		    job_settings(job)->launcher);
+	memset(&launcher, 0, sizeof launcher);
+	if (o.launcher != NULL) {
+		free(job_settings_mut(job)->launcher);
+		job_settings_mut(job)->launcher = xstrdup(o.launcher);
+	}
+	if (launch_kind_parse(job_settings(job)->launcher, &launcher.kind,
+	    &cause) != 0) {
+		fprintf(stderr, "bench: %s: %s\n", o.launcher != NULL ?
+		    "--launcher" : o.file, cause);
+		rc = CMD_EXIT_USAGE;
+		goto out;
+	}
+	if (launcher.kind != LAUNCH_SLURM && (o.slurm_args != NULL ||
+	    o.partition != NULL)) {
+		fprintf(stderr, "bench: --slurm-args and --partition need "
+		    "--launcher slurm\n");
 		rc = CMD_EXIT_USAGE;
 		goto out;
 	}
@@ -594,6 +631,11 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	cfg.self_exe = self;
 	cfg.run_dir = run_dir;
 	cfg.term = term;
+	launcher.self_exe = self;
+	launcher.run_id = run_id;
+	launcher.partition = o.partition;
+	launcher.slurm_args = o.slurm_args;
+	cfg.launcher = &launcher;
 	t0 = run_monotonic();
 	if (run_execute(job, st, run_id, &cfg, &tot, &cause) != 0) {
 		if (term != NULL)

@@ -318,7 +318,7 @@ cmd_worker_exec_cmd(char **cmd, int out)
 	struct sigaction sa, old[3];
 	struct pollfd pfd;
 	struct rlimit rl;
-	char buf[8192], *error = NULL;
+	char buf[8192], *error = NULL, host[CHAN_HOST_MAX + 1];
 	int sp[2], ep[2], status = 0, e = 0, reaped = 0, sig, held = 0;
 	double eof_deadline = 0;
 	ssize_t n;
@@ -371,7 +371,8 @@ cmd_worker_exec_cmd(char **cmd, int out)
 		kill(pid, SIGKILL);
 	} else
 		r->out = out;
-	if (r != NULL && chan_write_start(out, (long)pid) != 0)
+	if (r != NULL && chan_write_start_host(out, (long)pid,
+	    chan_host(host, sizeof host)) != 0)
 		r->out = -1;
 	for (;;) {
 		int timeout = 200;

@@ -34,6 +34,7 @@
 #include "gpus.h"
 #include "hwinfo.h"
 #include "job.h"
+#include "launch.h"
 #include "nvml.h"
 #include "plugin.h"
 #include "procstat.h"
@@ -60,6 +61,7 @@
 #define RUN_PRESSURE_STOP	0.10	/* MemAvailable / MemTotal */
 #define RUN_BUDGET_MIN_MB	64	/* smaller units are not reserved */
 #define RUN_PRESSURE_KILL	0.05
+#define RUN_TAIL_MAX		4096	/* srun stderr kept to classify */
 
 /* What a unit needs, declared or from its profile. */
 struct run_need {
@@ -123,6 +125,11 @@ struct run_slot {
 	unsigned	 ncore;
 	int64_t		 budget_id;	/* host budget reservation, 0 none */
 	int		 evicted;	/* killed for memory pressure */
+	char		 tail[RUN_TAIL_MAX];	/* Slurm: the last of srun's
+						   stderr */
+	size_t		 tail_len;
+	char		 host[CHAN_HOST_MAX + 1];	/* from the start
+							   record */
 };
 
 struct run_state {
@@ -181,6 +188,11 @@ struct run_state {
 	struct nvml		*nvml;
 	long			 mem_total_kb;
 	double			 next_sample;
+	/* the launcher */
+	struct launcher		 local;		/* when cfg->launcher is NULL */
+	const struct launcher	*launcher;
+	int			 slurm;		/* units go through srun */
+	size_t			 ncancel;	/* units whose job was cancelled */
 };
 
 static void run_kill(struct run_slot *sl, int sig);
@@ -644,6 +656,8 @@ run_on_record(const struct chan_record *rec, void *data)
 
 	switch (rec->type) {
 	case CHAN_START:
+		if (rec->host[0] != '\0' && sl->host[0] == '\0')
+			snprintf(sl->host, sizeof sl->host, "%s", rec->host);
 		break;
 	case CHAN_METRIC:
 		for (i = 0; i < sl->nmetrics; i++) {
@@ -998,7 +1012,7 @@ run_pick(struct run_state *rs, double now, double *next_ready)
 			continue;
 		}
 		run_need(rs, i, &need);
-		if (run_fits(rs, &need) ||
+		if (rs->slurm || run_fits(rs, &need) ||
 		    (rs->running == 0 && run_never_fits(rs, &need))) {
 			if (head >= 0)
 				rs->head_skips++;
@@ -1107,8 +1121,8 @@ run_sample(struct run_state *rs, struct run_slot *sl, double now)
 	char *cause = NULL;
 	size_t n;
 
-	if (sl->reaped || sl->pid <= 0)
-		return;
+	if (sl->reaped || sl->pid <= 0 || rs->slurm)
+		return;		/* Slurm: srun's group is not the unit */
 	if (sl->ps == NULL && (sl->ps = procstat_new(sl->pid, &cause)) ==
 	    NULL) {
 		free(cause);
@@ -1151,7 +1165,7 @@ run_pressure(struct run_state *rs)
 	double frac;
 	int k;
 
-	if (avail < 0 || rs->mem_total_kb <= 0)
+	if (avail < 0 || rs->mem_total_kb <= 0 || rs->slurm)
 		return;
 	frac = (double)avail / (double)rs->mem_total_kb;
 	if (frac < RUN_PRESSURE_STOP && !rs->paused) {
@@ -1194,7 +1208,7 @@ run_start(struct run_state *rs, int slot, size_t i)
 	struct run_slot *sl = &rs->slots[slot];
 	const struct job_unit *u = job_unit(rs->job, i);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
-	struct spawn_opts so = SPAWN_OPTS_INIT;
+	struct launch_unit so = LAUNCH_UNIT_INIT;
 	struct budget_need bn;
 	char *work, **argv, **env, **owned, *cause = NULL, *why = NULL;
 	char name[96];
@@ -1206,14 +1220,16 @@ run_start(struct run_state *rs, int slot, size_t i)
 	run_slot_clear(sl);
 	sl->rs = rs;
 	run_need(rs, i, &sl->need);
-	run_take(rs, sl);
+	/* Slurm: the cluster holds the resources; this host gives none */
+	if (!rs->slurm)
+		run_take(rs, sl);
 	/*
 	 * The host budget, shared with other bench processes. A unit needing
 	 * less than RUN_BUDGET_MIN_MB and no cores or GPUs is not reserved:
 	 * a reservation is a locked file rewrite, too dear per tiny unit.
 	 */
-	if (sl->need.ram_mb >= RUN_BUDGET_MIN_MB || sl->need.cpus > 0 ||
-	    sl->ngpu > 0) {
+	if (!rs->slurm && (sl->need.ram_mb >= RUN_BUDGET_MIN_MB ||
+	    sl->need.cpus > 0 || sl->ngpu > 0)) {
 		memset(&bn, 0, sizeof bn);
 		bn.ram_mb = sl->need.ram_mb;
 		bn.cpus = sl->ncore;
@@ -1255,8 +1271,8 @@ run_start(struct run_state *rs, int slot, size_t i)
 	rs->ustate[i] = 1;
 	rs->queued--;
 	rs->running++;
-	/* the memory cap: a cgroup per unit, else RLIMIT_AS */
-	if (sl->need.cap_mb > 0) {
+	/* the memory cap: a cgroup per unit, else RLIMIT_AS (Slurm: --mem) */
+	if (sl->need.cap_mb > 0 && !rs->slurm) {
 		snprintf(name, sizeof name, "%s-a%d", u->id, sl->attempt);
 		if (rs->cgroups && cgroup_create(name, sl->need.cap_mb << 20,
 		    &sl->cg, &cause) == 0) {
@@ -1271,7 +1287,7 @@ run_start(struct run_state *rs, int slot, size_t i)
 			so.rlimit_as = (unsigned long long)sl->need.cap_mb << 20;
 		}
 	}
-	if (sl->ncore > 0) {
+	if (sl->ncore > 0 && !rs->slurm) {
 		CPU_ZERO(&cpus);
 		for (c = 0; c < sl->ncore; c++)
 			hwinfo_core_cpuset(sl->core[c], &cpus);
@@ -1310,12 +1326,18 @@ run_start(struct run_state *rs, int slot, size_t i)
 
 	argv = run_argv(rs, u, tc, work);
 	env = run_env(rs, sl, u, tc, work, &owned);
+	so.unit_id = u->id;
 	so.argv = argv;
+	so.command = tc->runner == JOB_RUNNER_COMMAND;
 	so.envp = env;
-	so.log_fd = ofd[1];
+	so.out_fd = ofd[1];
 	so.status_fd = pfd[1];
 	so.child_status_fd = RUN_STATUS_FD;
-	rc = spawn_start(&so, &sl->pid, &cause);
+	so.cpus = (int)sl->need.cpus;
+	so.mem_mb = sl->need.cap_mb;
+	so.gpus = (int)sl->need.gpus;
+	so.timeout_s = rs->cfg->timeout_s;
+	rc = launch_start(rs->launcher, &so, &sl->pid, &cause);
 	close(pfd[1]);
 	close(ofd[1]);
 	run_strv_free(argv);
@@ -1576,10 +1598,15 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	struct store_profile prof;
 	const char *status = "ok";
 	char *error = NULL, *cause = NULL, *extra, *oom = NULL;
-	int st = sl->wstatus, sig = 0, code = -1, rc = 0, retry = 0;
+	struct launch_end le;
+	int st, sig = 0, code = -1, rc = 0, retry = 0, slurm_retry = 0;
 	double backoff = 0;
 	size_t i;
 
+	/* Slurm: an end of srun's own (node failure, preemption, no
+	   allocation...) or the unit's status as if it had run here */
+	launch_end(rs->launcher, sl->wstatus, sl->tail, &le);
+	st = le.wstatus;
 	if (WIFEXITED(st))
 		code = WEXITSTATUS(st);
 	else if (WIFSIGNALED(st))
@@ -1634,6 +1661,13 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		error = xasprintf("timed out after %gs%s", rs->cfg->timeout_s,
 		    sl->kill_at == 0 && sig == SIGKILL ?
 		    " (killed after ignoring SIGTERM)" : "");
+	} else if (le.why == SLURM_END_TIMELIMIT) {
+		status = "timeout";
+		error = xstrdup(le.error);
+	} else if (le.why != SLURM_END_UNIT) {
+		status = "failed";
+		error = xstrdup(le.error);
+		slurm_retry = le.retryable;
 	} else if (sig != 0) {
 		status = "crashed";
 		error = xasprintf("killed by signal %d (%s)%s", sig,
@@ -1695,6 +1729,19 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 			    "%d in %.1fs (%s)", u->id, sl->attempt + 1,
 			    rs->cfg->retries + 1, backoff, error);
 		}
+	} else if (slurm_retry) {
+		/* the launcher's fault, not the unit's: within `retries` */
+		if (sl->attempt <= rs->cfg->retries &&
+		    !rs->tot->was_interrupted) {
+			retry = 1;
+			backoff = RUN_BACKOFF_BASE *
+			    pow(2, (double)(sl->attempt - 1));
+			if (backoff > RUN_BACKOFF_MAX)
+				backoff = RUN_BACKOFF_MAX;
+			run_event(rs, sl->unit, "retry", "%s: attempt %d of "
+			    "%d in %.1fs (%s)", u->id, sl->attempt + 1,
+			    rs->cfg->retries + 1, backoff, error);
+		}
 	} else if (sl->evicted && !rs->tot->was_interrupted) {
 		retry = 1;
 		rs->attempts[sl->unit]--;
@@ -1723,6 +1770,8 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 	end.signal = sig;
 	end.co_running = sl->co_running;
 	end.error = error;
+	end.host = !rs->slurm ? rs->host : sl->host[0] != '\0' ? sl->host :
+	    NULL;
 
 	if (run_tx(rs) != 0)
 		rc = -1;
@@ -1735,8 +1784,10 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		    sl->metrics[i].timing, &cause) != 0)
 			rc = run_env_error(rs, cause);
 	}
-	/* the profile of its test case, on this host */
-	if (rc == 0 && strcmp(status, "ok") == 0 && end.maxrss_kb > 0) {
+	/* the profile of its test case, on this host (Slurm: srun's usage
+	   is not the unit's) */
+	if (rc == 0 && strcmp(status, "ok") == 0 && end.maxrss_kb > 0 &&
+	    !rs->slurm) {
 		prof.peak_rss_kb = end.maxrss_kb;
 		prof.peak_vram_mb = end.vram_peak_mb;
 		prof.wall_s = sl->co_running == 0 ? end.wall_s :
@@ -1751,6 +1802,19 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		if (!isnan(prof.wall_s))
 			rs->tc_wall[u->testcase] = prof.wall_s;
 	}
+
+	/* Slurm: what may remain of a job srun did not end by itself */
+	if (rs->slurm && sl->pid > 0 && (sl->timed_out || sl->interrupted ||
+	    le.why != SLURM_END_UNIT || (WIFSIGNALED(sl->wstatus) &&
+	    WTERMSIG(sl->wstatus) == SIGKILL))) {
+		rs->ncancel++;
+		if (launch_cancel(rs->launcher, u->id, &cause) != 0) {
+			run_log(sl, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	free(le.error);
 
 	/* give back what it held */
 	if (sl->cg != NULL && cgroup_destroy(sl->cg, &cause) != 0) {
@@ -1853,6 +1917,27 @@ run_read(struct run_slot *sl)
 	}
 }
 
+/* Keep the last RUN_TAIL_MAX - 1 bytes of srun's stderr, NUL-terminated. */
+static void
+run_tail(struct run_slot *sl, const char *buf, size_t len)
+{
+	size_t keep = RUN_TAIL_MAX - 1, drop;
+
+	if (len >= keep) {
+		memcpy(sl->tail, buf + len - keep, keep);
+		sl->tail_len = keep;
+	} else {
+		if (sl->tail_len + len > keep) {
+			drop = sl->tail_len + len - keep;
+			memmove(sl->tail, sl->tail + drop, sl->tail_len - drop);
+			sl->tail_len -= drop;
+		}
+		memcpy(sl->tail + sl->tail_len, buf, len);
+		sl->tail_len += len;
+	}
+	sl->tail[sl->tail_len] = '\0';
+}
+
 /* Move a unit's output to its log; EOF closes the pipe. */
 static void
 run_read_out(struct run_state *rs, struct run_slot *sl)
@@ -1865,6 +1950,8 @@ run_read_out(struct run_state *rs, struct run_slot *sl)
 		n = read(sl->out_fd, buf, sizeof buf);
 		if (n > 0) {
 			run_log_write(rs, sl, buf, (size_t)n);
+			if (rs->slurm)
+				run_tail(sl, buf, (size_t)n);
 			budget -= (size_t)n < budget ? (size_t)n : budget;
 			continue;
 		}
@@ -2090,6 +2177,8 @@ run_resources(struct run_state *rs)
 	const struct gpu_info *gi;
 	size_t g;
 
+	if (rs->slurm)
+		return;		/* the cluster's; threads follow --cpus-per-task */
 	rs->mem_total_kb = hwinfo_mem_total_kb();
 	rs->ram_budget_mb = avail > 0 ? (uint64_t)(0.8 * (double)avail /
 	    1024.0) : 0;
@@ -2159,6 +2248,35 @@ run_end_children(struct run_state *rs)
 		free(cause);
 }
 
+/*
+ * Slurm: when the run was interrupted, cancelled jobs, or (all) failed,
+ * cancel the jobs of its started units that squeue still lists, and wait
+ * until it lists none.
+ */
+static void
+run_sweep(struct run_state *rs, int all)
+{
+	size_t n = job_nunits(rs->job), i, k = 0, found = 0;
+	const char **ids;
+	char *cause = NULL;
+
+	if (!rs->slurm || (!all && !rs->tot->was_interrupted &&
+	    rs->ncancel == 0))
+		return;
+	ids = xcalloc(n + 1, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		if (rs->attempts[i] > 0)
+			ids[k++] = job_unit(rs->job, i)->id;
+	}
+	if (launch_sweep(rs->launcher, ids, k, &found, &cause) != 0) {
+		run_event(rs, SIZE_MAX, "launcher", "slurm: %s", cause);
+		free(cause);
+	} else if (found > 0)
+		run_event(rs, SIZE_MAX, "launcher", "slurm: cancelled %zu job%s "
+		    "squeue still listed", found, found == 1 ? "" : "s");
+	free(ids);
+}
+
 /* The loop. */
 int
 run_execute(struct job *job, struct store *st, int64_t run_id,
@@ -2171,7 +2289,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	size_t nunits = job_nunits(job);
 	double now, next, wait, ready = 0;
 	ssize_t pick;
-	char drain[64];
+	char drain[64], *warning = NULL;
 
 	memset(tot, 0, sizeof *tot);
 	memset(&rs, 0, sizeof rs);
@@ -2200,8 +2318,34 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	if (gethostname(rs.host, sizeof rs.host) != 0)
 		snprintf(rs.host, sizeof rs.host, "unknown");
 	rs.host[sizeof rs.host - 1] = '\0';
-	if (run_plan(&rs) != 0)
+	rs.launcher = cfg->launcher;
+	if (rs.launcher == NULL) {
+		rs.local.kind = LAUNCH_LOCAL;
+		rs.local.self_exe = cfg->self_exe;
+		rs.local.run_id = run_id;
+		rs.launcher = &rs.local;
+	}
+	rs.slurm = rs.launcher->kind == LAUNCH_SLURM;
+	if (launch_prepare(rs.launcher, cfg->run_dir, &warning,
+	    &rs.cause) != 0) {
+		char *c = xasprintf("launcher slurm: %s", rs.cause);
+
+		free(rs.cause);
+		rs.cause = c;
 		goto out;
+	}
+	if (run_plan(&rs) != 0) {
+		free(warning);
+		goto out;
+	}
+	if (rs.slurm)
+		run_event(&rs, SIZE_MAX, "launcher", "slurm: one srun per unit, "
+		    "at most %d in flight; the node srun picked sees %s",
+		    rs.nslots, cfg->run_dir);
+	if (warning != NULL) {
+		run_event(&rs, SIZE_MAX, "launcher", "warning: %s", warning);
+		free(warning);
+	}
 	if (cfg->resume_from > 0) {
 		run_event(&rs, SIZE_MAX, "resume", "resuming run %" PRId64
 		    ": %zu unit%s kept as they ended, %zu to run",
@@ -2214,7 +2358,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	rs.pool = rs.nslots;
 	if (cfg->profile_only)
 		rs.pool = 1;
-	else if (cfg->auto_workers) {
+	else if (cfg->auto_workers && !rs.slurm) {
 		size_t t;
 
 		for (t = 0; t < job_ntestcases(job); t++)
@@ -2349,6 +2493,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 				goto fail;
 		}
 	}
+	run_sweep(&rs, 0);
 	run_end_children(&rs);
 	if (run_commit(&rs) != 0)
 		goto fail;
@@ -2357,6 +2502,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	goto done;
 fail:
 	run_abandon(&rs);
+	run_sweep(&rs, 1);
 	run_end_children(&rs);
 	if (rs.in_tx) {
 		/* keep what was recorded, if the database still lets us */

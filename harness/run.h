@@ -28,6 +28,12 @@
  * peaks go to units, and a unit that ended ok updates its test case's
  * profile (profiles table, per host).
  *
+ * Units start through a launcher (launch.h): locally, or one srun each
+ * (`--launcher slurm`), where the cluster places and caps them: local
+ * admission, caps and sampling are off, the srun ends that Slurm caused are
+ * retried within `retries`, and the jobs of timed-out or interrupted units
+ * are cancelled.
+ *
  * Writes are batched: a transaction is committed whenever the loop is about
  * to wait, or every 250 ms under load, so a crash of bench itself loses at
  * most that much.
@@ -39,6 +45,7 @@
 #include <stdint.h>
 
 struct job;
+struct launcher;
 struct store;
 struct term;
 
@@ -62,8 +69,10 @@ struct run_config {
 					   that finished (matched by key) are
 					   kept as they ended, the rest run;
 					   0 none */
+	const struct launcher *launcher; /* how units start; NULL local */
 };
-#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0, 0 }
+#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0, 0, \
+	NULL }
 
 struct run_totals {
 	size_t	total, ok, failed, crashed, timeout, oom, skipped;

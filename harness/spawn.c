@@ -146,7 +146,7 @@ spawn_child(const struct spawn_opts *o, const char *path,
 {
 	struct sigaction sa;
 	sigset_t none;
-	int sig, fd, hi, logfd, statfd, cgfd;
+	int sig, fd, hi, logfd, statfd, cgfd, outfd;
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = SIG_DFL;
@@ -172,6 +172,10 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	if (statfd >= 0 && statfd < hi &&
 	    (statfd = fcntl(statfd, F_DUPFD_CLOEXEC, hi)) < 0)
 		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+	outfd = o->stdout_fd;
+	if (outfd >= 0 && outfd < hi &&
+	    (outfd = fcntl(outfd, F_DUPFD_CLOEXEC, hi)) < 0)
+		spawn_child_die(errfd, SPAWN_STEP_LOG);
 	cgfd = o->cgroup_fd;
 	if (cgfd >= 0 && cgfd < hi &&
 	    (cgfd = fcntl(cgfd, F_DUPFD_CLOEXEC, hi)) < 0)
@@ -184,7 +188,7 @@ spawn_child(const struct spawn_opts *o, const char *path,
 		spawn_child_die(errfd, SPAWN_STEP_STDIN);
 	if (logfd < 0)
 		logfd = fd;
-	if (dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
+	if (dup2(outfd >= 0 ? outfd : logfd, 1) < 0 || dup2(logfd, 2) < 0)
 		spawn_child_die(errfd, SPAWN_STEP_LOG);
 	if (o->cwd != NULL && chdir(o->cwd) != 0)
 		spawn_child_die(errfd, SPAWN_STEP_CHDIR);
@@ -279,6 +283,8 @@ spawn_posix_ok(const struct spawn_opts *o)
 		return 0;
 	if (o->log_fd >= 0 && o->log_fd <= 2)
 		return 0;
+	if (o->stdout_fd >= 0)
+		return 0;	/* rare (srun): the fork path places it */
 	return o->cgroup_fd < 0 && o->rlimit_as == 0 && o->affinity == NULL;
 }
 

@@ -35,8 +35,12 @@ struct spawn_opts {
 					   joins it before it runs; -1 none */
 	unsigned long long rlimit_as;	/* RLIMIT_AS in bytes; 0 none */
 	const cpu_set_t	*affinity;	/* CPUs to bind to; NULL none */
+	int		 stdout_fd;	/* >= 0: becomes stdout, and log_fd
+					   only stderr (srun: records on
+					   stdout, output on stderr). Not
+					   closed here. */
 };
-#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL, -1, 0, NULL }
+#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL, -1, 0, NULL, -1 }
 
 /*
  * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or

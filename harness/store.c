@@ -142,9 +142,15 @@ static const char store_migrate_v2[] =
 	"ALTER TABLE runs ADD COLUMN rank TEXT;\n"
 	"PRAGMA user_version = 2;\n";
 
+/* Version 3: units.host, the machine a unit ran on (Slurm: the node). */
+static const char store_migrate_v3[] =
+	"ALTER TABLE units ADD COLUMN host TEXT;\n"
+	"PRAGMA user_version = 3;\n";
+
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	store_schema_v1,
 	store_migrate_v2,
+	store_migrate_v3,
 };
 
 /* The statements kept prepared for the connection's lifetime. */
@@ -219,8 +225,8 @@ static const char *const store_sql[S__COUNT] = {
 	    " wall_s = :wall_s, cpu_user_s = :cpu_user_s,"
 	    " cpu_sys_s = :cpu_sys_s, maxrss_kb = :maxrss_kb,"
 	    " vram_peak_mb = :vram_peak_mb, exit_code = :exit_code,"
-	    " signal = :signal, co_running = :co_running, error = :error"
-	    " WHERE id = :id",
+	    " signal = :signal, co_running = :co_running, error = :error,"
+	    " host = :host WHERE id = :id",
 	[S_METRIC_ADD] =
 	    "INSERT OR REPLACE INTO metrics (unit_id, name, value, timing)"
 	    " VALUES (:unit_id, :name, :value, :timing)",
@@ -249,7 +255,7 @@ static const char *const store_sql[S__COUNT] = {
 	    " status, error, log_path, part, nparts, rep, attempts,"
 	    " worker_slot, exit_code, signal, co_running, started_at,"
 	    " finished_at, wall_s, cpu_user_s, cpu_sys_s, maxrss_kb,"
-	    " vram_peak_mb, seed"
+	    " vram_peak_mb, seed, host"
 	    " FROM units WHERE run_id = :run_id ORDER BY id",
 	[S_UNIT_METRICS] =
 	    "SELECT m.unit_id, u.testcase, m.name, m.value, m.timing"
@@ -1047,6 +1053,7 @@ store_unit_finish(struct store *st, int64_t unit_id,
 	    cause) == 0 &&
 	    bind_int(st, s, ":co_running", end->co_running, 0, cause) == 0 &&
 	    bind_text(st, s, ":error", end->error, cause) == 0 &&
+	    bind_text(st, s, ":host", end->host, cause) == 0 &&
 	    bind_int(st, s, ":id", unit_id, 0, cause) == 0)
 		ret = step_update(st, s, "finish unit", "unit", unit_id, cause);
 	stmt_put(st, S_UNIT_FINISH, s);
@@ -1283,6 +1290,7 @@ store_units_list(struct store *st, int64_t run_id, store_unit_cb cb,
 		row.maxrss_kb = (long)col_int(s, 23, -1);
 		row.vram_peak_mb = col_real(s, 24);
 		row.seed = seed_from_db(col_int(s, 25, 0));
+		row.host = col_text(s, 26);
 		if ((ret = cb(&row, data)) != 0)
 			goto out;
 	}

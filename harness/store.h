@@ -20,7 +20,7 @@
 #include <sys/types.h>
 
 /* 1: first schema; 2: runs.rank (JSON text, NULL before) */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct store;
 
@@ -101,6 +101,7 @@ struct store_unit_end {
 	int	    signal;		/* 0: none */
 	int	    co_running;		/* peak units running beside it; 0 alone */
 	const char *error;		/* NULL or a message */
+	const char *host;		/* where it ran; NULL unknown */
 };
 int store_unit_finish(struct store *st, int64_t unit_id,
     const struct store_unit_end *end, char **cause);
@@ -163,6 +164,7 @@ struct store_unit_row {
 	long	    maxrss_kb;
 	double	    vram_peak_mb;
 	uint64_t    seed;		/* as given to store_unit_add */
+	const char *host;		/* where it ran; NULL unknown */
 };
 typedef int (*store_unit_cb)(const struct store_unit_row *row, void *data);
 /* Units of a run in id order. */

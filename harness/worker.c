@@ -547,13 +547,15 @@ worker_main(const struct worker_unit *u, const struct bench_testcase *tc)
 	json_t *params = NULL;
 	char *cause = NULL;
 	void *handle = NULL;
+	char host[CHAN_HOST_MAX + 1];
 	int code;
 
 	if (!worker_fd_ok(u->status_fd)) {
 		worker_note("status fd %d is not open", u->status_fd);
 		return WORKER_EXIT_USAGE;
 	}
-	if (chan_write_start(u->status_fd, (long)getpid()) != 0) {
+	if (chan_write_start_host(u->status_fd, (long)getpid(),
+	    chan_host(host, sizeof host)) != 0) {
 		worker_note("status fd %d: %s", u->status_fd, strerror(errno));
 		return WORKER_EXIT_FAILED;
 	}

@@ -37,4 +37,12 @@ expect_match "list order" "$(sed -n 2p out.txt)" "grid\[a=1,b=x\]"
 run_bench 0 -f job.yaml --dry-run
 expect_match "dry run" "$(cat out.txt)" "u0005"
 [ ! -e ws/bench.db ] || fail "--dry-run created a database"
+
+# --launcher: local or slurm; Slurm options only with slurm
+run_bench 2 -f job.yaml --launcher pbs
+expect_match "bad launcher" "$(cat err.txt)" "unknown launcher 'pbs'"
+run_bench 2 -f job.yaml --slurm-args "--qos=low"
+expect_match "slurm args alone" "$(cat err.txt)" "need --launcher slurm"
+run_bench 0 -f job.yaml --launcher local --dry-run
+[ ! -e ws/bench.db ] || fail "a usage error created a database"
 exit 0

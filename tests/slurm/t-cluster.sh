@@ -106,10 +106,10 @@ t0=$(now)
 timeout 120 "${AV[@]}" >"$T/srun.out" 2>"$T/srun.err"
 rc=$?
 echo "# gemm unit through srun: $(secs "$t0" "$(now)") s (rc $rc)"
-if [ $rc = 0 ] && grep -q '^{"t":"start","pid":[0-9]*}$' "$T/srun.out" &&
+if [ $rc = 0 ] && grep -q '^{"t":"start","pid":[0-9]*,"host":"'"$NODE"'"}$' "$T/srun.out" &&
     grep -q '^{"t":"metric"' "$T/srun.out" &&
     tail -n1 "$T/srun.out" | grep -q '^{"t":"end","status":"ok"}$'; then
-	ok "gemm through srun: start, metrics and end ok on stdout"
+	ok "gemm through srun: start (host $NODE), metrics and end ok on stdout"
 else
 	bad "gemm through srun (rc $rc)"
 	show "$T/srun.out"

@@ -204,6 +204,52 @@ test_write_roundtrip(void **state)
 	chan_free(ch);
 }
 
+/* The optional host of a start record: parsed, bounded, typed; written by
+   chan_write_start_host, and chan_host prefers $SLURMD_NODENAME. */
+static void
+test_start_host(void **state)
+{
+	struct chan_record r;
+	char line[400], *why = NULL, buf[CHAN_LINE_MAX + 1], host[64];
+	int p[2];
+	ssize_t n;
+
+	(void)state;
+	assert_int_equal(parse("{\"t\":\"start\",\"pid\":3,\"host\":\"n1\"}",
+	    &r, NULL), 0);
+	assert_int_equal(r.pid, 3);
+	assert_string_equal(r.host, "n1");
+	assert_int_equal(parse("{\"t\":\"start\",\"pid\":3}", &r, NULL), 0);
+	assert_string_equal(r.host, "");
+	assert_int_equal(parse("{\"t\":\"start\",\"host\":7}", &r, &why), -1);
+	assert_non_null(strstr(why, "'host' must be a string"));
+	free(why);
+	snprintf(line, sizeof line, "{\"t\":\"start\",\"host\":\"%0300d\"}", 0);
+	assert_int_equal(parse(line, &r, &why), -1);
+	assert_non_null(strstr(why, "longer than 255"));
+	free(why);
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(chan_write_start_host(p[1], 9, "node-a"), 0);
+	n = read(p[0], buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf,
+	    "{\"t\":\"start\",\"pid\":9,\"host\":\"node-a\"}\n");
+	assert_int_equal(chan_write_start_host(p[1], 9, NULL), 0);
+	n = read(p[0], buf, sizeof buf - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_null(strstr(buf, "host"));
+	close(p[0]);
+	close(p[1]);
+
+	assert_int_equal(setenv("SLURMD_NODENAME", "slurm-node", 1), 0);
+	assert_string_equal(chan_host(host, sizeof host), "slurm-node");
+	assert_int_equal(unsetenv("SLURMD_NODENAME"), 0);
+	assert_true(strlen(chan_host(host, sizeof host)) > 0);
+}
+
 int
 main(void)
 {
@@ -213,6 +259,7 @@ main(void)
 		cmocka_unit_test(test_parse_long_name),
 		cmocka_unit_test(test_feed_split_and_long),
 		cmocka_unit_test(test_write_roundtrip),
+		cmocka_unit_test(test_start_host),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,8 @@
 #include <cmocka.h>
 
 #include "launch-slurm.h"
+#include "launch.h"
+#include "xalloc.h"
 
 /* srun's wait status for exit code c. */
 #define EXITED(c)	(((c) & 0xff) << 8)
@@ -377,6 +381,152 @@ test_clients_missing(void **state)
 	free(cause);
 }
 
+/* Read a pipe to EOF into buf (NUL-terminated). */
+static void
+slurp(int fd, char *buf, size_t len)
+{
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < len - 1 && (n = read(fd, buf + got, len - 1 - got)) > 0)
+		got += (size_t)n;
+	buf[got] = '\0';
+}
+
+/* Start through a launcher; the records and output pipes' contents. */
+static int
+start_and_read(const struct launcher *l, struct launch_unit *u, char *rec,
+    char *out, size_t len, int *status, char **cause)
+{
+	int p[2], o[2];
+	pid_t pid;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(o, O_CLOEXEC), 0);
+	u->status_fd = p[1];
+	u->out_fd = o[1];
+	if (launch_start(l, u, &pid, cause) != 0) {
+		close(p[0]);
+		close(p[1]);
+		close(o[0]);
+		close(o[1]);
+		return -1;
+	}
+	close(p[1]);
+	close(o[1]);
+	slurp(p[0], rec, len);
+	slurp(o[0], out, len);
+	close(p[0]);
+	close(o[0]);
+	assert_int_equal(waitpid(pid, status, 0), pid);
+	return 0;
+}
+
+/* launch: names, local and Slurm starts (a fake srun on PATH), ends. */
+static void
+test_launch(void **state)
+{
+	struct launcher l = { LAUNCH_LOCAL, "/opt/bench", 7, NULL, NULL };
+	struct launch_unit u = LAUNCH_UNIT_INIT;
+	struct launch_end e;
+	enum launch_kind k;
+	char *cause = NULL, *warning = NULL, rec[4096], out[4096];
+	char dir[] = "/tmp/test-launch.XXXXXX", *path, *old;
+	char c0[] = "sh", c1[] = "-c";
+	char c2[] = "echo out; echo err >&2; echo rec >&3";
+	char w0[] = "/opt/bench", w1[] = "worker", w2[] = "--url";
+	char w3[] = "builtin:x";
+	char *cmd[] = { c0, c1, c2, NULL };
+	char *wk[] = { w0, w1, w2, w3, NULL };
+	const char *ids[] = { "u1" };
+	size_t found = 9;
+	int status;
+	FILE *fp;
+
+	(void)state;
+	assert_int_equal(launch_kind_parse("slurm", &k, &cause), 0);
+	assert_int_equal(k, LAUNCH_SLURM);
+	assert_string_equal(launch_kind_name(k), "slurm");
+	assert_int_equal(launch_kind_parse("pbs", &k, &cause), -1);
+	assert_non_null(strstr(cause, "unknown launcher 'pbs'"));
+	free(cause);
+	cause = NULL;
+
+	/* local: the status pipe at fd 3, stdout and stderr together */
+	assert_int_equal(launch_prepare(&l, "/nonexistent", &warning, &cause),
+	    0);
+	assert_null(warning);
+	u.unit_id = "u1";
+	u.argv = cmd;
+	u.command = 1;
+	assert_int_equal(start_and_read(&l, &u, rec, out, sizeof rec, &status,
+	    &cause), 0);
+	assert_string_equal(rec, "rec\n");
+	assert_string_equal(out, "out\nerr\n");
+	launch_end(&l, 9, "srun: error: Node failure on vm\n", &e);
+	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_int_equal(e.wstatus, 9);
+	assert_null(e.error);
+	assert_int_equal(launch_cancel(&l, "u1", &cause), 0);
+	assert_int_equal(launch_sweep(&l, ids, 1, &found, &cause), 0);
+	assert_int_equal(found, 0);
+
+	/* slurm: srun's stdout is the record stream, its stderr the output */
+	assert_non_null(mkdtemp(dir));
+	path = xasprintf("%s/srun", dir);
+	fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "#!/bin/sh\nfor a; do echo \"$a\"; done\n"
+	    "echo srun-stderr >&2\nexit 0\n");
+	fclose(fp);
+	assert_int_equal(chmod(path, 0755), 0);
+	old = strdup(getenv("PATH"));
+	free(path);
+	path = xasprintf("%s:%s", dir, old);
+	setenv("PATH", path, 1);
+	l.kind = LAUNCH_SLURM;
+	u.argv = wk;
+	u.command = 0;
+	u.cpus = 2;
+	u.mem_mb = 100;
+	assert_int_equal(start_and_read(&l, &u, rec, out, sizeof rec, &status,
+	    &cause), 0);
+	assert_non_null(strstr(rec, "\n--cpus-per-task=2\n"));
+	assert_non_null(strstr(rec, "\n--mem=100M\n"));
+	assert_non_null(strstr(rec, "\n--job-name=bench-7-u1\n"));
+	assert_non_null(strstr(rec, "\nbuiltin:x\n--status-fd\n1\n"));
+	assert_string_equal(out, "srun-stderr\n");
+	/* a command goes through bench worker --exec */
+	u.argv = cmd;
+	u.command = 1;
+	assert_int_equal(start_and_read(&l, &u, rec, out, sizeof rec, &status,
+	    &cause), 0);
+	assert_non_null(strstr(rec, "\n/opt/bench\nworker\n--exec\n"));
+	setenv("PATH", old, 1);
+	free(old);
+	free(path);
+	path = xasprintf("%s/srun", dir);
+	unlink(path);
+	free(path);
+	rmdir(dir);
+
+	/* ends */
+	launch_end(&l, 0, "srun: error: Node failure on vm\n", &e);
+	assert_int_equal(e.why, SLURM_END_NODE_FAIL);
+	assert_true(e.retryable);
+	assert_string_equal(e.error,
+	    "slurm node_fail: srun: error: Node failure on vm");
+	free(e.error);
+	launch_end(&l, 137 << 8, "srun: error: vm: task 0: Killed\n", &e);
+	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_true(WIFSIGNALED(e.wstatus));
+	assert_int_equal(WTERMSIG(e.wstatus), 9);
+	assert_null(e.error);
+	launch_end(&l, 3 << 8, NULL, &e);
+	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_int_equal(WEXITSTATUS(e.wstatus), 3);
+}
+
 int
 main(void)
 {
@@ -392,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_end_names),
 		cmocka_unit_test(test_node_local),
 		cmocka_unit_test(test_clients_missing),
+		cmocka_unit_test(test_launch),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

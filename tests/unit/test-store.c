@@ -727,6 +727,65 @@ test_reopen(void **state)
 	    STORE_SCHEMA_VERSION);
 }
 
+/* store_units_list callback: the host of the (last) row, allocated. */
+static int
+host_of_unit(const struct store_unit_row *r, void *data)
+{
+	char **out = data;
+
+	if (r->host != NULL)
+		*out = xstrdup(r->host);
+	return 0;
+}
+
+/* units.host (schema 3): stored and listed; a version 2 database gets the
+   column, NULL for the units it had. */
+static void
+test_host(void **state)
+{
+	struct fx *fx = *state;
+	struct store_unit_end end = {
+		.status = "ok", .finished_at = 2, .wall_s = 1, .maxrss_kb = -1,
+		.vram_peak_mb = NAN, .exit_code = 0, .host = "node7",
+	};
+	char *cause = NULL, *host = NULL, *v;
+	int64_t run, u1, u2;
+
+	run = make_run(fx->st, "h", 1);
+	u1 = make_unit(fx->st, run, "tc", 0, 1);
+	assert_int_equal(store_unit_start(fx->st, u1, 1, 0, 5, 1.0, &cause), 0);
+	assert_int_equal(store_unit_finish(fx->st, u1, &end, &cause), 0);
+	assert_int_equal(store_units_list(fx->st, run, host_of_unit, &host,
+	    &cause), 0);
+	assert_non_null(host);
+	assert_string_equal(host, "node7");
+	free(host);
+	host = NULL;
+
+	/* back to what a version 2 bench wrote, then migrate */
+	store_close(fx->st);
+	fx->st = NULL;
+	raw_exec(fx->path, "ALTER TABLE units DROP COLUMN host;"
+	    "PRAGMA user_version = 2;");
+	if (store_open(fx->path, &fx->st, &cause) != 0)
+		fail_msg("reopen: %s", cause);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM units "
+	    "WHERE host IS NULL"), 1);
+	assert_int_equal(store_units_list(fx->st, run, host_of_unit, &host,
+	    &cause), 0);
+	assert_null(host);
+	u2 = make_unit(fx->st, run, "tc", 1, 2);
+	end.host = NULL;
+	assert_int_equal(store_unit_finish(fx->st, u2, &end, &cause), 0);
+	end.host = "n2";
+	assert_int_equal(store_unit_finish(fx->st, u1, &end, &cause), 0);
+	v = raw_text(fx->path, "SELECT group_concat(coalesce(host, '-')) "
+	    "FROM (SELECT host FROM units ORDER BY id)");
+	assert_string_equal(v, "n2,-");
+	free(v);
+}
+
 /* A second connection opens and reads while the first holds a batch. */
 static void
 test_concurrent_reader(void **state)
@@ -767,7 +826,7 @@ test_newer_schema(void **state)
 	assert_null(st);
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "schema version 99, newer than this "
-	    "bench (2): upgrade bench"));
+	    "bench (3): upgrade bench"));
 	free(cause);
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM runs"), 1);
@@ -1114,6 +1173,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_transactions, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_reader, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_newer_schema, setup,

@@ -1,0 +1,250 @@
+#!/bin/bash
+# t-launcher: `bench run --launcher slurm` against a real one-node Slurm on
+# localhost (up.sh / down.sh). Checks: the quickstart and jointinference
+# examples give the same metrics through srun as locally (`bench diff`);
+# every unit's host is stored; a unit whose node goes down (scontrol) is
+# classified node_fail and retried under `retries`; a unit whose job is
+# scancel'd ends failed "slurm cancelled"; a unit timeout cancels its job;
+# Ctrl-C (SIGINT to bench) ends the run interrupted with no job in squeue;
+# a failed workspace check (srun cannot reach the cluster) is an
+# environment error (exit 3).
+#
+# Run by `make check-slurm` (BENCH, top_srcdir set). Needs root (exit 77
+# otherwise). If the cluster cannot start, exits 1 with its logs: it never
+# skips silently.
+set -u
+me=t-launcher
+if [ "$(id -u)" != 0 ]; then
+	echo "$me: not root: skipped (slurmd must run as root)"
+	exit 77
+fi
+: "${BENCH:?set BENCH to the bench binary}"
+: "${top_srcdir:?set top_srcdir}"
+here=$top_srcdir/tests/slurm
+ex=$(cd "$top_srcdir/examples" && pwd -P)
+
+T=$(mktemp -d /tmp/bench-slurm.XXXXXX)
+chmod 755 "$T"	# munged wants o+x on every directory above its socket
+D=$T/cluster
+nfail=0
+up=0
+
+ok() { echo "ok - $*"; }
+bad() { echo "FAIL - $*"; nfail=$((nfail + 1)); }
+show() { echo "---- $1"; sed 's/^/    /' "$1"; }
+sql() { sqlite3 "$1" "$2"; }
+
+cleanup() {
+	if [ $up = 1 ]; then
+		"$here/down.sh" "$D" >/dev/null || {
+			echo "FAIL - down.sh left something behind"
+			nfail=$((nfail + 1))
+		}
+		up=0
+	fi
+	if [ $nfail = 0 ]; then
+		rm -rf "$T"
+	else
+		echo "# kept $T for inspection"
+	fi
+}
+trap 'cleanup; [ $nfail = 0 ] || exit 1' EXIT
+trap 'exit 1' INT TERM
+
+# ---- cluster up (fails loudly) ------------------------------------------------
+if ! SLURM_CI_CPUS=${SLURM_CI_CPUS:-64} "$here/up.sh" "$D" >"$T/up.out" \
+    2>"$T/up.err"; then
+	echo "$me: FAIL - the Slurm cluster did not start" >&2
+	cat "$T/up.err" >&2
+	nfail=1
+	exit 1
+fi
+up=1
+eval "$(cat "$T/up.out")"
+[ -n "${SLURM_CONF:-}" ] || { bad "up.sh printed no SLURM_CONF"; exit 1; }
+NODE=$(hostname -s)
+
+WS=$T/ws
+mkdir -p "$WS" && chmod 755 "$WS" && cd "$WS" || exit 1
+DB=$WS/workspace/bench.db
+
+# run_both NAME JOB: the job locally then through srun; bench diff must agree
+run_both() {
+	local name=$1 job=$2 a b rc
+	timeout 120 "$BENCH" -f "$job" -w 4 -q >"$T/$name-local.out" 2>&1
+	rc=$?
+	a=$(sql "$DB" "SELECT max(id) FROM runs")
+	[ $rc = 0 ] || { bad "$name local: exit $rc"; show "$T/$name-local.out"; }
+	timeout 120 "$BENCH" -f "$job" -w 4 -q --launcher slurm \
+	    >"$T/$name-slurm.out" 2>&1
+	rc=$?
+	b=$(sql "$DB" "SELECT max(id) FROM runs")
+	if [ $rc != 0 ] || [ "$a" = "$b" ]; then
+		bad "$name --launcher slurm: exit $rc"
+		show "$T/$name-slurm.out"
+		return
+	fi
+	if "$BENCH" diff --db "$DB" "$a" "$b" >"$T/$name-diff.out" 2>&1; then
+		ok "$name: local run $a and slurm run $b identical ($(tail -n1 "$T/$name-diff.out" | sed 's/.*: //'))"
+	else
+		bad "$name: bench diff $a $b"
+		show "$T/$name-diff.out"
+	fi
+	[ "$(sql "$DB" "SELECT launcher FROM runs WHERE id = $b")" = slurm ] ||
+		bad "$name: runs.launcher of run $b is not slurm"
+	n=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $b")
+	h=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $b AND host = '$NODE'")
+	if [ "$n" -gt 0 ] && [ "$n" = "$h" ]; then
+		ok "$name: host '$NODE' stored for all $n slurm units"
+	else
+		bad "$name: host stored for $h of $n units"
+	fi
+	j=$(grep -c "Name=bench-$b-" "$D/log/jobcomp.txt")
+	[ "$j" -ge "$n" ] || bad "$name: $j Slurm jobs named bench-$b-*, want $n"
+}
+run_both quickstart "$ex/quickstart.yaml"
+run_both jointinference "$ex/jointinference.yaml"
+
+# ---- a job of sleeping command units --------------------------------------------
+mkdir -p "$WS/nap"
+cat >"$WS/nap/job.yaml" <<YAML
+benchmarkingjob:
+  name: nap
+  workspace: $WS/workspace
+  testenv: ./testenv.yaml
+  retries: 2
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: nap
+        url: ./nap.yaml
+YAML
+printf 'testenv:\n  metrics:\n    - name: x\n' >"$WS/nap/testenv.yaml"
+# nap_job SECONDS...: the nap test case sleeps each of these
+nap_job() {
+	local v
+	v=$(printf '%s, ' "$@")
+	cat >"$WS/nap/nap.yaml" <<YAML
+algorithm:
+  paradigm_type: singletasklearning
+  modules:
+    - type: basemodel
+      name: nap
+      command: [sleep, "{seconds}"]
+      hyperparameters:
+        - seconds:
+            values: [${v%, }]
+YAML
+}
+# wait_running N: until squeue shows N running jobs (10 s at most)
+wait_running() {
+	local i
+	for i in $(seq 100); do
+		[ "$(squeue -h -t R | wc -l)" -ge "$1" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+last_run() { sql "$DB" "SELECT max(id) FROM runs"; }
+
+# ---- node failure: classified and retried --------------------------------------
+nap_job 3
+"$BENCH" -f "$WS/nap/job.yaml" --launcher slurm -q >"$T/nodefail.out" 2>&1 &
+pid=$!
+wait_running 1 || bad "node failure: the unit never ran"
+scontrol update nodename="$NODE" state=down reason=bench-t-launcher
+sleep 1
+scontrol update nodename="$NODE" state=resume >/dev/null 2>&1
+timeout 60 tail --pid=$pid -f /dev/null
+wait $pid
+rc=$?
+r=$(last_run)
+ev=$(sql "$DB" "SELECT detail FROM events WHERE run_id = $r AND kind = 'retry'")
+st=$(sql "$DB" "SELECT status || ' ' || attempts FROM units WHERE run_id = $r")
+if [ $rc = 0 ] && [ "$st" = "ok 2" ] && echo "$ev" | grep -q "slurm node_fail"; then
+	ok "node set down: retried ($ev), then ok"
+else
+	bad "node failure: exit $rc, unit '$st', retry event '$ev'"
+	show "$T/nodefail.out"
+fi
+for i in $(seq 100); do
+	[ "$(sinfo -h -n "$NODE" -o %T)" = idle ] && break
+	sleep 0.1
+done
+
+# ---- scancel of a unit's job: failed, classified cancelled ----------------------
+nap_job 4 4.5
+"$BENCH" -f "$WS/nap/job.yaml" --launcher slurm -w 2 -q >"$T/scancel.out" 2>&1 &
+pid=$!
+wait_running 2 || bad "scancel: the units never ran"
+r=$(last_run)
+scancel --name="bench-$r-u0001"
+timeout 60 tail --pid=$pid -f /dev/null
+wait $pid
+rc=$?
+st=$(sql "$DB" "SELECT group_concat(status || ':' || coalesce(error, ''), '|') FROM units WHERE run_id = $r ORDER BY id")
+case "$st" in
+"ok:|failed:slurm cancelled: "*)
+	ok "scancel of a unit's job: exit $rc, '$st'" ;;
+*)
+	bad "scancel: exit $rc, units '$st'"
+	show "$T/scancel.out" ;;
+esac
+[ $rc = 1 ] || bad "scancel: bench exit $rc, want 1"
+
+# ---- timeout: the job is cancelled ------------------------------------------------
+nap_job 30
+"$BENCH" -f "$WS/nap/job.yaml" --launcher slurm --timeout 1 --grace 1 -q \
+    >"$T/timeout.out" 2>&1
+rc=$?
+r=$(last_run)
+st=$(sql "$DB" "SELECT status FROM units WHERE run_id = $r")
+left=$(squeue -h)
+if [ $rc = 1 ] && [ "$st" = timeout ] && [ -z "$left" ]; then
+	ok "timeout: unit timeout, no job left in squeue"
+else
+	bad "timeout: exit $rc, unit '$st', squeue '$left'"
+	show "$T/timeout.out"
+fi
+
+# ---- Ctrl-C: interrupted, nothing left in squeue -----------------------------------
+nap_job 30 31 32 33
+"$BENCH" -f "$WS/nap/job.yaml" --launcher slurm -w 3 -q >"$T/int.out" 2>&1 &
+pid=$!
+wait_running 3 || bad "Ctrl-C: the units never ran"
+kill -INT $pid
+timeout 60 tail --pid=$pid -f /dev/null
+wait $pid
+rc=$?
+r=$(last_run)
+left=$(squeue -h)
+rs=$(sql "$DB" "SELECT status FROM runs WHERE id = $r")
+ni=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $r AND status = 'interrupted'")
+if [ $rc = 130 ] && [ "$rs" = interrupted ] && [ "$ni" = 3 ] && [ -z "$left" ]; then
+	ok "Ctrl-C: exit 130, run interrupted, 3 units interrupted, squeue empty"
+else
+	bad "Ctrl-C: exit $rc, run '$rs', $ni interrupted, squeue '$left'"
+	show "$T/int.out"
+fi
+
+# ---- the workspace check fails: an environment error (exit 3) ------------------------
+# On one node every path is shared: an srun whose `test -d DIR -a -w DIR`
+# fails stands for a node that does not see the workspace.
+mkdir -p "$T/fakebin"
+printf '#!/bin/sh\nexit 1\n' >"$T/fakebin/srun"
+chmod 755 "$T/fakebin/srun"
+nap_job 0
+PATH=$T/fakebin:$PATH "$BENCH" -f "$WS/nap/job.yaml" --launcher slurm -q \
+    >"$T/check.out" 2>&1
+rc=$?
+if [ $rc = 3 ] && grep -q "launcher slurm: .*every node shares" "$T/check.out"; then
+	ok "workspace not seen by the node: exit 3 ($(grep -m1 "launcher slurm" "$T/check.out"))"
+else
+	bad "workspace check: exit $rc"
+	show "$T/check.out"
+fi
+
+if [ -n "$(squeue -h)" ]; then
+	bad "jobs left in squeue at the end: $(squeue -h)"
+fi
+echo "# $me: $nfail failure(s)"
