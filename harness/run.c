@@ -1168,14 +1168,31 @@ run_pressure(struct run_state *rs)
 	if (avail < 0 || rs->mem_total_kb <= 0 || rs->slurm)
 		return;
 	frac = (double)avail / (double)rs->mem_total_kb;
+	/* a GPU over 90% (95%) used counts as 10% (5%) left */
+	if (rs->nvml != NULL) {
+		struct nvml_device_info di;
+		size_t g;
+		double left;
+
+		for (g = 0; g < rs->ngpus; g++) {
+			if (nvml_device(rs->nvml, gpus_get(rs->gpus,
+			    g)->nvml_index, &di) != 0 ||
+			    di.memory_total_mb == 0)
+				continue;
+			left = (double)di.memory_free_mb /
+			    (double)di.memory_total_mb;
+			if (left < frac)
+				frac = left;
+		}
+	}
 	if (frac < RUN_PRESSURE_STOP && !rs->paused) {
 		rs->paused = 1;
-		run_event(rs, SIZE_MAX, "pressure", "MemAvailable %.1f%% of "
-		    "memory (< %.0f%%): no new unit starts", frac * 100,
+		run_event(rs, SIZE_MAX, "pressure", "memory left %.1f%% (RAM "
+		    "or a GPU; < %.0f%%): no new unit starts", frac * 100,
 		    RUN_PRESSURE_STOP * 100);
 	} else if (frac >= RUN_PRESSURE_STOP && rs->paused) {
 		rs->paused = 0;
-		run_event(rs, SIZE_MAX, "pressure", "MemAvailable back at "
+		run_event(rs, SIZE_MAX, "pressure", "memory left back at "
 		    "%.1f%%: units start again", frac * 100);
 	}
 	if (frac >= RUN_PRESSURE_KILL || rs->running < 2)
@@ -1191,8 +1208,8 @@ run_pressure(struct run_state *rs)
 		return;
 	young->evicted = 1;
 	run_kill(young, SIGKILL);
-	run_event(rs, young->unit, "evict", "MemAvailable %.1f%% of memory "
-	    "(< %.0f%%): killed the youngest unit, %s, to requeue it",
+	run_event(rs, young->unit, "evict", "memory left %.1f%% (RAM or a "
+	    "GPU; < %.0f%%): killed the youngest unit, %s, to requeue it",
 	    frac * 100, RUN_PRESSURE_KILL * 100,
 	    job_unit(rs->job, young->unit)->id);
 }
@@ -1756,6 +1773,11 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 
 	if (sl->peak_rss_kb > sl->ru.ru_maxrss)
 		sl->ru.ru_maxrss = sl->peak_rss_kb;
+	/* no NVML figure: the unit's own, from the CUDA runtime */
+	for (i = 0; isnan(sl->peak_vram_mb) && i < sl->nmetrics; i++) {
+		if (strcmp(sl->metrics[i].name, "vram_used_mb") == 0)
+			sl->peak_vram_mb = sl->metrics[i].value;
+	}
 	memset(&end, 0, sizeof end);
 	end.status = status;
 	end.finished_at = run_walltime();

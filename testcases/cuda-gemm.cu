@@ -256,6 +256,7 @@ cg_run(struct bench_ctx *ctx, void *state)
 	bench_report_timing(ctx, "gflops", flops / seconds / 1e9);
 	bench_report(ctx, "checksum", sum);
 	bench_report(ctx, "max_abs_err", cg_max_err(st));
+	gpu_report_memory(ctx);
 	rc = BENCH_OK;
 out:
 	if (start != NULL)

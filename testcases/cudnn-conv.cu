@@ -410,6 +410,7 @@ cc_run(struct bench_ctx *ctx, void *state)
 	bench_report_timing(ctx, "images_per_s",
 	    (double)st->batch * (double)st->iters / seconds);
 	bench_report(ctx, "algo", (double)st->slices[0].algo);
+	gpu_report_memory(ctx);
 	/*
 	 * A timing metric, not a result: the algorithm is whatever cuDNN's
 	 * heuristics rank first for this GPU, cuDNN version and slice size

@@ -49,4 +49,24 @@ gpu_fail(struct bench_ctx *ctx, const char *what, cudaError_t err)
 	return BENCH_FAILED;
 }
 
+/*
+ * Report the device memory in use now, from the CUDA runtime
+ * (cudaMemGetInfo: total - free, every process on the device), as the
+ * timing metric vram_used_mb. Call it while the unit's buffers are
+ * allocated. The controller takes it as the unit's VRAM peak when NVML
+ * could not measure the unit's processes (no NVML, another PID namespace).
+ */
+static inline void
+gpu_report_memory(struct bench_ctx *ctx)
+{
+	size_t free_b = 0, total_b = 0;
+
+	if (cudaMemGetInfo(&free_b, &total_b) == cudaSuccess &&
+	    total_b >= free_b)
+		bench_report_timing(ctx, "vram_used_mb",
+		    (double)(total_b - free_b) / (1024.0 * 1024.0));
+	else
+		(void)cudaGetLastError();
+}
+
 #endif
