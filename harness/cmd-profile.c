@@ -200,10 +200,11 @@ cmd_profile_exec(int argc, char **argv)
 	struct profile_ctx ctx;
 	struct job *job = NULL;
 	struct store *st = NULL;
-	char *rargv[16], *cause = NULL, *dbpath = NULL;
+	const char *profile_only[] = { "--profile-only", NULL };
+	char *cause = NULL, *dbpath = NULL;
 	int64_t run_id = 0;
 	size_t i;
-	int c, n = 0, rc, ret;
+	int c, rc, ret;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:d:k:t:h", longopts,
@@ -250,23 +251,8 @@ cmd_profile_exec(int argc, char **argv)
 	}
 	dbpath = cmd_db_path(db, job);
 
-	rargv[n++] = (char *)"run";
-	rargv[n++] = (char *)"-f";
-	rargv[n++] = (char *)file;
-	rargv[n++] = (char *)"--profile-only";
-	rargv[n++] = (char *)"-q";
-	rargv[n++] = (char *)"--db";
-	rargv[n++] = dbpath;
-	if (pattern != NULL) {
-		rargv[n++] = (char *)"-k";
-		rargv[n++] = (char *)pattern;
-	}
-	if (timeout != NULL) {
-		rargv[n++] = (char *)"--timeout";
-		rargv[n++] = (char *)timeout;
-	}
-	rargv[n] = NULL;
-	rc = cmd_run_main(n, rargv, &run_id);
+	rc = cmd_run_with(file, dbpath, pattern, timeout, profile_only,
+	    &run_id);
 	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
 	    rc == CMD_EXIT_USAGE) {
 		job_free(job);

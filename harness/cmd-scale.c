@@ -309,31 +309,11 @@ static int
 scale_run_level(const char *file, const char *db, const char *pattern,
     const char *timeout, struct scale_level *l)
 {
-	char *rargv[20], wbuf[16];
-	int n = 0, saved, null, rc;
+	char wbuf[16];
+	const char *mode[] = { "--parallel", "-w", wbuf, NULL };
+	int saved, null, rc;
 
 	snprintf(wbuf, sizeof wbuf, "%d", l->workers);
-	rargv[n++] = (char *)"run";
-	rargv[n++] = (char *)"-f";
-	rargv[n++] = (char *)file;
-	rargv[n++] = (char *)"--parallel";
-	rargv[n++] = (char *)"-w";
-	rargv[n++] = wbuf;
-	rargv[n++] = (char *)"-q";
-	if (db != NULL) {
-		rargv[n++] = (char *)"--db";
-		rargv[n++] = (char *)db;
-	}
-	if (pattern != NULL) {
-		rargv[n++] = (char *)"-k";
-		rargv[n++] = (char *)pattern;
-	}
-	if (timeout != NULL) {
-		rargv[n++] = (char *)"--timeout";
-		rargv[n++] = (char *)timeout;
-	}
-	rargv[n] = NULL;
-
 	fprintf(stderr, "bench scale: level %d\n", l->workers);
 	fflush(stdout);
 	saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
@@ -344,7 +324,7 @@ scale_run_level(const char *file, const char *db, const char *pattern,
 	}
 	if (null != -1)
 		close(null);
-	rc = cmd_run_main(n, rargv, &l->run_id);
+	rc = cmd_run_with(file, db, pattern, timeout, mode, &l->run_id);
 	fflush(stdout);
 	if (saved != -1) {
 		while (dup2(saved, STDOUT_FILENO) == -1 && errno == EINTR)

@@ -34,12 +34,12 @@ cmd_verify_exec(int argc, char **argv)
 	};
 	const char *file = NULL, *workers = "auto", *db = NULL;
 	const char *pattern = NULL, *timeout = NULL;
-	char *rargv[16], *cause = NULL, *dbpath;
+	char *cause = NULL, *dbpath;
 	struct diff_result res;
 	struct job *job = NULL;
 	struct store *st = NULL;
 	int64_t ids[2] = { 0, 0 };
-	int c, n, pass, rc;
+	int c, pass, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:w:d:k:t:h", longopts,
@@ -76,34 +76,13 @@ cmd_verify_exec(int argc, char **argv)
 		return cmd_usage(&cmd_verify_entry);
 
 	for (pass = 0; pass < 2; pass++) {
-		n = 0;
-		rargv[n++] = (char *)"run";
-		rargv[n++] = (char *)"-f";
-		rargv[n++] = (char *)file;
-		rargv[n++] = (char *)"-q";
-		if (pass == 0)
-			rargv[n++] = (char *)"--serial";
-		else {
-			rargv[n++] = (char *)"--parallel";
-			rargv[n++] = (char *)"-w";
-			rargv[n++] = (char *)workers;
-		}
-		if (db != NULL) {
-			rargv[n++] = (char *)"--db";
-			rargv[n++] = (char *)db;
-		}
-		if (pattern != NULL) {
-			rargv[n++] = (char *)"-k";
-			rargv[n++] = (char *)pattern;
-		}
-		if (timeout != NULL) {
-			rargv[n++] = (char *)"--timeout";
-			rargv[n++] = (char *)timeout;
-		}
-		rargv[n] = NULL;
+		const char *serial[] = { "--serial", NULL };
+		const char *parallel[] = { "--parallel", "-w", workers, NULL };
+
 		fprintf(stderr, "bench verify: %s run\n", pass == 0 ? "serial" :
 		    "parallel");
-		rc = cmd_run_main(n, rargv, &ids[pass]);
+		rc = cmd_run_with(file, db, pattern, timeout, pass == 0 ?
+		    serial : parallel, &ids[pass]);
 		if (ids[pass] == 0 || rc == CMD_EXIT_INTERRUPTED ||
 		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
 			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "err.h"
 #include "job.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -57,4 +58,38 @@ cmd_db_path(const char *opt, const struct job *job)
 	if (job != NULL)
 		return xasprintf("%s/bench.db", job_workspace(job));
 	return xstrdup("workspace/bench.db");
+}
+
+/* One run with the options a command passes on. */
+int
+cmd_run_with(const char *file, const char *db, const char *pattern,
+    const char *timeout, const char *const *mode, int64_t *run_id)
+{
+	char *argv[24];
+	int n = 0;
+	size_t i;
+
+	argv[n++] = (char *)"run";
+	argv[n++] = (char *)"-f";
+	argv[n++] = (char *)file;
+	argv[n++] = (char *)"-q";
+	if (db != NULL) {
+		argv[n++] = (char *)"--db";
+		argv[n++] = (char *)db;
+	}
+	if (pattern != NULL) {
+		argv[n++] = (char *)"-k";
+		argv[n++] = (char *)pattern;
+	}
+	if (timeout != NULL) {
+		argv[n++] = (char *)"--timeout";
+		argv[n++] = (char *)timeout;
+	}
+	for (i = 0; mode != NULL && mode[i] != NULL; i++) {
+		if (i == 8)
+			BUG("more than 8 mode arguments");
+		argv[n++] = (char *)mode[i];
+	}
+	argv[n] = NULL;
+	return cmd_run_main(n, argv, run_id);
 }

@@ -48,6 +48,14 @@ int cmd_usage(const struct cmd_entry *cmd);
  * code; *run_id gets the id of the run it created, 0 if none.
  */
 int cmd_run_main(int argc, char **argv, int64_t *run_id);
+/*
+ * One run for a command made of runs: `bench run -f file -q [--db db]
+ * [-k pattern] [--timeout timeout]` followed by mode (NULL-terminated, at
+ * most 8 arguments, e.g. {"--parallel", "-w", "4", NULL}); NULL options
+ * are left out. Returns cmd_run_main's exit code and run id.
+ */
+int cmd_run_with(const char *file, const char *db, const char *pattern,
+    const char *timeout, const char *const *mode, int64_t *run_id);
 
 struct diff_result;
 /* Print the one-line verdict of a run comparison (cmd-diff.c); returns

@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "job.h"
+#include "rank.h"
 #include "store.h"
 #include "term.h"
 #include "xalloc.h"
@@ -266,36 +267,15 @@ term_on_metric(const struct store_metric_row *m, void *data)
 
 static struct term_table *term_sort_table;
 
-/* Rank: rows with metrics first, by each sort key; then job order. */
+/* Rank by the sort keys; then job order. */
 static int
 term_cmp(const void *a, const void *b)
 {
 	const struct term_row *x = a, *y = b;
-	json_t *key, *vx, *vy;
-	const char *metric, *dir;
-	double dx, dy;
-	size_t i;
+	int c = rank_compare(term_sort_table->sort_by, x->metrics, y->metrics);
 
-	json_array_foreach(term_sort_table->sort_by, i, key) {
-		json_object_foreach(key, metric, vx) {
-			dir = json_string_value(vx);
-			vx = json_object_get(x->metrics, metric);
-			vy = json_object_get(y->metrics, metric);
-			if (vx == NULL && vy == NULL)
-				continue;
-			if (vx == NULL)
-				return 1;
-			if (vy == NULL)
-				return -1;
-			dx = json_real_value(vx);
-			dy = json_real_value(vy);
-			if (dx == dy)
-				continue;
-			if (dir != NULL && strcmp(dir, "ascend") == 0)
-				return dx < dy ? -1 : 1;
-			return dx > dy ? -1 : 1;
-		}
-	}
+	if (c != 0)
+		return c;
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 

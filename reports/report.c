@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "rank.h"
 #include "report.h"
 #include "store.h"
 #include "xalloc.h"
@@ -223,34 +224,11 @@ static int
 report_cmp(const void *a, const void *b)
 {
 	size_t ia = *(const size_t *)a, ib = *(const size_t *)b;
-	const struct report_tc *x = &report_sort_run->tcs[ia];
-	const struct report_tc *y = &report_sort_run->tcs[ib];
-	json_t *key, *vx, *vy, *sort_by;
-	const char *metric, *dir;
-	double dx, dy;
-	size_t i;
+	int c = rank_compare(json_object_get(report_sort_run->rank, "sort_by"),
+	    report_sort_run->tcs[ia].metrics, report_sort_run->tcs[ib].metrics);
 
-	sort_by = json_object_get(report_sort_run->rank, "sort_by");
-	json_array_foreach(sort_by, i, key) {
-		json_object_foreach(key, metric, vx) {
-			dir = json_string_value(vx);
-			vx = json_object_get(x->metrics, metric);
-			vy = json_object_get(y->metrics, metric);
-			if (vx == NULL && vy == NULL)
-				continue;
-			if (vx == NULL)
-				return 1;
-			if (vy == NULL)
-				return -1;
-			dx = json_real_value(vx);
-			dy = json_real_value(vy);
-			if (dx == dy)
-				continue;
-			if (dir != NULL && strcmp(dir, "ascend") == 0)
-				return dx < dy ? -1 : 1;
-			return dx > dy ? -1 : 1;
-		}
-	}
+	if (c != 0)
+		return c;
 	return ia < ib ? -1 : ia > ib;
 }
 
