@@ -134,7 +134,6 @@ profile_print(const struct profile_ctx *c, size_t nunits)
 {
 	struct safe_input in = SAFE_INPUT_INIT;
 	struct safe_result out;
-	struct gpus *g = NULL;
 	long long *gpu_free = NULL;
 	char *cause = NULL;
 	size_t i, w = 8, ngpus = 0;
@@ -161,20 +160,11 @@ profile_print(const struct profile_ctx *c, size_t nunits)
 			in.peak_vram_mb = (long long)ceil(r->peak_vram_mb);
 	}
 
-	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &g,
-	    &cause) != 0) {
+	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
+	if (cause != NULL) {
 		fprintf(stderr, "bench profile: %s\n", cause);
 		free(cause);
-	} else {
-		ngpus = gpus_count(g);
-		if (ngpus > SAFE_MAX_GPUS)
-			ngpus = SAFE_MAX_GPUS;
-		if (ngpus > 0)
-			gpu_free = xcalloc(ngpus, sizeof *gpu_free);
-		for (i = 0; i < ngpus; i++)
-			gpu_free[i] = (long long)gpus_get(g, i)->free_mb;
 	}
-	gpus_free(g);
 	in.cores = hwinfo_cores();
 	in.mem_available_kb = hwinfo_mem_available_kb();
 	in.gpu_free_mb = gpu_free;

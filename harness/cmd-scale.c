@@ -490,32 +490,6 @@ scale_print(struct scale_level *lv, size_t n, double max_lat_x,
 		    lv[n - 1].workers, 100 * CMD_SCALE_SATURATION);
 }
 
-/* The free VRAM of every usable GPU, now; *n 0 without one. */
-static long long *
-scale_gpu_free(size_t *n)
-{
-	struct gpus *g = NULL;
-	long long *free_mb = NULL;
-	char *cause = NULL;
-	size_t i;
-
-	*n = 0;
-	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &g,
-	    &cause) != 0) {
-		fprintf(stderr, "bench scale: %s\n", cause);
-		free(cause);
-		return NULL;
-	}
-	*n = gpus_count(g);
-	if (*n > 0) {
-		free_mb = xcalloc(*n, sizeof *free_mb);
-		for (i = 0; i < *n; i++)
-			free_mb[i] = (long long)gpus_get(g, i)->free_mb;
-	}
-	gpus_free(g);
-	return free_mb;
-}
-
 /* The sweep. */
 static int
 cmd_scale_exec(int argc, char **argv)
@@ -623,7 +597,12 @@ cmd_scale_exec(int argc, char **argv)
 
 	/* the budget as it is before the sweep, with nothing of ours running */
 	mem_kb = hwinfo_mem_available_kb();
-	gpu_free = scale_gpu_free(&ngpus);
+	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
+	if (cause != NULL) {
+		fprintf(stderr, "bench scale: %s\n", cause);
+		free(cause);
+		cause = NULL;
+	}
 
 	memset(lv, 0, sizeof lv);
 	for (i = 0; i < n; i++) {

@@ -292,3 +292,25 @@ gpus_refresh(struct gpus *g, char **cause)
 	}
 	return 0;
 }
+
+/* The free MiB of each usable GPU, now. */
+long long *
+gpus_free_now(size_t max, size_t *n, char **cause)
+{
+	struct gpus *g = NULL;
+	long long *free_mb = NULL;
+	size_t i;
+
+	*n = 0;
+	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &g,
+	    cause) != 0)
+		return NULL;
+	*n = gpus_count(g) < max ? gpus_count(g) : max;
+	if (*n > 0) {
+		free_mb = xcalloc(*n, sizeof *free_mb);
+		for (i = 0; i < *n; i++)
+			free_mb[i] = (long long)gpus_get(g, i)->free_mb;
+	}
+	gpus_free(g);
+	return free_mb;
+}

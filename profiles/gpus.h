@@ -60,4 +60,12 @@ const char *gpus_why(const struct gpus *g);
 /* Re-read every entry's free memory. 0, or -1 with *cause. */
 int	gpus_refresh(struct gpus *g, char **cause);
 
+/*
+ * The free VRAM in MiB of every GPU bench may use now (CUDA_VISIBLE_DEVICES
+ * as bench was started with), at most max of them, for the safe-worker
+ * arithmetic: an allocated array the caller frees, *n entries; NULL with
+ * *n 0 when there is no GPU. A discovery error is that too, with *cause.
+ */
+long long *gpus_free_now(size_t max, size_t *n, char **cause);
+
 #endif
