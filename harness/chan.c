@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -94,6 +95,7 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 	rec->pid = -1;
 	rec->value = rec->rss_kb = rec->vram_mb = NAN;
 	rec->cpu_pct = rec->gpu_util = NAN;
+	rec->cpu_user_s = rec->cpu_sys_s = rec->maxrss_kb = NAN;
 	if (len > CHAN_LINE_MAX)
 		return err_set(cause, "record longer than %d bytes",
 		    CHAN_LINE_MAX);
@@ -158,6 +160,20 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 		if (chan_get_string(root, "error", rec->text, sizeof rec->text,
 		    0, cause) != 0)
 			goto out;
+	} else if (strcmp(t, "usage") == 0) {
+		rec->type = CHAN_USAGE;
+		if (chan_get_number(root, "cpu_user_s", &rec->cpu_user_s, 0,
+		    cause) ||
+		    chan_get_number(root, "cpu_sys_s", &rec->cpu_sys_s, 0,
+		    cause) ||
+		    chan_get_number(root, "maxrss_kb", &rec->maxrss_kb, 0,
+		    cause))
+			goto out;
+		if (rec->cpu_user_s < 0 || rec->cpu_sys_s < 0 ||
+		    rec->maxrss_kb < 0) {
+			err_set(cause, "usage figures must not be negative");
+			goto out;
+		}
 	} else if (strcmp(t, "log") == 0) {
 		rec->type = CHAN_LOG;
 		if (chan_get_string(root, "msg", rec->text, sizeof rec->text,
@@ -430,4 +446,22 @@ chan_write_log(int fd, const char *msg)
 {
 	return chan_write_obj(fd, json_pack("{s:s,s:o}", "t", "log", "msg",
 	    chan_text(msg, CHAN_TEXT_MAX)));
+}
+
+/* {"t":"usage",...} from getrusage(who). */
+int
+chan_write_usage(int fd, int who)
+{
+	struct rusage ru;
+	json_t *o;
+
+	if (getrusage(who, &ru) != 0)
+		return -1;
+	o = json_pack("{s:s,s:f,s:f,s:I}", "t", "usage",
+	    "cpu_user_s", (double)ru.ru_utime.tv_sec +
+	    (double)ru.ru_utime.tv_usec / 1e6,
+	    "cpu_sys_s", (double)ru.ru_stime.tv_sec +
+	    (double)ru.ru_stime.tv_usec / 1e6,
+	    "maxrss_kb", (json_int_t)ru.ru_maxrss);
+	return chan_write_obj(fd, o);
 }

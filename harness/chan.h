@@ -8,6 +8,11 @@
  *	{"t":"sample","rss_kb":N[,"vram_mb":X][,"cpu_pct":X][,"gpu_util":X]}
  *	{"t":"end","status":"ok|failed|skipped|oom"[,"error":"TEXT"]}
  *	{"t":"log","msg":"TEXT"}
+ *	{"t":"usage","cpu_user_s":X,"cpu_sys_s":X,"maxrss_kb":X}
+ *
+ * `bench worker` sends a usage record with the unit's own CPU time and
+ * peak RSS before its end record, so units started through a launcher
+ * whose wait status is not the unit's (srun) still get their resources.
  *
  * Records are untrusted input: the reader bounds line length, checks every
  * type, and turns anything else into a protocol error, never a crash.
@@ -28,6 +33,7 @@ enum chan_type {
 	CHAN_SAMPLE,
 	CHAN_END,
 	CHAN_LOG,
+	CHAN_USAGE,
 };
 
 /* A parsed record. Strings point into storage owned by the parser and stay
@@ -41,6 +47,7 @@ struct chan_record {
 	double		 value;		/* METRIC */
 	int		 timing;	/* METRIC */
 	double		 rss_kb, vram_mb, cpu_pct, gpu_util;	/* SAMPLE */
+	double		 cpu_user_s, cpu_sys_s, maxrss_kb;	/* USAGE */
 	char		 status[16];	/* END */
 	char		 text[CHAN_TEXT_MAX + 1];	/* END error, LOG msg */
 };
@@ -84,5 +91,8 @@ int chan_write_sample(int fd, double rss_kb, double vram_mb, double cpu_pct,
     double gpu_util);
 int chan_write_end(int fd, const char *status, const char *error);
 int chan_write_log(int fd, const char *msg);
+/* The usage record from getrusage(who): RUSAGE_SELF for a unit run in the
+   worker, RUSAGE_CHILDREN for a command it waited for. */
+int chan_write_usage(int fd, int who);
 
 #endif

@@ -431,6 +431,8 @@ cmd_worker_exec_cmd(char **cmd, int out)
 		    "process after the command exited");
 	if (e != 0)
 		error = strerror(e);
+	if (r != NULL && r->out >= 0)
+		chan_write_usage(r->out, RUSAGE_CHILDREN);
 	if (r != NULL && r->out >= 0 && !r->saw_end) {
 		if (e != 0) {
 			snprintf(buf, sizeof buf, "cannot run '%s': %s",

@@ -125,6 +125,9 @@ struct run_slot {
 	unsigned	 ncore;
 	int64_t		 budget_id;	/* host budget reservation, 0 none */
 	int		 evicted;	/* killed for memory pressure */
+	int		 have_usage;	/* the worker's own usage record */
+	double		 usage_user_s, usage_sys_s;
+	long		 usage_maxrss_kb;
 	char		 tail[RUN_TAIL_MAX];	/* Slurm: the last of srun's
 						   stderr */
 	size_t		 tail_len;
@@ -689,6 +692,13 @@ run_on_record(const struct chan_record *rec, void *data)
 		break;
 	case CHAN_LOG:
 		run_log(sl, "%s", rec->text);
+		break;
+	case CHAN_USAGE:
+		sl->have_usage = 1;
+		sl->usage_user_s = isnan(rec->cpu_user_s) ? 0 : rec->cpu_user_s;
+		sl->usage_sys_s = isnan(rec->cpu_sys_s) ? 0 : rec->cpu_sys_s;
+		sl->usage_maxrss_kb = isnan(rec->maxrss_kb) ? 0 :
+		    (long)rec->maxrss_kb;
 		break;
 	}
 }
@@ -1771,6 +1781,16 @@ run_finish(struct run_state *rs, struct run_slot *sl)
 		    "workers now", rs->pool - 1, rs->pool);
 	}
 
+	if (rs->slurm && sl->have_usage) {
+		/* srun's rusage is srun's: take the worker's own figures */
+		sl->ru.ru_utime.tv_sec = (time_t)sl->usage_user_s;
+		sl->ru.ru_utime.tv_usec = (suseconds_t)((sl->usage_user_s -
+		    (double)sl->ru.ru_utime.tv_sec) * 1e6);
+		sl->ru.ru_stime.tv_sec = (time_t)sl->usage_sys_s;
+		sl->ru.ru_stime.tv_usec = (suseconds_t)((sl->usage_sys_s -
+		    (double)sl->ru.ru_stime.tv_sec) * 1e6);
+		sl->ru.ru_maxrss = sl->usage_maxrss_kb;
+	}
 	if (sl->peak_rss_kb > sl->ru.ru_maxrss)
 		sl->ru.ru_maxrss = sl->peak_rss_kb;
 	/* no NVML figure: the unit's own, from the CUDA runtime */

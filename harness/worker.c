@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -414,6 +415,8 @@ worker_finish(struct worker_priv *p, const struct bench_testcase *tc,
 	    WORKER_EXIT_OK;
 
 	fflush(stdout);	/* stray output of the test case, into the log */
+	if (!p->broken && chan_write_usage(p->fd, RUSAGE_SELF) != 0)
+		worker_broken(p);
 	if (!p->broken && chan_write_end(p->fd, status, error) != 0)
 		worker_broken(p);
 	if (error != NULL)

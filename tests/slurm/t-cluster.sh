@@ -138,10 +138,11 @@ BENCH_SEED=7 timeout 60 "${AV[@]}" >"$T/cmd.out" 2>"$T/cmd.err"
 rc=$?
 if [ $rc = 0 ] &&
     [ "$(sed -n 2p "$T/cmd.out")" = '{"t":"metric","name":"seed","value":7}' ] &&
-    [ "$(sed -n 3p "$T/cmd.out")" = '{"t":"end","status":"ok"}' ] &&
-    [ "$(wc -l <"$T/cmd.out")" = 3 ] &&
+    sed -n 3p "$T/cmd.out" | grep -q '^{"t":"usage","cpu_user_s":' &&
+    [ "$(sed -n 4p "$T/cmd.out")" = '{"t":"end","status":"ok"}' ] &&
+    [ "$(wc -l <"$T/cmd.out")" = 4 ] &&
     grep -qx to-stdout "$T/cmd.err" && grep -qx to-stderr "$T/cmd.err"; then
-	ok "command unit via --exec: its record, end ok; its output on stderr"
+	ok "command unit via --exec: its record, its usage, end ok; its output on stderr"
 else
 	bad "command unit via --exec (rc $rc)"
 	show "$T/cmd.out"

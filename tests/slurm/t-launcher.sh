@@ -105,6 +105,40 @@ run_both() {
 run_both quickstart "$ex/quickstart.yaml"
 run_both jointinference "$ex/jointinference.yaml"
 
+# ---- resources are the unit's, not srun's ----------------------------------------
+mkdir -p "$WS/hog"
+cat >"$WS/hog/job.yaml" <<YAML
+benchmarkingjob:
+  name: hog
+  workspace: $WS/workspace
+  testenv: {dataset: {}, metrics: []}
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: hog
+        algorithm:
+          paradigm_type: singletasklearning
+          modules:
+            - type: basemodel
+              name: memhog
+              url: builtin:memhog
+              hyperparameters:
+                - mib: {values: [96]}
+                - seconds: {values: [0.2]}
+YAML
+if timeout 120 "$BENCH" -f "$WS/hog/job.yaml" --launcher slurm -q \
+    >"$T/hog.out" 2>&1; then
+	r=$(sql "$DB" "SELECT max(id) FROM runs")
+	kb=$(sql "$DB" "SELECT maxrss_kb FROM units WHERE run_id=$r")
+	if [ "${kb:-0}" -ge $((96 * 1024)) ]; then
+		ok "peak RSS of a slurm unit is the unit's: $kb KiB for 96 MiB"
+	else
+		bad "peak RSS of a slurm unit: $kb KiB, want >= $((96 * 1024))"
+	fi
+else
+	bad "memhog through slurm failed: $(tail -n 3 "$T/hog.out")"
+fi
+
 # ---- a job of sleeping command units --------------------------------------------
 mkdir -p "$WS/nap"
 cat >"$WS/nap/job.yaml" <<YAML

@@ -81,6 +81,11 @@ test_parse_good(void **state)
 	assert_true(isnan(r.vram_mb));
 	assert_int_equal(parse("{\"t\":\"start\",\"pid\":42}", &r, NULL), 0);
 	assert_int_equal(r.pid, 42);
+	assert_int_equal(parse("{\"t\":\"usage\",\"cpu_user_s\":1.5,"
+	    "\"cpu_sys_s\":0.25,\"maxrss_kb\":2048}", &r, NULL), 0);
+	assert_int_equal(r.type, CHAN_USAGE);
+	assert_true(r.cpu_user_s == 1.5 && r.cpu_sys_s == 0.25);
+	assert_true(r.maxrss_kb == 2048);
 }
 
 static void
@@ -97,6 +102,8 @@ test_parse_bad(void **state)
 		"{\"t\":\"metric\",\"name\":7,\"value\":1}",
 		"{\"t\":\"end\"}",
 		"{\"t\":\"end\",\"status\":\"great\"}",
+		"{\"t\":\"usage\",\"maxrss_kb\":-1}",
+		"{\"t\":\"usage\",\"cpu_user_s\":\"1\"}",
 		"{\"t\":\"sample\",\"rss_kb\":\"x\"}",
 		"{\"t\":\"metric\",\"t\":\"metric\",\"name\":\"x\",\"value\":1}",
 		"{\"t\":\"metric\",\"name\":\"a\\u0000b\",\"value\":1}",
