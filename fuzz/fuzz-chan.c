@@ -28,7 +28,10 @@ struct fuzz_count {
 static void
 fuzz_check(const struct chan_record *rec)
 {
-	if (rec->type < CHAN_START || rec->type > CHAN_LOG)
+	if (rec->type < CHAN_START || rec->type > CHAN_USAGE)
+		abort();
+	if (rec->type == CHAN_USAGE && (rec->cpu_user_s < 0 ||
+	    rec->cpu_sys_s < 0 || rec->maxrss_kb < 0))
 		abort();
 	if (strlen(rec->name) > CHAN_NAME_MAX ||
 	    strlen(rec->text) > CHAN_TEXT_MAX ||
