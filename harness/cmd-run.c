@@ -633,7 +633,8 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	cfg.term = term;
 	launcher.self_exe = self;
 	launcher.run_id = run_id;
-	launcher.partition = o.partition;
+	launcher.partition = o.partition != NULL ? o.partition :
+	    job_settings(job)->slurm_partition;
 	launcher.slurm_args = o.slurm_args;
 	cfg.launcher = &launcher;
 	t0 = run_monotonic();

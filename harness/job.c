@@ -106,7 +106,7 @@ static const char *const root_keys[] = { "benchmarkingjob", NULL };
 static const char *const job_keys[] = {
 	"name", "workspace", "testenv", "test_object", "rank",
 	"parallel_execution", "num_workers", "timeout", "retries", "resources",
-	"launcher", "partitions", "repeat", "db", NULL
+	"launcher", "slurm_partition", "partitions", "repeat", "db", NULL
 };
 static const char *const test_object_keys[] = { "type", "algorithms", NULL };
 static const char *const entry_keys[] = { "name", "url", "algorithm", NULL };
@@ -1145,6 +1145,12 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		free(st->launcher);
 		st->launcher = xstrdup(s);
 	}
+	if ((n = map_get(f, bj, "slurm_partition")) != NULL) {
+		if (get_string(ld, f, n, "slurm_partition", 1, &s) != 0)
+			return -1;
+		free(st->slurm_partition);
+		st->slurm_partition = xstrdup(s);
+	}
 	if ((n = map_get(f, bj, "partitions")) != NULL &&
 	    get_int(ld, f, n, "partitions", 1, &st->partitions) != 0)
 		return -1;
@@ -2145,6 +2151,7 @@ job_free(struct job *job)
 	free(job->workspace);
 	free(job->output_dir);
 	free(job->settings.launcher);
+	free(job->settings.slurm_partition);
 	free(job->settings.db);
 	for (i = 0; i < job->ntestcases; i++)
 		testcase_clear(&job->testcases[i]);

@@ -44,6 +44,7 @@ struct job_settings {
 	int	 gpus;		/* resources.gpus per unit; 0 undeclared */
 	int	 cpus;		/* resources.cpus per unit; 0 undeclared */
 	char	*launcher;	/* "local" (default) or "slurm" */
+	char	*slurm_partition; /* srun --partition; NULL: Slurm's default */
 	int	 partitions;	/* default 1; units per test case for jointinference */
 	int	 repeat;	/* default 1; every unit is run this many times */
 	char	*db;		/* absolute path of the database, or NULL for default */

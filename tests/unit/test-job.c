@@ -436,6 +436,7 @@ test_settings(void **state)
 	assert_int_equal(st->gpus, 1);
 	assert_int_equal(st->cpus, 4);
 	assert_string_equal(st->launcher, "slurm");
+	assert_string_equal(st->slurm_partition, "gpu-a100");
 	assert_int_equal(st->partitions, 2);
 	assert_int_equal(st->repeat, 3);
 	want = xasprintf("%s/results/bench.db", here);
