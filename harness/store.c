@@ -22,6 +22,7 @@
 
 #include "err.h"
 #include "store.h"
+#include "unit.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -71,8 +72,10 @@ static const char store_schema_v1[] =
 	"  rep          INTEGER NOT NULL DEFAULT 0 CHECK (rep >= 0),\n"
 	"  seed         INTEGER,\n"
 	"  status       TEXT NOT NULL DEFAULT 'pending'"
-	" CHECK (status IN ('pending', 'running', 'ok', 'failed', 'crashed',"
-	" 'timeout', 'oom', 'skipped', 'interrupted')),\n"
+	" CHECK (status IN (";
+/* ... the unit statuses of unit.c's one table, then: */
+static const char store_schema_v1_tail[] =
+	")),\n"
 	"  attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
 	"  worker_slot  INTEGER,\n"
 	"  pid          INTEGER,\n"
@@ -148,7 +151,7 @@ static const char store_migrate_v3[] =
 	"PRAGMA user_version = 3;\n";
 
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
-	store_schema_v1,
+	NULL,		/* store_schema_v1 + statuses + store_schema_v1_tail */
 	store_migrate_v2,
 	store_migrate_v3,
 };
@@ -707,6 +710,24 @@ store_check_version(struct store *st, int64_t *version, char **cause)
 	return 0;
 }
 
+/* Take the schema from version to version + 1. */
+static int
+store_migrate_step(struct store *st, int64_t version, char **cause)
+{
+	char *list, *sql;
+	int rc;
+
+	if (version != 0)
+		return db_exec(st, store_migrations[version], "migrate schema",
+		    cause);
+	list = unit_status_sql_list();
+	sql = xasprintf("%s%s%s", store_schema_v1, list, store_schema_v1_tail);
+	rc = db_exec(st, sql, "create schema", cause);
+	free(list);
+	free(sql);
+	return rc;
+}
+
 /* Create or migrate the schema up to STORE_SCHEMA_VERSION. */
 static int
 store_migrate(struct store *st, char **cause)
@@ -735,8 +756,7 @@ store_migrate(struct store *st, char **cause)
 		}
 	}
 	for (; version < STORE_SCHEMA_VERSION; version++) {
-		if (db_exec(st, store_migrations[version], version == 0 ?
-		    "create schema" : "migrate schema", cause) != 0)
+		if (store_migrate_step(st, version, cause) != 0)
 			goto fail;
 	}
 	if (store_check_version(st, &version, cause) != 0)
