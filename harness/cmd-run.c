@@ -23,6 +23,7 @@
 #include "job.h"
 #include "report.h"
 #include "launch.h"
+#include "loop.h"
 #include "run.h"
 #include "store.h"
 #include "term.h"
@@ -481,6 +482,27 @@ cmd_run_sort_by(const struct job *job)
 	return a;
 }
 
+/* "run N STATUS: N units: N ok, N failed, ..." without the newline. */
+static void
+cmd_run_totals(FILE *fp, int64_t run_id, const char *status,
+    const struct run_totals *tot)
+{
+	static const enum unit_status order[] = {
+		UNIT_ST_FAILED, UNIT_ST_CRASHED, UNIT_ST_TIMEOUT, UNIT_ST_OOM,
+		UNIT_ST_SKIPPED, UNIT_ST_INTERRUPTED,
+	};
+	size_t i;
+
+	fprintf(fp, "\nrun %" PRId64 " %s: %zu unit%s: %zu ok", run_id,
+	    status, tot->total, tot->total == 1 ? "" : "s",
+	    tot->count[UNIT_ST_OK]);
+	for (i = 0; i < sizeof order / sizeof order[0]; i++) {
+		if (tot->count[order[i]] > 0)
+			fprintf(fp, ", %zu %s", tot->count[order[i]],
+			    unit_status_name(order[i]));
+	}
+}
+
 /* The run command; *run_id_out (when not NULL) gets the run's id, or 0
    when no run was created. */
 int
@@ -526,14 +548,15 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		free(job_settings_mut(job)->launcher);
 		job_settings_mut(job)->launcher = xstrdup(o.launcher);
 	}
-	if (launch_kind_parse(job_settings(job)->launcher, &launcher.kind,
+	if (launch_find(job_settings(job)->launcher, &launcher.ops,
 	    &cause) != 0) {
 		fprintf(stderr, "bench: %s: %s\n", o.launcher != NULL ?
 		    "--launcher" : o.file, cause);
 		rc = CMD_EXIT_USAGE;
 		goto out;
 	}
-	if (launcher.kind != LAUNCH_SLURM && (o.slurm_args != NULL ||
+	if (!(launcher.ops->flags & LAUNCH_CLUSTER_OPTS) &&
+	    (o.slurm_args != NULL ||
 	    o.partition != NULL)) {
 		fprintf(stderr, "bench: --slurm-args and --partition need "
 		    "--launcher slurm\n");
@@ -587,7 +610,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	ri.argv = argvj;
 	ri.workspace = job_output_dir(job);
 	ri.bench_version = PACKAGE_VERSION;
-	ri.started_at = run_walltime();
+	ri.started_at = loop_walltime();
 	if (o.resume > 0 && cmd_run_check_resume(st, o.resume, job,
 	    &cause) != 0) {
 		fprintf(stderr, "bench: --resume: %s\n", cause);
@@ -635,9 +658,9 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 	launcher.run_id = run_id;
 	launcher.partition = o.partition != NULL ? o.partition :
 	    job_settings(job)->slurm_partition;
-	launcher.slurm_args = o.slurm_args;
+	launcher.extra_args = o.slurm_args;
 	cfg.launcher = &launcher;
-	t0 = run_monotonic();
+	t0 = loop_monotonic();
 	if (run_execute(job, st, run_id, &cfg, &tot, &cause) != 0) {
 		if (term != NULL)
 			term_finish(term);
@@ -645,7 +668,7 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		    cause);
 		free(cause);
 		cause = NULL;
-		if (store_run_finish(st, run_id, "error", run_walltime(),
+		if (store_run_finish(st, run_id, "error", loop_walltime(),
 		    &cause) != 0)
 			fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;
@@ -655,11 +678,12 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		term_finish(term);
 	if (tot.was_interrupted)
 		status = "interrupted";
-	else if (tot.ok + tot.skipped == tot.total)
+	else if (tot.count[UNIT_ST_OK] + tot.count[UNIT_ST_SKIPPED] ==
+	    tot.total)
 		status = "ok";
 	else
 		status = "failed";
-	if (store_run_finish(st, run_id, status, run_walltime(),
+	if (store_run_finish(st, run_id, status, loop_walltime(),
 	    &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;
@@ -673,24 +697,11 @@ cmd_run_main(int argc, char **argv, int64_t *run_id_out)
 		free(cause);
 		cause = NULL;
 	}
-	printf("\nrun %" PRId64 " %s: %zu unit%s: %zu ok", run_id, status,
-	    tot.total, tot.total == 1 ? "" : "s", tot.ok);
-	if (tot.failed)
-		printf(", %zu failed", tot.failed);
-	if (tot.crashed)
-		printf(", %zu crashed", tot.crashed);
-	if (tot.timeout)
-		printf(", %zu timeout", tot.timeout);
-	if (tot.oom)
-		printf(", %zu oom", tot.oom);
-	if (tot.skipped)
-		printf(", %zu skipped", tot.skipped);
-	if (tot.interrupted)
-		printf(", %zu interrupted", tot.interrupted);
+	cmd_run_totals(stdout, run_id, status, &tot);
 	if (tot.not_run)
 		printf(", %zu not run", tot.not_run);
 	printf(" in %s\ndatabase %s, logs %s/logs\n",
-	    term_duration(run_monotonic() - t0, d, sizeof d), db, run_dir);
+	    term_duration(loop_monotonic() - t0, d, sizeof d), db, run_dir);
 	fflush(stdout);
 	if (tot.was_interrupted)
 		rc = CMD_EXIT_INTERRUPTED;

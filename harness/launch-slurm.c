@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "launch.h"
 #include "launch-slurm.h"
 #include "spawn.h"
 #include "xalloc.h"
@@ -600,3 +601,213 @@ slurm_cancel_job_name(const char *name, char **cause)
 	free(out);
 	return rc;
 }
+
+/* --- the launcher: ops for launch.c --- */
+
+#define LAUNCH_SLURM_CHUNK	64	/* job names per squeue call */
+
+/* Check the run directory is shared with the nodes. */
+static int
+launch_slurm_prepare(const struct launcher *l, const char *dir, char **note,
+    char **warning, char **cause)
+{
+	char *abs;
+
+	(void)l;
+	if (slurm_check_shared(dir, 0, cause) != 0)
+		return -1;
+	*note = xasprintf("one srun per unit; the node srun picked sees %s",
+	    dir);
+	abs = realpath(dir, NULL);
+	if (abs != NULL && slurm_path_node_local(abs))
+		*warning = xasprintf("%s is node-local on most clusters: "
+		    "units on other nodes will not see it", abs);
+	free(abs);
+	return 0;
+}
+
+/* The worker srun runs: `bench worker ... --status-fd 1`, or `bench
+   worker --exec -- CMD` for a command. */
+static char **
+launch_slurm_worker(const struct launcher *l, const struct launch_unit *u)
+{
+	char **worker;
+	size_t n, i;
+
+	if (u->command)
+		return slurm_exec_argv(l->self_exe, u->argv);
+	for (n = 0; u->argv[n] != NULL; n++)
+		;
+	worker = xcalloc(n + 3, sizeof *worker);
+	for (i = 0; i < n; i++)
+		worker[i] = xstrdup(u->argv[i]);
+	worker[n++] = xstrdup("--status-fd");
+	worker[n++] = xstrdup("1");
+	worker[n] = NULL;
+	return worker;
+}
+
+/* Start a unit as srun around `bench worker`. */
+static int
+launch_slurm_start(const struct launcher *l, const struct launch_unit *u,
+    pid_t *pid, char **cause)
+{
+	struct slurm_unit_opts so = SLURM_UNIT_OPTS_INIT;
+	struct spawn_opts sp = SPAWN_OPTS_INIT;
+	char **worker, **srun;
+	int rc;
+
+	worker = launch_slurm_worker(l, u);
+	so.run_id = l->run_id;
+	so.unit_id = u->unit_id;
+	so.cpus = u->cpus;
+	so.mem_mb = u->mem_mb;
+	so.gpus = u->gpus;
+	so.partition = l->partition;
+	so.timeout_s = u->timeout_s;
+	so.extra_args = l->extra_args;
+	so.worker_argv = worker;
+	srun = slurm_srun_argv(&so, cause);
+	slurm_argv_free(worker);
+	if (srun == NULL)
+		return -1;
+	sp.argv = srun;
+	sp.envp = u->envp;
+	sp.stdout_fd = u->status_fd;
+	sp.log_fd = u->out_fd;
+	rc = spawn_start(&sp, pid, cause);
+	slurm_argv_free(srun);
+	return rc;
+}
+
+/* The first line Slurm wrote in tail ("srun: ..." or "slurmstepd..."). */
+static char *
+launch_slurm_line(const char *tail)
+{
+	const char *p = tail, *e;
+
+	while (p != NULL && *p != '\0') {
+		e = strchr(p, '\n');
+		if (strncmp(p, "srun: ", 6) == 0 ||
+		    strncmp(p, "slurmstepd", 10) == 0)
+			return e != NULL ? xstrndup(p, (size_t)(e - p)) :
+			    xstrdup(p);
+		p = e != NULL ? e + 1 : NULL;
+	}
+	return xstrdup("no message from srun");
+}
+
+/* Interpret an srun's end. */
+static void
+launch_slurm_end(const struct launcher *l, int wstatus, const char *tail,
+    struct launch_end *e)
+{
+	enum slurm_end why = slurm_classify(wstatus, tail);
+	char *line;
+
+	(void)l;
+	if (why == SLURM_END_UNIT) {
+		e->wstatus = slurm_unit_wstatus(wstatus, tail);
+		return;
+	}
+	e->fault = 1;
+	e->timelimit = why == SLURM_END_TIMELIMIT;
+	e->retryable = slurm_end_retryable(why);
+	line = launch_slurm_line(tail);
+	e->error = xasprintf("slurm %s: %s", slurm_end_name(why), line);
+	free(line);
+}
+
+/* scancel a unit's job. */
+static int
+launch_slurm_cancel(const struct launcher *l, const char *unit_id,
+    char **cause)
+{
+	char *name = slurm_job_name(l->run_id, unit_id);
+	int rc = slurm_cancel_job_name(name, cause);
+
+	free(name);
+	return rc;
+}
+
+/* squeue --name=A,B,...: how many jobs of these units it lists. */
+static int
+launch_slurm_count(const struct launcher *l, const char *const *unit_ids,
+    size_t n, size_t *count, char **cause)
+{
+	char *names = NULL, *name, *more, **ids;
+	size_t j, nids;
+
+	for (j = 0; j < n; j++) {
+		name = slurm_job_name(l->run_id, unit_ids[j]);
+		more = xasprintf("%s%s%s", names != NULL ? names : "",
+		    names != NULL ? "," : "", name);
+		free(name);
+		free(names);
+		names = more;
+	}
+	if (slurm_list_jobs(names, &ids, &nids, cause) != 0) {
+		free(names);
+		return -1;
+	}
+	free(names);
+	slurm_argv_free(ids);
+	*count = nids;
+	return 0;
+}
+
+/* Cancel one chunk of units squeue lists, and wait until it lists none. */
+static int
+launch_slurm_sweep_chunk(const struct launcher *l, const char *const *ids,
+    size_t m, size_t *found, char **cause)
+{
+	struct timespec ts = { 0, 200 * 1000 * 1000 };
+	double waited;
+	size_t k, count;
+
+	if (launch_slurm_count(l, ids, m, &count, cause) != 0)
+		return -1;
+	*found += count;
+	for (k = 0; count > 0 && k < m; k++) {
+		if (launch_slurm_cancel(l, ids[k], cause) != 0)
+			return -1;
+	}
+	/* a cancelled job stays listed while it completes */
+	for (waited = 0; count > 0; waited += 0.2) {
+		if (waited >= LAUNCH_SWEEP_WAIT)
+			return err_set(cause, "%zu Slurm job%s of run %lld "
+			    "still listed by squeue %gs after scancel", count,
+			    count == 1 ? "" : "s", (long long)l->run_id,
+			    LAUNCH_SWEEP_WAIT);
+		nanosleep(&ts, NULL);
+		if (launch_slurm_count(l, ids, m, &count, cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Cancel the jobs of these units that squeue still lists. */
+static int
+launch_slurm_sweep(const struct launcher *l, const char *const *unit_ids,
+    size_t n, size_t *found, char **cause)
+{
+	size_t i, m;
+
+	for (i = 0; i < n; i += m) {
+		m = n - i < LAUNCH_SLURM_CHUNK ? n - i : LAUNCH_SLURM_CHUNK;
+		if (launch_slurm_sweep_chunk(l, unit_ids + i, m, found,
+		    cause) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+const struct launch_ops launch_slurm_ops = {
+	.name = "slurm",
+	.flags = LAUNCH_REMOTE | LAUNCH_READS_TAIL | LAUNCH_CLUSTER_OPTS,
+	.prepare = launch_slurm_prepare,
+	.start = launch_slurm_start,
+	.end = launch_slurm_end,
+	.cancel = launch_slurm_cancel,
+	.sweep = launch_slurm_sweep,
+};

@@ -1,5 +1,11 @@
 /*
- * run: the controller's engine. Plans a job's units into the database, runs
+ * run: the controller's engine, the wiring of
+ *
+ *	plan (job units -> database rows, resume) -> sched (policy) ->
+ *	launch (start a unit) -> loop (poll, reap, signals) -> unit (the
+ *	state x event table, classification) -> store (SQLite)
+ *
+ * The engine. Plans a job's units into the database, runs
  * each in its own worker process (at most `workers` at once), multiplexes
  * every status pipe and child exit in one poll() loop, enforces per-unit
  * timeouts, classifies every end, records it, and merges test-case metrics.
@@ -28,11 +34,11 @@
  * peaks go to units, and a unit that ended ok updates its test case's
  * profile (profiles table, per host).
  *
- * Units start through a launcher (launch.h): locally, or one srun each
- * (`--launcher slurm`), where the cluster places and caps them: local
- * admission, caps and sampling are off, the srun ends that Slurm caused are
- * retried within `retries`, and the jobs of timed-out or interrupted units
- * are cancelled.
+ * Units start through a launcher (launch.h): locally, or on a cluster
+ * (a LAUNCH_REMOTE launcher), which places and caps them: local admission,
+ * caps and sampling are off, the ends the launcher caused are retried
+ * within `retries`, and what remains of timed-out or interrupted units is
+ * cancelled.
  *
  * Writes are batched: a transaction is committed whenever the loop is about
  * to wait, or every 250 ms under load, so a crash of bench itself loses at
@@ -43,6 +49,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "unit.h"
 
 struct job;
 struct launcher;
@@ -71,12 +79,12 @@ struct run_config {
 					   0 none */
 	const struct launcher *launcher; /* how units start; NULL local */
 };
-#define RUN_CONFIG_INIT { 1, 0, 5.0, NULL, NULL, NULL, 0, 0, 0, 0.5, 0, 0, \
-	NULL }
+#define RUN_CONFIG_INIT { .workers = 1, .grace_s = 5.0, .sample_s = 0.5 }
 
 struct run_totals {
-	size_t	total, ok, failed, crashed, timeout, oom, skipped;
-	size_t	interrupted, not_run;
+	size_t	total;
+	size_t	count[UNIT_NSTATUSES];	/* units by end status */
+	size_t	not_run;
 	int	was_interrupted;	/* a signal stopped the run */
 };
 
@@ -88,9 +96,5 @@ struct run_totals {
  */
 int run_execute(struct job *job, struct store *st, int64_t run_id,
     const struct run_config *cfg, struct run_totals *tot, char **cause);
-
-/* Seconds on CLOCK_MONOTONIC / CLOCK_REALTIME. */
-double run_monotonic(void);
-double run_walltime(void);
 
 #endif

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "job.h"
+#include "loop.h"
 #include "run.h"
 #include "spawn.h"
 #include "store.h"
@@ -267,7 +268,7 @@ test_execute_bookkeeping(void **state)
 	ri.mode = "parallel";
 	ri.workers = 2;
 	ri.launcher = "local";
-	ri.started_at = run_walltime();
+	ri.started_at = loop_walltime();
 	assert_int_equal(store_run_create(st, &ri, &run_id, &cause), 0);
 	snprintf(rundir, sizeof rundir, "%s/run", dir);
 	cfg.workers = 2;
@@ -277,9 +278,9 @@ test_execute_bookkeeping(void **state)
 	cfg.run_dir = rundir;
 	assert_int_equal(run_execute(job, st, run_id, &cfg, &tot, &cause), 0);
 	assert_int_equal(tot.total, 9);
-	assert_int_equal(tot.ok, 3);
-	assert_int_equal(tot.failed, 3);
-	assert_int_equal(tot.timeout, 3);
+	assert_int_equal(tot.count[UNIT_ST_OK], 3);
+	assert_int_equal(tot.count[UNIT_ST_FAILED], 3);
+	assert_int_equal(tot.count[UNIT_ST_TIMEOUT], 3);
 	assert_int_equal(tot.not_run, 0);
 	assert_int_equal(tot.was_interrupted, 0);
 

@@ -426,11 +426,13 @@ start_and_read(const struct launcher *l, struct launch_unit *u, char *rec,
 static void
 test_launch(void **state)
 {
-	struct launcher l = { LAUNCH_LOCAL, "/opt/bench", 7, NULL, NULL };
+	struct launcher l = { .ops = &launch_local_ops, .self_exe = "/opt/bench",
+	    .run_id = 7 };
 	struct launch_unit u = LAUNCH_UNIT_INIT;
 	struct launch_end e;
-	enum launch_kind k;
-	char *cause = NULL, *warning = NULL, rec[4096], out[4096];
+	const struct launch_ops *k;
+	char *cause = NULL, *warning = NULL, *note = NULL, rec[4096];
+	char out[4096];
 	char dir[] = "/tmp/test-launch.XXXXXX", *path, *old;
 	char c0[] = "sh", c1[] = "-c";
 	char c2[] = "echo out; echo err >&2; echo rec >&3";
@@ -444,17 +446,21 @@ test_launch(void **state)
 	FILE *fp;
 
 	(void)state;
-	assert_int_equal(launch_kind_parse("slurm", &k, &cause), 0);
-	assert_int_equal(k, LAUNCH_SLURM);
-	assert_string_equal(launch_kind_name(k), "slurm");
-	assert_int_equal(launch_kind_parse("pbs", &k, &cause), -1);
+	assert_int_equal(launch_find("slurm", &k, &cause), 0);
+	assert_ptr_equal(k, &launch_slurm_ops);
+	assert_string_equal(k->name, "slurm");
+	assert_true(k->flags & LAUNCH_REMOTE);
+	assert_int_equal(launch_find("local", &k, &cause), 0);
+	assert_false(k->flags & LAUNCH_REMOTE);
+	assert_int_equal(launch_find("pbs", &k, &cause), -1);
 	assert_non_null(strstr(cause, "unknown launcher 'pbs'"));
 	free(cause);
 	cause = NULL;
 
 	/* local: the status pipe at fd 3, stdout and stderr together */
-	assert_int_equal(launch_prepare(&l, "/nonexistent", &warning, &cause),
-	    0);
+	assert_int_equal(launch_prepare(&l, "/nonexistent", &note, &warning,
+	    &cause), 0);
+	assert_null(note);
 	assert_null(warning);
 	u.unit_id = "u1";
 	u.argv = cmd;
@@ -464,7 +470,7 @@ test_launch(void **state)
 	assert_string_equal(rec, "rec\n");
 	assert_string_equal(out, "out\nerr\n");
 	launch_end(&l, 9, "srun: error: Node failure on vm\n", &e);
-	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_false(e.fault);
 	assert_int_equal(e.wstatus, 9);
 	assert_null(e.error);
 	assert_int_equal(launch_cancel(&l, "u1", &cause), 0);
@@ -484,7 +490,7 @@ test_launch(void **state)
 	free(path);
 	path = xasprintf("%s:%s", dir, old);
 	setenv("PATH", path, 1);
-	l.kind = LAUNCH_SLURM;
+	l.ops = &launch_slurm_ops;
 	u.argv = wk;
 	u.command = 0;
 	u.cpus = 2;
@@ -512,19 +518,25 @@ test_launch(void **state)
 
 	/* ends */
 	launch_end(&l, 0, "srun: error: Node failure on vm\n", &e);
-	assert_int_equal(e.why, SLURM_END_NODE_FAIL);
+	assert_true(e.fault);
+	assert_false(e.timelimit);
 	assert_true(e.retryable);
 	assert_string_equal(e.error,
 	    "slurm node_fail: srun: error: Node failure on vm");
 	free(e.error);
 	launch_end(&l, 137 << 8, "srun: error: vm: task 0: Killed\n", &e);
-	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_false(e.fault);
 	assert_true(WIFSIGNALED(e.wstatus));
 	assert_int_equal(WTERMSIG(e.wstatus), 9);
 	assert_null(e.error);
 	launch_end(&l, 3 << 8, NULL, &e);
-	assert_int_equal(e.why, SLURM_END_UNIT);
+	assert_false(e.fault);
 	assert_int_equal(WEXITSTATUS(e.wstatus), 3);
+	launch_end(&l, 0, "slurmstepd: error: *** STEP 5.0 ON vm CANCELLED AT "
+	    "2026-01-01T00:00:00 DUE TO TIME LIMIT ***\n", &e);
+	assert_true(e.fault);
+	assert_true(e.timelimit);
+	free(e.error);
 }
 
 int

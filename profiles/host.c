@@ -1,0 +1,123 @@
+/*
+ * host: what the machine offers a run (see host.h).
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "gpus.h"
+#include "host.h"
+#include "hwinfo.h"
+#include "nvml.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The host's name. */
+void
+host_name(struct host *h)
+{
+	if (gethostname(h->name, sizeof h->name) != 0)
+		snprintf(h->name, sizeof h->name, "unknown");
+	h->name[sizeof h->name - 1] = '\0';
+}
+
+/* The GPUs bench may use, and NVML to sample them. */
+static void
+host_gpus(struct host *h)
+{
+	const struct gpu_info *gi;
+	char *cause = NULL;
+	size_t g;
+
+	if (gpus_discover(NULL, getenv("CUDA_VISIBLE_DEVICES"), &h->gpus,
+	    &cause) != 0) {
+		free(cause);
+		cause = NULL;
+		h->gpus = NULL;
+	}
+	h->ngpus = h->gpus != NULL ? gpus_count(h->gpus) : 0;
+	if (h->ngpus > BUDGET_MAX_GPUS)
+		h->ngpus = BUDGET_MAX_GPUS;
+	h->totals.ngpus = h->ngpus;
+	for (g = 0; g < h->ngpus; g++) {
+		gi = gpus_get(h->gpus, g);
+		h->gpu_budget_mb[g] = (uint64_t)(0.9 * (double)gi->free_mb);
+		h->totals.vram_mb[g] = (uint64_t)(0.9 * (double)gi->total_mb);
+	}
+	if (h->ngpus > 0 && nvml_open(&h->nvml, &cause) != 0) {
+		free(cause);
+		h->nvml = NULL;
+	}
+}
+
+/* Probe the machine. */
+void
+host_probe(struct host *h)
+{
+	long avail = hwinfo_mem_available_kb();
+	char *why = NULL;
+
+	memset(h, 0, sizeof *h);
+	host_name(h);
+	h->mem_total_kb = hwinfo_mem_total_kb();
+	h->ram_budget_mb = avail > 0 ? (uint64_t)(0.8 * (double)avail /
+	    1024.0) : 0;
+	h->ncores = hwinfo_cores();
+	if (h->ncores > HOST_MAX_CORES)
+		h->ncores = HOST_MAX_CORES;
+	h->totals.ram_mb = h->mem_total_kb > 0 ?
+	    (uint64_t)(0.8 * (double)h->mem_total_kb / 1024.0) : 0;
+	h->totals.cpus = h->ncores;
+	host_gpus(h);
+	h->cgroups = cgroup_available(&why);
+	free(why);
+}
+
+/* Free what the probe found. */
+void
+host_release(struct host *h)
+{
+	gpus_free(h->gpus);
+	nvml_close(h->nvml);
+	h->gpus = NULL;
+	h->nvml = NULL;
+}
+
+/* The line for the run's events. */
+char *
+host_describe(const struct host *h)
+{
+	return xasprintf("RAM budget %llu MiB (80%% of MemAvailable), %u "
+	    "cores, %zu GPU%s; memory caps by %s; peaks by wait4 and /proc "
+	    "sampling%s", (unsigned long long)h->ram_budget_mb, h->ncores,
+	    h->ngpus, h->ngpus == 1 ? "" : "s", h->cgroups ? cgroup_kind() :
+	    "RLIMIT_AS", h->cgroups ? " and the cgroup" : "");
+}
+
+/* The fraction of memory left, RAM or the fullest GPU. */
+double
+host_memory_left(const struct host *h)
+{
+	long avail = hwinfo_mem_available_kb();
+	struct nvml_device_info di;
+	double frac, left;
+	size_t g;
+
+	if (avail < 0 || h->mem_total_kb <= 0)
+		return -1;
+	frac = (double)avail / (double)h->mem_total_kb;
+	/* a GPU over 90% (95%) used counts as 10% (5%) left */
+	for (g = 0; h->nvml != NULL && g < h->ngpus; g++) {
+		if (nvml_device(h->nvml, gpus_get(h->gpus, g)->nvml_index,
+		    &di) != 0 || di.memory_total_mb == 0)
+			continue;
+		left = (double)di.memory_free_mb / (double)di.memory_total_mb;
+		if (left < frac)
+			frac = left;
+	}
+	return frac;
+}

@@ -1,0 +1,51 @@
+/*
+ * host: what this machine offers a run, probed once at its start: the RAM
+ * budget (80% of MemAvailable), the cores (hwloc), the GPUs bench may use
+ * (CUDA_VISIBLE_DEVICES honoured) with 90% of their free VRAM each, NVML
+ * for sampling them, whether per-unit memory cgroups work, and the totals
+ * of the host budget shared with other bench processes. Also the memory
+ * left now, for the pressure check.
+ */
+#ifndef BENCH_HOST_H
+#define BENCH_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "budget.h"
+
+#define HOST_MAX_CORES	1024
+
+struct gpus;
+struct nvml;
+
+/* Plain data: filled by host_probe, freed by host_release. */
+struct host {
+	char		 name[256];	/* gethostname, "unknown" */
+	long		 mem_total_kb;	/* <= 0 unknown */
+	uint64_t	 ram_budget_mb;	/* 80% of MemAvailable */
+	unsigned	 ncores;	/* at most HOST_MAX_CORES */
+	struct gpus	*gpus;		/* NULL: none */
+	size_t		 ngpus;		/* at most BUDGET_MAX_GPUS */
+	uint64_t	 gpu_budget_mb[BUDGET_MAX_GPUS];	/* 90% free */
+	struct nvml	*nvml;		/* NULL: no GPU or no NVML */
+	int		 cgroups;	/* per-unit memory cgroups work */
+	struct budget_totals totals;	/* for the shared host budget */
+};
+
+/* The name only (gethostname, "unknown"): for a run that probes nothing
+   else. */
+void host_name(struct host *h);
+/* Probe everything. Never fails: what cannot be found is absent. */
+void host_probe(struct host *h);
+void host_release(struct host *h);
+
+/* One line for the run's events: the budget, cores, GPUs, how memory is
+   capped and measured. Allocated. */
+char *host_describe(const struct host *h);
+
+/* The fraction of memory left now: RAM (MemAvailable / MemTotal) or the
+   fullest GPU, whichever is lower; < 0 unknown. */
+double host_memory_left(const struct host *h);
+
+#endif
