@@ -1,0 +1,397 @@
+/*
+ * run-end: the end of a unit (evidence, classification, the retry decision,
+ * the rows, giving back what it held) and the end of a run (abandon,
+ * orphans, the launcher's sweep) (see run-int.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "budget.h"
+#include "cgroup.h"
+#include "err.h"
+#include "gpus.h"
+#include "host.h"
+#include "hwinfo.h"
+#include "job.h"
+#include "launch.h"
+#include "loop.h"
+#include "merge.h"
+#include "resume.h"
+#include "run.h"
+#include "run-int.h"
+#include "safe.h"
+#include "sample.h"
+#include "sched.h"
+#include "slot.h"
+#include "store.h"
+#include "term.h"
+#include "unitenv.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* The evidence of a unit's end: the launcher's reading of its status, its
+   cgroup, its records. */
+static void
+run_evidence(struct run_state *rs, struct run_unit *ru, struct launch_end *le)
+{
+	const struct slot_report *r = slot_report(ru->io);
+	struct unit_evidence *ev = &ru->ev;
+	char *cause = NULL;
+
+	launch_end(rs->launcher, ru->wstatus, r->tail, le);
+	ev->wstatus = le->wstatus;
+	ev->launch_fault = le->fault;
+	ev->launch_timelimit = le->timelimit;
+	ev->launch_retryable = le->retryable;
+	ev->launch_error = le->error;
+	if (ru->cg != NULL) {
+		ev->cgroup = 1;
+		ev->oom_kills = cgroup_oom_kills(ru->cg, &cause);
+		free(cause);
+		cause = NULL;
+		ev->peak_kb = cgroup_peak_kb(ru->cg, &cause);
+		free(cause);
+		ev->cap_mb = ru->grant.need.cap_mb;
+		ev->cgroup_kind = cgroup_kind();
+	}
+	if (r->have_end) {
+		ev->have_end = 1;
+		ev->end_status = r->end_status;
+		ev->end_error = r->end_error;
+	}
+	ev->nproto = r->nproto;
+	ev->proto_error = r->proto_error;
+	ev->dropped_metrics = r->dropped_metrics;
+	ev->max_metrics = SLOT_MAX_METRICS;
+	ev->timeout_s = rs->cfg->timeout_s;
+}
+
+/* The row of a unit's end: times, usage, peaks. */
+static void
+run_end_row(struct run_state *rs, struct run_unit *ru,
+    const struct unit_verdict *v, struct store_unit_end *end)
+{
+	const struct slot_report *r = slot_report(ru->io);
+	struct rusage *u = &ru->ru;
+	long peak = ru->sampler != NULL ? sample_peak_rss_kb(ru->sampler) : 0;
+	double vram = ru->sampler != NULL ? sample_peak_vram_mb(ru->sampler) :
+	    NAN;
+	size_t i;
+
+	if (rs->remote && r->have_usage) {
+		/* the launcher's usage is its own: take the worker's */
+		u->ru_utime.tv_sec = (time_t)r->usage_user_s;
+		u->ru_utime.tv_usec = (suseconds_t)((r->usage_user_s -
+		    (double)u->ru_utime.tv_sec) * 1e6);
+		u->ru_stime.tv_sec = (time_t)r->usage_sys_s;
+		u->ru_stime.tv_usec = (suseconds_t)((r->usage_sys_s -
+		    (double)u->ru_stime.tv_sec) * 1e6);
+		u->ru_maxrss = r->usage_maxrss_kb;
+	}
+	if (ru->ev.cgroup && ru->ev.peak_kb > peak)
+		peak = (long)ru->ev.peak_kb;
+	if (peak > u->ru_maxrss)
+		u->ru_maxrss = peak;
+	/* no NVML figure: the unit's own, from the CUDA runtime */
+	for (i = 0; isnan(vram) && i < r->nmetrics; i++) {
+		if (strcmp(r->metrics[i].name, "vram_used_mb") == 0)
+			vram = r->metrics[i].value;
+	}
+	memset(end, 0, sizeof *end);
+	end->status = unit_status_name(v->status);
+	end->finished_at = loop_walltime();
+	end->wall_s = loop_monotonic() - ru->start_mono;
+	end->cpu_user_s = (double)u->ru_utime.tv_sec +
+	    (double)u->ru_utime.tv_usec / 1e6;
+	end->cpu_sys_s = (double)u->ru_stime.tv_sec +
+	    (double)u->ru_stime.tv_usec / 1e6;
+	end->maxrss_kb = slot_pid(ru->io) > 0 ? u->ru_maxrss : -1;
+	end->vram_peak_mb = vram;
+	end->exit_code = WIFEXITED(ru->ev.wstatus) ?
+	    WEXITSTATUS(ru->ev.wstatus) : -1;
+	end->signal = WIFSIGNALED(ru->ev.wstatus) ?
+	    WTERMSIG(ru->ev.wstatus) : 0;
+	end->co_running = ru->co_running;
+	end->error = v->error;
+	end->host = !rs->remote ? rs->host.name : r->host[0] != '\0' ?
+	    r->host : NULL;
+}
+
+/* Record a unit's end, its metrics (unless it runs again) and, when it
+   ended ok here, its test case's profile. */
+static int
+run_record(struct run_state *rs, struct run_unit *ru,
+    const struct store_unit_end *end, int retry)
+{
+	const struct slot_report *r = slot_report(ru->io);
+	size_t tci = job_unit(rs->job, ru->unit)->testcase;
+	int64_t id = rs->unit_ids[ru->unit];
+	struct store_profile prof;
+	char *cause = NULL;
+	size_t i;
+
+	if (run_tx(rs) != 0)
+		return -1;
+	if (store_unit_finish(rs->st, id, end, &cause) != 0)
+		return run_env_error(rs, cause);
+	for (i = 0; !retry && i < r->nmetrics; i++) {
+		if (store_metric_add(rs->st, id, r->metrics[i].name,
+		    r->metrics[i].value, r->metrics[i].timing, &cause) != 0)
+			return run_env_error(rs, cause);
+	}
+	if (strcmp(end->status, "ok") != 0 || end->maxrss_kb <= 0 ||
+	    rs->remote)
+		return 0;
+	prof.peak_rss_kb = end->maxrss_kb;
+	prof.peak_vram_mb = end->vram_peak_mb;
+	prof.wall_s = ru->co_running == 0 ? end->wall_s :
+	    sched_profile_wall(rs->sched, tci);
+	prof.measured_at = end->finished_at;
+	if (store_profile_put(rs->st, job_testcase(rs->job, tci)->key,
+	    rs->host.name, &prof, &cause) != 0)
+		return run_env_error(rs, cause);
+	sched_profile_set(rs->sched, tci, end->maxrss_kb, end->vram_peak_mb,
+	    prof.wall_s);
+	return 0;
+}
+
+/* What sched decided about an end: events for the pool and retries. */
+static void
+run_decide(struct run_state *rs, struct run_unit *ru,
+    const struct unit_verdict *v, struct sched_decision *d)
+{
+	const char *id = job_unit(rs->job, ru->unit)->id;
+	struct sched_end e = {
+		.status = v->status, .attempt = ru->attempt,
+		.launch_retryable = v->launch_retryable,
+		.evicted = ru->ev.evicted,
+		.stopping = rs->tot->was_interrupted,
+	};
+
+	sched_ended(rs->sched, ru->unit, &e, loop_monotonic(), d);
+	if (d->pool_after < d->pool_before)
+		run_event(rs, ru->unit, "pool", "%s ended oom: %d worker%s "
+		    "now", id, d->pool_after, d->pool_after == 1 ? "" : "s");
+	else if (d->pool_after > d->pool_before)
+		run_event(rs, ru->unit, "pool", "%d units ok in a row: %d "
+		    "workers now", d->pool_before, d->pool_after);
+	if (d->retry && !ru->ev.evicted)
+		run_event(rs, ru->unit, "retry", "%s: attempt %d of %d in "
+		    "%.1fs (%s)", id, ru->attempt + 1, rs->cfg->retries + 1,
+		    d->backoff, v->error);
+}
+
+/* Give back what the unit held: the launcher's remains, its cgroup, its
+   host budget share, what sched granted. The one place this happens. */
+static void
+run_release(struct run_state *rs, struct run_unit *ru)
+{
+	char *cause = NULL;
+
+	if (launch_has(rs->launcher, LAUNCH_REMOTE) &&
+	    slot_pid(ru->io) > 0 && (ru->ev.timed_out || ru->ev.interrupted ||
+	    ru->ev.launch_fault || (WIFSIGNALED(ru->wstatus) &&
+	    WTERMSIG(ru->wstatus) == SIGKILL))) {
+		rs->ncancel++;
+		if (launch_cancel(rs->launcher, job_unit(rs->job,
+		    ru->unit)->id, &cause) != 0) {
+			slot_log(ru->io, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+	}
+	if (ru->cg != NULL && cgroup_destroy(ru->cg, &cause) != 0) {
+		slot_log(ru->io, "%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+	ru->cg = NULL;
+	if (ru->budget_id != 0 && budget_release(ru->budget_id, &cause) != 0)
+		free(cause);
+	ru->budget_id = 0;
+	sched_give(rs->sched, &ru->grant);
+	sample_free(ru->sampler);
+	ru->sampler = NULL;
+}
+
+/* Count a unit that ended for good; merge its test case when complete. */
+static int
+run_done(struct run_state *rs, struct run_unit *ru,
+    const struct unit_verdict *v, double wall_s)
+{
+	const struct job_unit *u = job_unit(rs->job, ru->unit);
+	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
+	const struct slot_report *r = slot_report(ru->io);
+	json_t *obj;
+	size_t i;
+
+	rs->tot->count[v->status]++;
+	if (v->status == UNIT_ST_OK) {
+		obj = json_object();
+		for (i = 0; i < r->nmetrics; i++)
+			json_object_set_new(obj, r->metrics[i].name,
+			    json_pack("[f,b]", r->metrics[i].value,
+			    r->metrics[i].timing));
+		json_decref(rs->unit_metrics[ru->unit]);
+		rs->unit_metrics[ru->unit] = obj;
+	} else
+		rs->tc_bad[u->testcase] = 1;
+	if (rs->cfg->term != NULL)
+		term_unit_done(rs->cfg->term, unit_status_name(v->status),
+		    tc->name, u->id, wall_s, v->error);
+	if (--rs->tc_left[u->testcase] == 0 &&
+	    !(rs->cfg->profile_only && tc->nunits > 1) &&
+	    run_merge(rs, u->testcase) != 0)
+		return -1;
+	/* the profiling phase ends when every unprofiled test case has its
+	   profile: size the pool from them */
+	if (sched_profiling_over(rs->sched))
+		run_size_pool(rs);
+	return 0;
+}
+
+/* Classify and record the end of the unit in ru; free its slot. */
+int
+run_finish(struct run_state *rs, struct run_unit *ru)
+{
+	struct store_unit_end end;
+	struct sched_decision d;
+	struct unit_verdict v;
+	struct launch_end le;
+	int rc;
+
+	run_evidence(rs, ru, &le);
+	unit_classify(&ru->ev, &v);
+	if (v.status != UNIT_ST_OK)
+		slot_log(ru->io, "unit ended %s%s%s",
+		    unit_status_name(v.status), v.error ? ": " : "",
+		    v.error ? v.error : "");
+	run_decide(rs, ru, &v, &d);
+	run_end_row(rs, ru, &v, &end);
+	rc = run_record(rs, ru, &end, d.retry);
+	run_release(rs, ru);
+	if (d.retry)
+		unit_step(&ru->state, &ru->ev, UNIT_EV_RETRY);
+	else if (rc == 0)
+		rc = run_done(rs, ru, &v, end.wall_s);
+	ru->state = UNIT_DONE;
+	ru->finish = 0;
+	slot_clear(ru->io);
+	free(le.error);
+	free(v.error);
+	return rc;
+}
+
+/* Kill and reap every unit after an environment error. */
+void
+run_abandon(struct run_state *rs)
+{
+	struct run_unit *ru;
+	int k, status;
+
+	for (k = 0; k < rs->nslots; k++) {
+		ru = &rs->units[k];
+		if (ru->state == UNIT_DONE)
+			continue;
+		if (slot_pid(ru->io) > 0 && (ru->state == UNIT_RUNNING ||
+		    ru->state == UNIT_DRAINED)) {
+			slot_kill(ru->io, SIGKILL);
+			while (waitpid(slot_pid(ru->io), &status, 0) < 0 &&
+			    errno == EINTR)
+				;
+		}
+		slot_kill(ru->io, SIGKILL);
+		run_release(rs, ru);
+		ru->state = UNIT_DONE;
+		slot_clear(ru->io);
+	}
+}
+
+/* At the end: no child of bench survives (units' orphans included), and
+   this process's host-budget reservations are dropped. */
+void
+run_end_children(struct run_state *rs)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char *cause = NULL;
+	pid_t pid;
+	int i;
+
+	run_kill_orphans(rs);
+	for (i = 0; i < 300; i++) {
+		pid = waitpid(-1, NULL, WNOHANG);
+		if (pid < 0 && errno == EINTR)
+			continue;
+		if (pid < 0)
+			break;		/* ECHILD: none left */
+		if (pid == 0) {
+			nanosleep(&ts, NULL);
+			if (i % 20 == 19)
+				run_kill_orphans(rs);
+		}
+	}
+	if (budget_release_all(&cause) != 0)
+		free(cause);
+}
+
+/* When the run was interrupted, cancelled remains, or (all) failed: ask
+   the launcher to cancel what it still holds of the started units. */
+void
+run_sweep(struct run_state *rs, int all)
+{
+	size_t n = job_nunits(rs->job), i, k = 0, found = 0;
+	const char **ids;
+	char *cause = NULL;
+
+	if (rs->launcher->ops->sweep == NULL || (!all &&
+	    !rs->tot->was_interrupted && rs->ncancel == 0))
+		return;
+	ids = xcalloc(n + 1, sizeof *ids);
+	for (i = 0; i < n; i++) {
+		if (sched_attempts(rs->sched, i) > 0)
+			ids[k++] = job_unit(rs->job, i)->id;
+	}
+	if (launch_sweep(rs->launcher, ids, k, &found, &cause) != 0) {
+		run_event(rs, SIZE_MAX, "launcher", "%s: %s",
+		    rs->launcher->ops->name, cause);
+		free(cause);
+	} else if (found > 0)
+		run_event(rs, SIZE_MAX, "launcher", "%s: cancelled %zu job%s "
+		    "it still listed", rs->launcher->ops->name, found,
+		    found == 1 ? "" : "s");
+	free(ids);
+}
+
+/* After an environment error: kill everything, keep what was recorded. */
+void
+run_fail(struct run_state *rs)
+{
+	char *ignored = NULL;
+
+	run_abandon(rs);
+	run_sweep(rs, 1);
+	run_end_children(rs);
+	if (rs->in_tx) {
+		if (store_commit(rs->st, &ignored) != 0) {
+			free(ignored);
+			store_rollback(rs->st);
+		}
+		rs->in_tx = 0;
+	}
+}

@@ -1,0 +1,130 @@
+/*
+ * run-int: the engine's private state, shared by run.c (the loop and the
+ * unit table's effects), run-plan.c, run-start.c, run-end.c and
+ * run-watch.c. Not for anyone else.
+ */
+#ifndef BENCH_RUN_INT_H
+#define BENCH_RUN_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include <jansson.h>
+
+#include "host.h"
+#include "launch.h"
+#include "run.h"
+#include "sched.h"
+#include "unit.h"
+
+struct loop;
+struct sample;
+struct slot;
+struct unitenv;
+
+#define RUN_COMMIT_EVERY	0.25	/* seconds a transaction stays open */
+#define RUN_EOF_GRACE		2.0	/* pipes held open after the exit */
+#define RUN_INTERRUPT_GRACE	2.0
+#define RUN_MAX_SAMPLES		20000	/* sample rows per unit */
+#define RUN_BUDGET_MIN_MB	64	/* smaller units are not reserved */
+
+/* A unit in a slot, from START to DONE. */
+struct run_unit {
+	struct slot	*io;
+	size_t		 unit;		/* job unit index */
+	enum unit_state	 state;		/* UNIT_DONE: the slot is free */
+	struct unit_evidence ev;
+	struct unit_timers tm;
+	struct sched_grant grant;
+	int		 finish;	/* FINISH pending this iteration */
+	int		 wstatus;	/* as reaped */
+	struct rusage	 ru;
+	int		 attempt;
+	double		 start_mono, start_wall;
+	int		 co_running;
+	struct cgroup	*cg;		/* its memory cgroup */
+	int64_t		 budget_id;	/* host budget reservation, 0 none */
+	struct sample	*sampler;	/* made at the first tick */
+	size_t		 nsamples;
+};
+
+struct run_state {
+	struct job		*job;
+	struct store		*st;
+	int64_t			 run_id;
+	const struct run_config	*cfg;
+	struct run_totals	*tot;
+	int64_t			*unit_ids;
+	size_t			*tc_left;	/* units left per test case */
+	unsigned char		*tc_bad;	/* a unit did not end ok */
+	json_t			**unit_metrics;	/* {name:[value,timing]} */
+	struct run_unit		*units;		/* one per slot */
+	struct slot		**slots;	/* units[k].io, for the loop */
+	int			 nslots;
+	struct sched		*sched;
+	struct host		 host;
+	struct loop		*loop;
+	struct launcher		 local;		/* when cfg->launcher is NULL */
+	const struct launcher	*launcher;
+	int			 remote;	/* LAUNCH_REMOTE */
+	struct unit_durations	 dur;
+	struct unitenv		*env;
+	int			 in_tx;
+	double			 tx_since;
+	char			*logs_dir;
+	char			*work_dir;
+	char			*cause;		/* first environment error */
+	int			 seen_signals;
+	int			 budget_wait;	/* the host budget said not now */
+	size_t			 kept;		/* units kept from a resumed run */
+	size_t			 ncancel;	/* units whose remains were
+						   cancelled */
+	double			 next_sample;	/* 0 none */
+};
+
+/* Make sure a transaction is open: 0, or -1 (rs->cause). */
+int run_tx(struct run_state *rs);
+/* Commit the open transaction, if any: 0, or -1 (rs->cause). */
+int run_commit(struct run_state *rs);
+/* Record an environment error (the first wins); returns -1. */
+int run_env_error(struct run_state *rs, char *cause);
+/* An event: a row in the database and a line on the terminal; u is
+   a job unit index, or SIZE_MAX for the run. */
+void run_event(struct run_state *rs, size_t u, const char *kind,
+    const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Move the unit in ru along the unit table and carry out the effects. */
+void run_step(struct run_state *rs, struct run_unit *ru, enum unit_event e);
+/* Kill every child of bench that is not a running unit. */
+void run_kill_orphans(struct run_state *rs);
+/* mkdir -p with mode 0700: 0, or -1 with *cause. */
+int run_mkdirs(const char *path, char **cause);
+/* Merge finished test case tci into testcase_metrics (when every unit
+   ended ok) and free its units' metrics: 0, or -1 (rs->cause). */
+int run_merge(struct run_state *rs, size_t tci);
+/* Set the pool from the profiles: the safe worker count. */
+void run_size_pool(struct run_state *rs);
+/* Prepare the launcher, plan the units, set the first pool. */
+int run_prepare(struct run_state *rs);
+/* Set up the state of a run / free it. */
+int run_setup(struct run_state *rs, char **cause);
+void run_teardown(struct run_state *rs);
+/* Start unit i in the free slot k: 0 started (or ended at once), 1 the
+   host budget says later, -1 an environment error. */
+int run_start(struct run_state *rs, int k, size_t i);
+/* Classify and record the end of the unit in ru; free its slot. */
+int run_finish(struct run_state *rs, struct run_unit *ru);
+/* After an environment error: kill and reap every unit. */
+void run_abandon(struct run_state *rs);
+/* At the end: no child of bench survives; budget reservations go. */
+void run_end_children(struct run_state *rs);
+/* Ask the launcher to cancel what it still holds of the run (all: even
+   when the run was not interrupted). */
+void run_sweep(struct run_state *rs, int all);
+/* After an environment error: kill everything, keep what was recorded. */
+void run_fail(struct run_state *rs);
+/* Sample every live unit each sample_s seconds; check the pressure. */
+void run_tick(struct run_state *rs, double now);
+
+#endif

@@ -1,0 +1,390 @@
+/*
+ * run-plan: the setting up of a run: its state, the launcher, the units planned
+ * into the database (or kept from the run it resumes), the first pool, and
+ * the merge of finished test cases (see run-int.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <jansson.h>
+
+#include "budget.h"
+#include "cgroup.h"
+#include "err.h"
+#include "gpus.h"
+#include "host.h"
+#include "hwinfo.h"
+#include "job.h"
+#include "launch.h"
+#include "loop.h"
+#include "merge.h"
+#include "resume.h"
+#include "run.h"
+#include "run-int.h"
+#include "safe.h"
+#include "sample.h"
+#include "sched.h"
+#include "slot.h"
+#include "store.h"
+#include "term.h"
+#include "unitenv.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* A problem with a whole test case's merge: an event and a line. */
+static void
+run_merge_warn(const char *msg, void *data)
+{
+	struct run_state *rs = data;
+	char *cause = NULL;
+
+	if (rs->cfg->term != NULL)
+		term_message(rs->cfg->term, "bench: %s", msg);
+	else
+		fprintf(stderr, "bench: %s\n", msg);
+	if (run_tx(rs) != 0 || store_event_add(rs->st, rs->run_id, -1,
+	    loop_walltime(), "merge", msg, &cause) != 0)
+		free(cause);
+}
+
+/* Merge a finished test case's metrics into testcase_metrics, when every
+   unit of it ended ok; its units' metrics are freed either way. */
+int
+run_merge(struct run_state *rs, size_t tci)
+{
+	const struct job_testcase *tc = job_testcase(rs->job, tci);
+	json_t *res = NULL, *m;
+	const char *name;
+	char *cause = NULL;
+	size_t i;
+	int rc = 0;
+
+	if (!rs->tc_bad[tci])
+		res = merge_testcase(rs->job, tci, rs->unit_metrics,
+		    rs->cfg->self_exe, run_merge_warn, rs);
+	json_object_foreach(res, name, m) {
+		if (run_tx(rs) != 0 ||
+		    store_testcase_metric_set(rs->st, rs->run_id, tc->name,
+		    name, json_real_value(json_array_get(m, 0)),
+		    json_is_true(json_array_get(m, 1)), &cause) != 0) {
+			rc = cause != NULL ? run_env_error(rs, cause) : -1;
+			break;
+		}
+	}
+	json_decref(res);
+	for (i = 0; i < tc->nunits; i++) {
+		json_decref(rs->unit_metrics[tc->first_unit + i]);
+		rs->unit_metrics[tc->first_unit + i] = NULL;
+	}
+	return rc;
+}
+
+/* Keep unit i of an old run as it ended (--resume). */
+static int
+run_keep(struct run_state *rs, const struct resume *old, size_t i,
+    int64_t old_id, enum unit_status status)
+{
+	const struct job_unit *u = job_unit(rs->job, i);
+
+	if (store_unit_copy(rs->st, old_id, rs->run_id, &rs->unit_ids[i],
+	    &rs->cause) != 0)
+		return -1;
+	rs->kept++;
+	rs->tot->count[status]++;
+	if (status == UNIT_ST_OK)
+		rs->unit_metrics[i] = resume_metrics(old, old_id);
+	else
+		rs->tc_bad[u->testcase] = 1;
+	return 0;
+}
+
+/* Insert unit i as 'pending' and queue it. */
+static int
+run_queue(struct run_state *rs, size_t i)
+{
+	const struct job_unit *u = job_unit(rs->job, i);
+	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
+	struct store_unit_info info = {
+		.testcase = tc->name, .algorithm = tc->algorithm,
+		.paradigm = tc->paradigm, .key = u->key, .part = u->part,
+		.nparts = u->nparts, .rep = u->rep, .seed = u->seed,
+	};
+	char *params = unitenv_params(tc);
+	int rc;
+
+	info.params = params;
+	info.log_path = xasprintf("%s/%s.log", rs->logs_dir, u->id);
+	rc = store_unit_add(rs->st, rs->run_id, &info, &rs->unit_ids[i],
+	    &rs->cause);
+	free(params);
+	free((char *)info.log_path);
+	if (rc == 0) {
+		rs->tc_left[u->testcase]++;
+		sched_add(rs->sched, i, u->testcase, i == tc->first_unit);
+	}
+	return rc;
+}
+
+/* The stored profiles of the job's test cases on this host. */
+static int
+run_profiles(struct run_state *rs)
+{
+	struct store_profile prof;
+	char *cause = NULL;
+	size_t t;
+	int r;
+
+	for (t = 0; t < job_ntestcases(rs->job); t++) {
+		r = store_profile_get(rs->st, job_testcase(rs->job, t)->key,
+		    rs->host.name, &prof, &cause);
+		if (r < 0)
+			return run_env_error(rs, cause);
+		if (r == 1)
+			sched_profile_set(rs->sched, t, prof.peak_rss_kb,
+			    prof.peak_vram_mb, prof.wall_s);
+	}
+	return 0;
+}
+
+/* Plan the run: every unit 'pending' and queued, or kept from the run it
+   resumes; test cases that run finished whole are merged now. */
+static int
+run_plan(struct run_state *rs)
+{
+	struct resume *old = NULL;
+	enum unit_status status;
+	size_t i, t;
+	int64_t old_id;
+	int rc = 0;
+
+	if (run_profiles(rs) != 0)
+		return -1;
+	if (rs->cfg->resume_from > 0 && resume_load(rs->st,
+	    rs->cfg->resume_from, job_name(rs->job), &old, &rs->cause) != 0)
+		return -1;
+	if (run_tx(rs) != 0) {
+		resume_free(old);
+		return -1;
+	}
+	for (i = 0; rc == 0 && i < job_nunits(rs->job); i++) {
+		const struct job_unit *u = job_unit(rs->job, i);
+
+		if (rs->cfg->profile_only &&
+		    i != job_testcase(rs->job, u->testcase)->first_unit)
+			continue;	/* not part of this run */
+		if (old != NULL && resume_find(old, u->key, &old_id, &status))
+			rc = run_keep(rs, old, i, old_id, status);
+		else
+			rc = run_queue(rs, i);
+	}
+	resume_free(old);
+	for (t = 0; rc == 0 && rs->kept > 0 && t < job_ntestcases(rs->job);
+	    t++) {
+		if (rs->tc_left[t] == 0)
+			rc = run_merge(rs, t);
+	}
+	if (rc != 0)
+		return -1;
+	sched_order(rs->sched);
+	return run_commit(rs);
+}
+
+/* Set the pool from the profiles: DESIGN.md's safe worker count. */
+void
+run_size_pool(struct run_state *rs)
+{
+	struct safe_input in = SAFE_INPUT_INIT;
+	struct safe_result out;
+	long long freemb[BUDGET_MAX_GPUS];
+	long peak_kb;
+	char *cause = NULL;
+	size_t g;
+
+	in.cores = hwinfo_cores();
+	in.mem_available_kb = hwinfo_mem_available_kb();
+	for (g = 0; g < rs->host.ngpus; g++)
+		freemb[g] = (long long)gpus_get(rs->host.gpus, g)->free_mb;
+	in.gpu_free_mb = freemb;
+	in.ngpus = rs->host.ngpus;
+	sched_profile_max(rs->sched, &peak_kb, &in.peak_vram_mb);
+	in.peak_rss_kb = peak_kb;
+	in.nunits = sched_queued(rs->sched) +
+	    (size_t)sched_running(rs->sched);
+	safe_workers(&in, &out);
+	sched_set_pool(rs->sched, (int)out.workers);
+	run_event(rs, SIZE_MAX, "workers", "%s%s", out.line,
+	    sched_pool(rs->sched) < (int)out.workers ?
+	    " (capped by the slots)" : "");
+	if (run_tx(rs) == 0 && store_run_set_workers(rs->st, rs->run_id,
+	    sched_pool(rs->sched), &cause) != 0)
+		free(cause);
+}
+
+/* The scheduler of the run, from the job's resources and the host. */
+static void
+run_sched(struct run_state *rs)
+{
+	const struct job_settings *js = job_settings(rs->job);
+	struct sched_config sc = {
+		.nslots = rs->nslots, .retries = rs->cfg->retries,
+		.remote = rs->remote, .ram_budget_mb = rs->host.ram_budget_mb,
+		.ncores = rs->host.ncores, .ngpus = rs->host.ngpus,
+		.declared = {
+			.ram_mb = js->ram_mb, .vram_mb = js->vram_mb,
+			.gpus = js->gpus > 0 ? (unsigned)js->gpus : 0,
+			.cpus = js->cpus > 0 ? (unsigned)js->cpus : 0,
+		},
+	};
+	size_t g;
+
+	for (g = 0; g < rs->host.ngpus && g < SCHED_MAX_GPUS; g++)
+		sc.gpu_budget_mb[g] = rs->host.gpu_budget_mb[g];
+	rs->sched = sched_new(&sc, job_nunits(rs->job),
+	    job_ntestcases(rs->job));
+}
+
+/* The first pool: 1 for --profile-only or while profiling, else from the
+   profiles when the worker count is automatic. */
+static void
+run_first_pool(struct run_state *rs)
+{
+	char *cause = NULL, *line;
+
+	if (!rs->remote) {
+		line = host_describe(&rs->host);
+		if (run_tx(rs) == 0 && store_event_add(rs->st, rs->run_id, -1,
+		    loop_walltime(), "resources", line, &cause) != 0)
+			free(cause);
+		free(line);
+	}
+	if (rs->cfg->profile_only)
+		sched_set_pool(rs->sched, 1);
+	else if (rs->cfg->auto_workers && !rs->remote) {
+		if (rs->nslots > 1 && sched_profiling_begin(rs->sched))
+			run_event(rs, SIZE_MAX, "workers", "profiling first: "
+			    "one unit alone of each test case with no stored "
+			    "profile on %s", rs->host.name);
+		else
+			run_size_pool(rs);
+	}
+}
+
+/* Prepare the launcher, plan the units, say what will happen. */
+int
+run_prepare(struct run_state *rs)
+{
+	char *note = NULL, *warning = NULL, *cause = NULL;
+
+	if (launch_prepare(rs->launcher, rs->cfg->run_dir, &note, &warning,
+	    &cause) != 0) {
+		rs->cause = xasprintf("launcher %s: %s",
+		    rs->launcher->ops->name, cause);
+		free(cause);
+		return -1;
+	}
+	if (run_plan(rs) != 0) {
+		free(note);
+		free(warning);
+		return -1;
+	}
+	if (note != NULL)
+		run_event(rs, SIZE_MAX, "launcher", "%s: %s, at most %d in "
+		    "flight", rs->launcher->ops->name, note, rs->nslots);
+	if (warning != NULL)
+		run_event(rs, SIZE_MAX, "launcher", "warning: %s", warning);
+	free(note);
+	free(warning);
+	if (rs->cfg->resume_from > 0) {
+		run_event(rs, SIZE_MAX, "resume", "resuming run %" PRId64
+		    ": %zu unit%s kept as they ended, %zu to run",
+		    rs->cfg->resume_from, rs->kept, rs->kept == 1 ? "" : "s",
+		    sched_queued(rs->sched));
+		if (rs->cfg->term != NULL)
+			term_set_total(rs->cfg->term, sched_queued(rs->sched));
+	}
+	run_first_pool(rs);
+	return 0;
+}
+
+/* Set up the state of a run. */
+int
+run_setup(struct run_state *rs, char **cause)
+{
+	size_t n = job_nunits(rs->job), ntc = job_ntestcases(rs->job);
+	int k;
+
+	rs->logs_dir = xasprintf("%s/logs", rs->cfg->run_dir);
+	rs->work_dir = xasprintf("%s/work", rs->cfg->run_dir);
+	if (run_mkdirs(rs->logs_dir, cause) != 0 ||
+	    run_mkdirs(rs->work_dir, cause) != 0)
+		return -1;
+	rs->launcher = rs->cfg->launcher;
+	if (rs->launcher == NULL) {
+		rs->local.ops = &launch_local_ops;
+		rs->local.self_exe = rs->cfg->self_exe;
+		rs->local.run_id = rs->run_id;
+		rs->launcher = &rs->local;
+	}
+	rs->remote = launch_has(rs->launcher, LAUNCH_REMOTE);
+	if (rs->remote)
+		host_name(&rs->host);	/* the cluster's resources */
+	else
+		host_probe(&rs->host);
+	rs->env = unitenv_new(rs->cfg->self_exe, rs->work_dir, rs->run_id,
+	    job_testenv(rs->job), rs->cfg->parallel, rs->host.ncores,
+	    rs->host.gpus);
+	rs->unit_ids = xcalloc(n + 1, sizeof *rs->unit_ids);
+	rs->tc_left = xcalloc(ntc + 1, sizeof *rs->tc_left);
+	rs->tc_bad = xcalloc(ntc + 1, sizeof *rs->tc_bad);
+	rs->unit_metrics = xcalloc(n + 1, sizeof *rs->unit_metrics);
+	rs->units = xcalloc((size_t)rs->nslots, sizeof *rs->units);
+	rs->slots = xcalloc((size_t)rs->nslots, sizeof *rs->slots);
+	for (k = 0; k < rs->nslots; k++) {
+		rs->units[k].io = rs->slots[k] = slot_new();
+		rs->units[k].state = UNIT_DONE;
+	}
+	rs->dur.timeout_s = rs->cfg->timeout_s;
+	rs->dur.grace_s = rs->cfg->grace_s;
+	rs->dur.eof_grace_s = RUN_EOF_GRACE;
+	run_sched(rs);
+	return 0;
+}
+
+/* Free the state of a run. */
+void
+run_teardown(struct run_state *rs)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; rs->slots != NULL && k < rs->nslots; k++)
+		slot_free(rs->slots[k]);
+	for (i = 0; rs->unit_metrics != NULL && i < job_nunits(rs->job); i++)
+		json_decref(rs->unit_metrics[i]);
+	free(rs->unit_metrics);
+	free(rs->units);
+	free(rs->slots);
+	free(rs->unit_ids);
+	free(rs->tc_left);
+	free(rs->tc_bad);
+	sched_free(rs->sched);
+	unitenv_free(rs->env);
+	host_release(&rs->host);
+	free(rs->logs_dir);
+	free(rs->work_dir);
+	free(rs->cause);
+}
