@@ -131,10 +131,6 @@ static const char *const resources_keys[] = {
 	"ram", "vram", "gpus", "cpus", NULL
 };
 static const char *const testenv_root_keys[] = { "testenv", NULL };
-static const char *const paradigms[] = {
-	"singletasklearning", "incrementallearning", "jointinference",
-	"lifelonglearning", "federatedlearning", NULL
-};
 static const char *const save_modes[] = {
 	"selected_and_all", "selected_only", NULL
 };
@@ -1725,6 +1721,32 @@ expand_grid(struct loader *ld, size_t alg, const char *algname,
 	free(idx);
 }
 
+/*
+ * Error unless name is a paradigm of paradigms/paradigm.c's table; suggest
+ * the nearest name of the table.
+ */
+static int
+check_paradigm(struct loader *ld, struct yfile *f, yaml_node_t *n,
+    const char *name)
+{
+	const char **names, *near;
+	size_t i, count = paradigm_count();
+
+	if (paradigm_find(name) != NULL)
+		return 0;
+	names = xcalloc(count + 1, sizeof *names);
+	for (i = 0; i < count; i++)
+		names[i] = paradigm_at(i)->name;
+	near = suggest(name, names);
+	if (near != NULL)
+		ld_err(ld, f, n, "unknown paradigm_type '%s' (did you mean "
+		    "'%s'?)", name, near);
+	else
+		ld_err(ld, f, n, "unknown paradigm_type '%s'", name);
+	free(names);
+	return -1;
+}
+
 /* Load one test_object.algorithms entry and expand it into test cases. */
 static int
 load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
@@ -1732,7 +1754,7 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 {
 	struct yfile *af = ef;
 	yaml_node_t *n, *url, *alg, *root, *modules, *e;
-	const char *algname, *path, *paradigm, *near;
+	const char *algname, *path, *paradigm;
 	const struct paradigm *pd;
 	struct mod *mods = NULL;
 	struct hp *hps = NULL;
@@ -1785,14 +1807,8 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	    map_need(ld, af, alg, "paradigm_type", "in algorithm", &n) != 0 ||
 	    get_string(ld, af, n, "paradigm_type", 1, &paradigm) != 0)
 		return -1;
-	if (!in_list(paradigm, paradigms)) {
-		near = suggest(paradigm, paradigms);
-		if (near != NULL)
-			return ld_err(ld, af, n, "unknown paradigm_type '%s' "
-			    "(did you mean '%s'?)", paradigm, near);
-		return ld_err(ld, af, n, "unknown paradigm_type '%s'",
-		    paradigm);
-	}
+	if (check_paradigm(ld, af, n, paradigm) != 0)
+		return -1;
 	if (map_need(ld, af, alg, "modules", "in algorithm", &modules) != 0 ||
 	    need_seq(ld, af, modules, "modules") != 0)
 		return -1;

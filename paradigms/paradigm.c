@@ -1,5 +1,8 @@
 /*
- * paradigm: the table of paradigms and the settings lookup they share.
+ * paradigm: the table of paradigms and the settings lookup they share. The
+ * table is the only list of paradigm names: the job loader and the worker's
+ * messages read it through paradigm_find(), paradigm_at() and
+ * paradigm_names().
  */
 #include "config.h"
 
@@ -33,12 +36,44 @@ paradigm_find(const char *name)
 	return NULL;
 }
 
-/* The list of names. */
+/* Number of paradigms in the table. */
+size_t
+paradigm_count(void)
+{
+	return sizeof paradigm_table / sizeof paradigm_table[0] - 1;
+}
+
+/* Paradigm i of the table, or NULL past the end. */
+const struct paradigm *
+paradigm_at(size_t i)
+{
+	if (i >= paradigm_count())
+		return NULL;
+	return paradigm_table[i];
+}
+
+/* The list of names, built from the table on first use. */
 const char *
 paradigm_names(void)
 {
-	return "singletasklearning, jointinference, incrementallearning, "
-	    "lifelonglearning, federatedlearning";
+	static char names[256];
+	size_t i, len = 0, n;
+
+	if (names[0] != '\0')
+		return names;
+	for (i = 0; paradigm_table[i] != NULL; i++) {
+		n = strlen(paradigm_table[i]->name);
+		if (len + n + 3 > sizeof names)
+			break;
+		if (i > 0) {
+			memcpy(names + len, ", ", 2);
+			len += 2;
+		}
+		memcpy(names + len, paradigm_table[i]->name, n);
+		len += n;
+	}
+	names[len] = '\0';
+	return names;
 }
 
 /* An integer setting. */

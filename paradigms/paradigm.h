@@ -42,7 +42,12 @@ struct paradigm {
 
 /* The paradigm called name, or NULL. */
 const struct paradigm *paradigm_find(const char *name);
-/* Names, comma-separated, for error messages. */
+/* Number of paradigms; paradigm_at(i) for i below it, else NULL (table
+   order: the order of paradigm_names()). */
+size_t paradigm_count(void);
+const struct paradigm *paradigm_at(size_t i);
+/* Names, comma-separated in table order, for error messages (static
+   storage, built on the first call). */
 const char *paradigm_names(void);
 
 /* A setting: the hyperparameter NAME, else testenv's, else dflt; -1 and

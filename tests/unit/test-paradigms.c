@@ -60,6 +60,27 @@ test_find(void **state)
 	assert_null(paradigm_find("deeplearning"));
 }
 
+/* The table is the one list: paradigm_at() and paradigm_names() follow it. */
+static void
+test_names(void **state)
+{
+	size_t i;
+
+	(void)state;
+	assert_int_equal(paradigm_count(), 5);
+	for (i = 0; i < paradigm_count(); i++)
+		assert_ptr_equal(paradigm_find(paradigm_at(i)->name),
+		    paradigm_at(i));
+	assert_null(paradigm_at(paradigm_count()));
+	assert_string_equal(paradigm_names(), "singletasklearning, "
+	    "jointinference, incrementallearning, lifelonglearning, "
+	    "federatedlearning");
+	/* a second call gives the same text */
+	assert_string_equal(paradigm_names(), "singletasklearning, "
+	    "jointinference, incrementallearning, lifelonglearning, "
+	    "federatedlearning");
+}
+
 struct got {
 	json_t	*metrics;
 	char	 status[16];
@@ -235,6 +256,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fedavg),
 		cmocka_unit_test(test_find),
+		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_incremental),
 		cmocka_unit_test(test_lifelong),
 		cmocka_unit_test(test_federated),
