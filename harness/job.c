@@ -1963,8 +1963,9 @@ hash_fields(unsigned char digest[32], const char *a, const char *b,
 }
 
 /*
- * Expand the test cases into units: nparts (settings.partitions for
- * jointinference, else 1) x repeat each, part-major.
+ * Expand the test cases into units: nparts (settings.partitions when the
+ * paradigm's units are data partitions, i.e. jointinference, else 1) x
+ * repeat each, part-major.
  */
 static int
 build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
@@ -1979,7 +1980,7 @@ build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 
 	for (i = 0; i < job->ntestcases; i++) {
 		tc = &job->testcases[i];
-		nparts = strcmp(tc->paradigm, "jointinference") == 0 ?
+		nparts = paradigm_find(tc->paradigm)->partitioned ?
 		    (unsigned)job->settings.partitions : 1;
 		per = (size_t)nparts * repeat;
 		if (per > JOB_MAX_UNITS || total + per > JOB_MAX_UNITS)

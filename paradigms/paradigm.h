@@ -31,7 +31,9 @@
 struct paradigm {
 	const char	*name;
 	int		 learner;	/* runs only builtin:logreg */
-	int		 partitioned;	/* units = partitions of the data */
+	int		 partitioned;	/* units = partitions of the data: the
+					   planner makes `partitions` units
+					   per test case, else one */
 	/*
 	 * Run one unit (worker side) instead of tc->run, with the state
 	 * tc->setup returned; NULL: tc->run. config is testenv (borrowed).
