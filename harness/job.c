@@ -1,8 +1,8 @@
 /*
  * job: the benchmark-job loader. It reads a job YAML in KubeEdge Ianvs's
- * layout with libyaml's document API (so every node keeps its line and
- * column for messages), follows the testenv and algorithm files it names,
- * checks every key and type, and expands the algorithms' hyperparameter grids
+ * layout through yaml.c (so every message has the node's FILE:LINE:COL),
+ * follows the testenv and algorithm files it names, checks every key and
+ * type of the schema, and expands the algorithms' hyperparameter grids
  * into test cases and the test cases into units with stable ids, seeds and
  * keys. The job owns everything it returns; the YAML documents live only
  * while loading.
@@ -23,20 +23,17 @@
 #include <unistd.h>
 
 #include <jansson.h>
-#include <yaml.h>
 
 #include "err.h"
 #include "job.h"
 #include "paradigm.h"
 #include "sha256.h"
 #include "xalloc.h"
+#include "yaml.h"
 #include "banned.h"
 
 #define JOB_MAX_TESTCASES	(1U << 20)
 #define JOB_MAX_UNITS		(1U << 20)
-#define JOB_MAX_DEPTH		64
-#define JOB_MAX_NODES		(1U << 20)
-#define JOB_MAX_FILE		(64U << 20)
 
 struct job {
 	char			*name;
@@ -57,12 +54,6 @@ struct job {
 	char			*save_mode;
 	json_t			*testenv;
 	json_t			*metric_names;
-};
-
-/* One YAML file read while loading. */
-struct yfile {
-	char		*path;		/* as opened; the FILE of messages */
-	yaml_document_t	 doc;
 };
 
 /* A module of the algorithm being loaded (borrows from the documents). */
@@ -87,11 +78,8 @@ struct hp {
 
 /* Loader state. */
 struct loader {
+	struct yload	  yl;		/* the files read; errors */
 	struct job	 *job;
-	char		**cause;
-	struct yfile	**files;
-	size_t		  nfiles;
-	size_t		  nodes;	/* converted to JSON so far */
 	char		 *cwd;
 
 	/* For each test case, the algorithm entry it came from. */
@@ -174,428 +162,6 @@ sb_detach(struct sbuf *sb)
 	sb->s = NULL;
 	sb->len = sb->cap = 0;
 	return s;
-}
-
-/* Abort on a jansson allocation failure: like xmalloc, not an error. */
-static json_t *
-jcheck(json_t *v)
-{
-	if (v == NULL)
-		BUG("jansson allocation failed");
-	return v;
-}
-
-/* Edit distance with transpositions (optimal string alignment). */
-static size_t
-edit_distance(const char *a, const char *b)
-{
-	unsigned short d[64][64];
-	size_t la = strlen(a), lb = strlen(b), i, j, v;
-
-	if (la >= 64 || lb >= 64)
-		return SIZE_MAX;
-	for (i = 0; i <= la; i++)
-		d[i][0] = i;
-	for (j = 0; j <= lb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= la; i++) {
-		for (j = 1; j <= lb; j++) {
-			v = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1U < v)
-				v = d[i - 1][j] + 1U;
-			if (d[i][j - 1] + 1U < v)
-				v = d[i][j - 1] + 1U;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1U < v)
-				v = d[i - 2][j - 2] + 1U;
-			d[i][j] = v;
-		}
-	}
-	return d[la][lb];
-}
-
-/* The known word nearest to word, when it is near enough, else NULL. */
-static const char *
-suggest(const char *word, const char *const *known)
-{
-	const char *best = NULL;
-	size_t bestd = SIZE_MAX, dist, longest;
-
-	for (; *known != NULL; known++) {
-		dist = edit_distance(word, *known);
-		longest = strlen(word);
-		if (strlen(*known) > longest)
-			longest = strlen(*known);
-		if (dist <= 2 && dist * 2 <= longest && dist < bestd) {
-			best = *known;
-			bestd = dist;
-		}
-	}
-	return best;
-}
-
-/* Whether word is in the NULL-terminated list. */
-static int
-in_list(const char *word, const char *const *list)
-{
-	for (; *list != NULL; list++) {
-		if (strcmp(word, *list) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Report an error at a node: "FILE:LINE:COL: message"; return -1. */
-static int __attribute__((format(printf, 4, 5)))
-ld_err(struct loader *ld, struct yfile *f, yaml_node_t *n, const char *fmt,
-    ...)
-{
-	va_list ap;
-	char *msg;
-	size_t line = 0, col = 0;
-
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
-	if (n != NULL) {
-		line = n->start_mark.line;
-		col = n->start_mark.column;
-	}
-	err_set(ld->cause, "%s:%zu:%zu: %s", f->path, line + 1, col + 1, msg);
-	free(msg);
-	return -1;
-}
-
-/* Node number i of a file's document. */
-static yaml_node_t *
-node_at(struct yfile *f, int i)
-{
-	yaml_node_t *n = yaml_document_get_node(&f->doc, i);
-
-	if (n == NULL)
-		BUG("yaml node %d missing", i);
-	return n;
-}
-
-/* A scalar node's text, or NULL for other nodes. */
-static const char *
-scalar(yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE)
-		return NULL;
-	return (const char *)n->data.scalar.value;
-}
-
-/* A node for messages: "'text'", "a sequence", "a mapping". */
-static char *
-describe(yaml_node_t *n)
-{
-	if (n->type == YAML_SEQUENCE_NODE)
-		return xstrdup("a sequence");
-	if (n->type == YAML_MAPPING_NODE)
-		return xstrdup("a mapping");
-	return xasprintf("'%s'", scalar(n));
-}
-
-/* Report that key's value has the wrong type or form; return -1. */
-static int
-ld_bad(struct loader *ld, struct yfile *f, yaml_node_t *n, const char *key,
-    const char *expected)
-{
-	char *got = describe(n);
-
-	ld_err(ld, f, n, "'%s' must be %s, got %s", key, expected, got);
-	free(got);
-	return -1;
-}
-
-/* A string scalar's text (non-empty when nonempty is set), else an error. */
-static int
-get_string(struct loader *ld, struct yfile *f, yaml_node_t *n,
-    const char *key, int nonempty, const char **out)
-{
-	const char *s = scalar(n);
-
-	if (s == NULL || (nonempty && *s == '\0'))
-		return ld_bad(ld, f, n, key,
-		    nonempty ? "a non-empty string" : "a string");
-	if (strlen(s) != n->data.scalar.length)
-		return ld_err(ld, f, n, "'%s' contains a NUL byte", key);
-	*out = s;
-	return 0;
-}
-
-/*
- * Check a mapping's keys: scalars, known (else suggest the nearest known
- * key), no duplicates. known NULL allows any key.
- */
-static int
-check_keys(struct loader *ld, struct yfile *f, yaml_node_t *map,
-    const char *where, const char *const *known)
-{
-	yaml_node_pair_t *p, *q;
-	const char *k, *near;
-
-	for (p = map->data.mapping.pairs.start;
-	    p < map->data.mapping.pairs.top; p++) {
-		k = scalar(node_at(f, p->key));
-		if (k == NULL)
-			return ld_err(ld, f, node_at(f, p->key),
-			    "mapping keys must be scalars");
-		for (q = map->data.mapping.pairs.start; q < p; q++) {
-			if (strcmp(k, scalar(node_at(f, q->key))) == 0)
-				return ld_err(ld, f, node_at(f, p->key),
-				    "duplicate key '%s' %s", k, where);
-		}
-		if (known == NULL || in_list(k, known))
-			continue;
-		near = suggest(k, known);
-		if (near != NULL)
-			return ld_err(ld, f, node_at(f, p->key),
-			    "unknown key '%s' %s (did you mean '%s'?)", k,
-			    where, near);
-		return ld_err(ld, f, node_at(f, p->key),
-		    "unknown key '%s' %s", k, where);
-	}
-	return 0;
-}
-
-/* The value of key in a mapping, or NULL. */
-static yaml_node_t *
-map_get(struct yfile *f, yaml_node_t *map, const char *key)
-{
-	yaml_node_pair_t *p;
-	const char *k;
-
-	for (p = map->data.mapping.pairs.start;
-	    p < map->data.mapping.pairs.top; p++) {
-		k = scalar(node_at(f, p->key));
-		if (k != NULL && strcmp(k, key) == 0)
-			return node_at(f, p->value);
-	}
-	return NULL;
-}
-
-/* A mapping's value for a required key, else an error at the mapping. */
-static int
-map_need(struct loader *ld, struct yfile *f, yaml_node_t *map,
-    const char *key, const char *where, yaml_node_t **out)
-{
-	*out = map_get(f, map, key);
-	if (*out == NULL)
-		return ld_err(ld, f, map, "missing key '%s' %s", key, where);
-	return 0;
-}
-
-/* Error unless n is a mapping. */
-static int
-need_map(struct loader *ld, struct yfile *f, yaml_node_t *n, const char *key)
-{
-	if (n->type != YAML_MAPPING_NODE)
-		return ld_bad(ld, f, n, key, "a mapping");
-	return 0;
-}
-
-/* Error unless n is a sequence. */
-static int
-need_seq(struct loader *ld, struct yfile *f, yaml_node_t *n, const char *key)
-{
-	if (n->type != YAML_SEQUENCE_NODE)
-		return ld_bad(ld, f, n, key, "a list");
-	return 0;
-}
-
-/* Number of items of a sequence node. */
-static size_t
-seq_len(yaml_node_t *n)
-{
-	return n->data.sequence.items.top - n->data.sequence.items.start;
-}
-
-/* Item i of a sequence node. */
-static yaml_node_t *
-seq_item(struct yfile *f, yaml_node_t *n, size_t i)
-{
-	return node_at(f, n->data.sequence.items.start[i]);
-}
-
-/* Whether s is a decimal integer: [-+]?[0-9]+. */
-static int
-looks_integer(const char *s)
-{
-	if (*s == '-' || *s == '+')
-		s++;
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-	}
-	return 1;
-}
-
-/* Whether s is a decimal real: [-+]?(D+(.D*)?|.D+)([eE][-+]?D+)?. */
-static int
-looks_real(const char *s)
-{
-	size_t digits = 0;
-
-	if (*s == '-' || *s == '+')
-		s++;
-	for (; *s >= '0' && *s <= '9'; s++)
-		digits++;
-	if (*s == '.') {
-		for (s++; *s >= '0' && *s <= '9'; s++)
-			digits++;
-	}
-	if (digits == 0)
-		return 0;
-	if (*s == 'e' || *s == 'E') {
-		s++;
-		if (*s == '-' || *s == '+')
-			s++;
-		if (*s < '0' || *s > '9')
-			return 0;
-		while (*s >= '0' && *s <= '9')
-			s++;
-	}
-	return *s == '\0';
-}
-
-/* Parse a decimal integer into *out; -1 when it is not one or overflows. */
-static int
-parse_ll(const char *s, long long *out)
-{
-	char *end;
-
-	if (!looks_integer(s))
-		return -1;
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	return 0;
-}
-
-/* Parse a finite decimal real into *out. */
-static int
-parse_real(const char *s, double *out)
-{
-	char *end;
-
-	if (!looks_real(s))
-		return -1;
-	errno = 0;
-	*out = strtod(s, &end);
-	if (errno != 0 || *end != '\0')
-		return -1;
-	return 0;
-}
-
-/*
- * A scalar as JSON, keeping its YAML type: plain integers, reals, booleans
- * and nulls; strings for quoted and all other scalars.
- */
-static int
-scalar_json(struct loader *ld, struct yfile *f, yaml_node_t *n, json_t **out)
-{
-	const char *s = scalar(n);
-	long long ll;
-	double d;
-
-	if (strlen(s) != n->data.scalar.length)
-		return ld_err(ld, f, n, "string contains a NUL byte");
-	if (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
-		if (parse_ll(s, &ll) == 0) {
-			*out = jcheck(json_integer(ll));
-			return 0;
-		}
-		if (parse_real(s, &d) == 0) {
-			*out = jcheck(json_real(d));
-			return 0;
-		}
-		if (strcmp(s, "true") == 0 || strcmp(s, "True") == 0 ||
-		    strcmp(s, "TRUE") == 0) {
-			*out = json_true();
-			return 0;
-		}
-		if (strcmp(s, "false") == 0 || strcmp(s, "False") == 0 ||
-		    strcmp(s, "FALSE") == 0) {
-			*out = json_false();
-			return 0;
-		}
-		if (*s == '\0' || strcmp(s, "~") == 0 ||
-		    strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 ||
-		    strcmp(s, "NULL") == 0) {
-			*out = json_null();
-			return 0;
-		}
-	}
-	*out = json_string(s);
-	if (*out == NULL)
-		return ld_err(ld, f, n, "string is not valid UTF-8");
-	return 0;
-}
-
-/* Convert a node and everything under it to JSON. */
-static int
-node_json(struct loader *ld, struct yfile *f, yaml_node_t *n, int depth,
-    json_t **out)
-{
-	yaml_node_item_t *it;
-	yaml_node_pair_t *p;
-	yaml_node_t *k;
-	json_t *v, *c;
-
-	if (depth > JOB_MAX_DEPTH)
-		return ld_err(ld, f, n, "nesting deeper than %d levels",
-		    JOB_MAX_DEPTH);
-	if (++ld->nodes > JOB_MAX_NODES)
-		return ld_err(ld, f, n, "more than %u nodes", JOB_MAX_NODES);
-	switch (n->type) {
-	case YAML_SCALAR_NODE:
-		return scalar_json(ld, f, n, out);
-	case YAML_SEQUENCE_NODE:
-		v = jcheck(json_array());
-		for (it = n->data.sequence.items.start;
-		    it < n->data.sequence.items.top; it++) {
-			if (node_json(ld, f, node_at(f, *it), depth + 1,
-			    &c) != 0) {
-				json_decref(v);
-				return -1;
-			}
-			json_array_append_new(v, c);
-		}
-		*out = v;
-		return 0;
-	case YAML_MAPPING_NODE:
-		if (check_keys(ld, f, n, "in mapping", NULL) != 0)
-			return -1;
-		v = jcheck(json_object());
-		for (p = n->data.mapping.pairs.start;
-		    p < n->data.mapping.pairs.top; p++) {
-			k = node_at(f, p->key);
-			if (strlen(scalar(k)) != k->data.scalar.length) {
-				json_decref(v);
-				return ld_err(ld, f, k,
-				    "key contains a NUL byte");
-			}
-			if (node_json(ld, f, node_at(f, p->value), depth + 1,
-			    &c) != 0) {
-				json_decref(v);
-				return -1;
-			}
-			if (json_object_set_new(v, scalar(k), c) != 0) {
-				json_decref(v);
-				return ld_err(ld, f, k,
-				    "key is not valid UTF-8");
-			}
-		}
-		*out = v;
-		return 0;
-	default:
-		return ld_err(ld, f, n, "empty node");
-	}
 }
 
 /* The shortest text that reads back as d, always looking like a real. */
@@ -768,8 +334,8 @@ is_file(const char *path)
  * cwd first, then in the directory of the file that names it (as Ianvs).
  */
 static int
-resolve_file(struct loader *ld, struct yfile *f, yaml_node_t *n,
-    const char *what, const char *name, char **out)
+resolve_file(struct yfile *f, yaml_node_t *n, const char *what,
+    const char *name, char **out)
 {
 	char *first, *dir, *joined, *second;
 
@@ -779,7 +345,7 @@ resolve_file(struct loader *ld, struct yfile *f, yaml_node_t *n,
 		return 0;
 	}
 	if (*name == '/') {
-		ld_err(ld, f, n, "%s '%s' not found", what, name);
+		yfile_err(f, n, "%s '%s' not found", what, name);
 		free(first);
 		return -1;
 	}
@@ -794,170 +360,14 @@ resolve_file(struct loader *ld, struct yfile *f, yaml_node_t *n,
 		return 0;
 	}
 	if (strcmp(first, second) == 0)
-		ld_err(ld, f, n, "%s '%s' not found (tried '%s')", what, name,
+		yfile_err(f, n, "%s '%s' not found (tried '%s')", what, name,
 		    first);
 	else
-		ld_err(ld, f, n, "%s '%s' not found (tried '%s' and '%s')",
+		yfile_err(f, n, "%s '%s' not found (tried '%s' and '%s')",
 		    what, name, first, second);
 	free(first);
 	free(second);
 	return -1;
-}
-
-/* Read a whole file into memory (NUL-terminated). */
-static int
-read_file(struct loader *ld, const char *path, char **out, size_t *outlen)
-{
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd == -1)
-		return err_errno(ld->cause, "%s", path);
-	for (;;) {
-		if (cap - len < 4096) {
-			if (cap >= JOB_MAX_FILE) {
-				close(fd);
-				free(buf);
-				return err_set(ld->cause, "%s: larger than %u "
-				    "bytes", path, JOB_MAX_FILE);
-			}
-			cap = cap ? cap * 2 : 8192;
-			buf = xreallocarray(buf, cap + 1, 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			err_errno(ld->cause, "%s", path);
-			close(fd);
-			free(buf);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		len += n;
-	}
-	close(fd);
-	buf[len] = '\0';
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
-/* Format a libyaml parser error as "FILE:LINE:COL: yaml: ...". */
-static int
-yaml_error(struct loader *ld, const char *path, yaml_parser_t *p,
-    const char *text, size_t len)
-{
-	yaml_mark_t mark = p->problem_mark;
-	size_t i;
-
-	if (p->error == YAML_MEMORY_ERROR)
-		BUG("libyaml out of memory");
-	if (p->error == YAML_READER_ERROR) {
-		/* the reader gives a byte offset, not a mark */
-		mark.line = mark.column = 0;
-		for (i = 0; i < p->problem_offset && i < len; i++) {
-			if (text[i] == '\n') {
-				mark.line++;
-				mark.column = 0;
-			} else
-				mark.column++;
-		}
-	}
-	return err_set(ld->cause, "%s:%zu:%zu: yaml: %s%s%s", path,
-	    mark.line + 1, mark.column + 1,
-	    p->problem != NULL ? p->problem : "error",
-	    p->context != NULL ? " " : "",
-	    p->context != NULL ? p->context : "");
-}
-
-/*
- * Read and parse a YAML file holding one document with a mapping at the top.
- * The file is kept in the loader until the end of the load.
- */
-static int
-load_file(struct loader *ld, const char *path, struct yfile **out,
-    yaml_node_t **root)
-{
-	yaml_parser_t parser;
-	yaml_document_t extra;
-	struct yfile *f;
-	yaml_node_t *r;
-	char *text = NULL;
-	size_t len = 0;
-	int more;
-
-	if (read_file(ld, path, &text, &len) != 0)
-		return -1;
-	if (!yaml_parser_initialize(&parser))
-		BUG("yaml_parser_initialize failed");
-	yaml_parser_set_input_string(&parser, (const unsigned char *)text,
-	    len);
-	f = xcalloc(1, sizeof *f);
-	f->path = xstrdup(path);
-	if (!yaml_parser_load(&parser, &f->doc)) {
-		yaml_error(ld, path, &parser, text, len);
-		yaml_parser_delete(&parser);
-		free(text);
-		free(f->path);
-		free(f);
-		return -1;
-	}
-	ld->files = xreallocarray(ld->files, ld->nfiles + 1,
-	    sizeof *ld->files);
-	ld->files[ld->nfiles++] = f;
-
-	r = yaml_document_get_root_node(&f->doc);
-	if (r != NULL) {
-		if (!yaml_parser_load(&parser, &extra)) {
-			yaml_error(ld, path, &parser, text, len);
-			goto fail;
-		}
-		more = yaml_document_get_root_node(&extra) != NULL;
-		if (more) {
-			err_set(ld->cause, "%s:%zu:%zu: yaml: expected a "
-			    "single document", path,
-			    extra.start_mark.line + 1,
-			    extra.start_mark.column + 1);
-		}
-		yaml_document_delete(&extra);
-		if (more)
-			goto fail;
-	}
-	yaml_parser_delete(&parser);
-	free(text);
-
-	if (r == NULL)
-		return err_set(ld->cause, "%s:1:1: empty file", path);
-	if (r->type != YAML_MAPPING_NODE)
-		return ld_err(ld, f, r, "expected a mapping at the top");
-	*out = f;
-	*root = r;
-	return 0;
-
-fail:
-	yaml_parser_delete(&parser);
-	free(text);
-	return -1;
-}
-
-/* Parse an integer setting in [min, INT_MAX]. */
-static int
-get_int(struct loader *ld, struct yfile *f, yaml_node_t *n, const char *key,
-    int min, int *out)
-{
-	const char *s = scalar(n);
-	long long ll;
-
-	if (s == NULL || parse_ll(s, &ll) != 0 || ll < min || ll > INT_MAX)
-		return ld_bad(ld, f, n, key, min > 0 ? "a positive integer" :
-		    "a non-negative integer");
-	*out = (int)ll;
-	return 0;
 }
 
 /* Parse a duration: seconds, or a number with s, m, h or ms. */
@@ -980,7 +390,7 @@ parse_duration(const char *s, double *out)
 		if (n >= len || strcmp(s + len - n, units[i].suffix) != 0)
 			continue;
 		num = xstrndup(s, len - n);
-		if (parse_real(num, &d) == 0 && d >= 0) {
+		if (ytext_real(num, &d) == 0 && d >= 0) {
 			free(num);
 			*out = d * units[i].factor;
 			return 0;
@@ -1009,7 +419,7 @@ parse_size(const char *s, uint64_t *out)
 			break;
 	}
 	num = xstrndup(s, p - s);
-	if (parse_real(num, &d) != 0 || d < 0) {
+	if (ytext_real(num, &d) != 0 || d < 0) {
 		free(num);
 		return -1;
 	}
@@ -1066,24 +476,24 @@ load_resources(struct loader *ld, struct yfile *f, yaml_node_t *map)
 	static const char *const size_expected =
 	    "a size (MiB, or like '512M', '4G', '1.5GiB')";
 
-	if (need_map(ld, f, map, "resources") != 0 ||
-	    check_keys(ld, f, map, "in resources", resources_keys) != 0)
+	if (yfile_need_map(f, map, "resources") != 0 ||
+	    yfile_keys(f, map, "in resources", resources_keys) != 0)
 		return -1;
-	if ((n = map_get(f, map, "ram")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, map, "ram")) != NULL) {
+		s = ynode_scalar(n);
 		if (s == NULL || parse_size(s, &st->ram_mb) != 0)
-			return ld_bad(ld, f, n, "ram", size_expected);
+			return yfile_bad(f, n, "ram", size_expected);
 	}
-	if ((n = map_get(f, map, "vram")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, map, "vram")) != NULL) {
+		s = ynode_scalar(n);
 		if (s == NULL || parse_size(s, &st->vram_mb) != 0)
-			return ld_bad(ld, f, n, "vram", size_expected);
+			return yfile_bad(f, n, "vram", size_expected);
 	}
-	if ((n = map_get(f, map, "gpus")) != NULL &&
-	    get_int(ld, f, n, "gpus", 0, &st->gpus) != 0)
+	if ((n = yfile_get(f, map, "gpus")) != NULL &&
+	    yfile_int(f, n, "gpus", 0, &st->gpus) != 0)
 		return -1;
-	if ((n = map_get(f, map, "cpus")) != NULL &&
-	    get_int(ld, f, n, "cpus", 0, &st->cpus) != 0)
+	if ((n = yfile_get(f, map, "cpus")) != NULL &&
+	    yfile_int(f, n, "cpus", 0, &st->cpus) != 0)
 		return -1;
 	return 0;
 }
@@ -1097,8 +507,8 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 	yaml_node_t *n;
 	long long ll;
 
-	if ((n = map_get(f, bj, "parallel_execution")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, bj, "parallel_execution")) != NULL) {
+		s = ynode_scalar(n);
 		if (s != NULL && (strcmp(s, "true") == 0 ||
 		    strcmp(s, "True") == 0 || strcmp(s, "TRUE") == 0))
 			st->parallel = 1;
@@ -1106,55 +516,55 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		    strcmp(s, "False") == 0 || strcmp(s, "FALSE") == 0))
 			st->parallel = 0;
 		else
-			return ld_bad(ld, f, n, "parallel_execution",
+			return yfile_bad(f, n, "parallel_execution",
 			    "true or false");
 	}
-	if ((n = map_get(f, bj, "num_workers")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, bj, "num_workers")) != NULL) {
+		s = ynode_scalar(n);
 		if (s != NULL && strcmp(s, "auto") == 0)
 			st->num_workers = -1;
-		else if (s == NULL || parse_ll(s, &ll) != 0 || ll < 1 ||
+		else if (s == NULL || ytext_ll(s, &ll) != 0 || ll < 1 ||
 		    ll > INT_MAX)
-			return ld_bad(ld, f, n, "num_workers",
+			return yfile_bad(f, n, "num_workers",
 			    "a positive integer or 'auto'");
 		else
 			st->num_workers = (int)ll;
 	}
-	if ((n = map_get(f, bj, "timeout")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, bj, "timeout")) != NULL) {
+		s = ynode_scalar(n);
 		if (s == NULL || parse_duration(s, &st->timeout_s) != 0)
-			return ld_bad(ld, f, n, "timeout", "a duration "
+			return yfile_bad(f, n, "timeout", "a duration "
 			    "(seconds, or like '90s', '5m', '1h')");
 	}
-	if ((n = map_get(f, bj, "retries")) != NULL &&
-	    get_int(ld, f, n, "retries", 0, &st->retries) != 0)
+	if ((n = yfile_get(f, bj, "retries")) != NULL &&
+	    yfile_int(f, n, "retries", 0, &st->retries) != 0)
 		return -1;
-	if ((n = map_get(f, bj, "resources")) != NULL &&
+	if ((n = yfile_get(f, bj, "resources")) != NULL &&
 	    load_resources(ld, f, n) != 0)
 		return -1;
-	if ((n = map_get(f, bj, "launcher")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, bj, "launcher")) != NULL) {
+		s = ynode_scalar(n);
 		if (s == NULL || (strcmp(s, "local") != 0 &&
 		    strcmp(s, "slurm") != 0))
-			return ld_bad(ld, f, n, "launcher",
+			return yfile_bad(f, n, "launcher",
 			    "'local' or 'slurm'");
 		free(st->launcher);
 		st->launcher = xstrdup(s);
 	}
-	if ((n = map_get(f, bj, "slurm_partition")) != NULL) {
-		if (get_string(ld, f, n, "slurm_partition", 1, &s) != 0)
+	if ((n = yfile_get(f, bj, "slurm_partition")) != NULL) {
+		if (yfile_string(f, n, "slurm_partition", 1, &s) != 0)
 			return -1;
 		free(st->slurm_partition);
 		st->slurm_partition = xstrdup(s);
 	}
-	if ((n = map_get(f, bj, "partitions")) != NULL &&
-	    get_int(ld, f, n, "partitions", 1, &st->partitions) != 0)
+	if ((n = yfile_get(f, bj, "partitions")) != NULL &&
+	    yfile_int(f, n, "partitions", 1, &st->partitions) != 0)
 		return -1;
-	if ((n = map_get(f, bj, "repeat")) != NULL &&
-	    get_int(ld, f, n, "repeat", 1, &st->repeat) != 0)
+	if ((n = yfile_get(f, bj, "repeat")) != NULL &&
+	    yfile_int(f, n, "repeat", 1, &st->repeat) != 0)
 		return -1;
-	if ((n = map_get(f, bj, "db")) != NULL) {
-		if (get_string(ld, f, n, "db", 1, &s) != 0)
+	if ((n = yfile_get(f, bj, "db")) != NULL) {
+		if (yfile_string(f, n, "db", 1, &s) != 0)
 			return -1;
 		st->db = path_abs(ld->cwd, s);
 	}
@@ -1174,42 +584,42 @@ load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
 	int rc;
 
 	if (n->type == YAML_SCALAR_NODE) {
-		if (get_string(ld, f, n, "testenv", 1, &path) != 0 ||
-		    resolve_file(ld, f, n, "testenv file", path, &found) != 0)
+		if (yfile_string(f, n, "testenv", 1, &path) != 0 ||
+		    resolve_file(f, n, "testenv file", path, &found) != 0)
 			return -1;
-		rc = load_file(ld, found, &tf, &root);
+		rc = yload_file(&ld->yl, found, &tf, &root);
 		free(found);
 		if (rc != 0)
 			return -1;
-		if (check_keys(ld, tf, root, "at the top of a testenv file",
+		if (yfile_keys(tf, root, "at the top of a testenv file",
 		    testenv_root_keys) != 0 ||
-		    map_need(ld, tf, root, "testenv",
+		    yfile_need(tf, root, "testenv",
 		    "at the top of a testenv file", &n) != 0)
 			return -1;
 	}
-	if (need_map(ld, tf, n, "testenv") != 0)
+	if (yfile_need_map(tf, n, "testenv") != 0)
 		return -1;
-	if (node_json(ld, tf, n, 0, &job->testenv) != 0)
+	if (yfile_json(tf, n, &job->testenv) != 0)
 		return -1;
 
-	metrics = map_get(tf, n, "metrics");
+	metrics = yfile_get(tf, n, "metrics");
 	if (metrics == NULL)
 		return 0;
-	if (need_seq(ld, tf, metrics, "metrics") != 0)
+	if (yfile_need_seq(tf, metrics, "metrics") != 0)
 		return -1;
-	for (i = 0; i < seq_len(metrics); i++) {
-		m = seq_item(tf, metrics, i);
+	for (i = 0; i < ynode_len(metrics); i++) {
+		m = yfile_item(tf, metrics, i);
 		if (m->type == YAML_MAPPING_NODE) {
-			name = map_get(tf, m, "name");
+			name = yfile_get(tf, m, "name");
 			if (name == NULL)
-				return ld_err(ld, tf, m,
+				return yfile_err(tf, m,
 				    "missing key 'name' in metric");
 		} else
 			name = m;
-		if (get_string(ld, tf, name, "metric name", 1, &s) != 0)
+		if (yfile_string(tf, name, "metric name", 1, &s) != 0)
 			return -1;
 		json_array_append_new(job->metric_names,
-		    jcheck(json_string(s)));
+		    yjson_check(json_string(s)));
 	}
 	return 0;
 }
@@ -1223,30 +633,30 @@ load_rank(struct loader *ld, struct yfile *f, yaml_node_t *rank)
 	const char *metric, *order;
 	size_t i;
 
-	if (need_map(ld, f, rank, "rank") != 0 ||
-	    check_keys(ld, f, rank, "in rank", rank_keys) != 0)
+	if (yfile_need_map(f, rank, "rank") != 0 ||
+	    yfile_keys(f, rank, "in rank", rank_keys) != 0)
 		return -1;
-	if ((n = map_get(f, rank, "sort_by")) != NULL) {
-		if (need_seq(ld, f, n, "sort_by") != 0)
+	if ((n = yfile_get(f, rank, "sort_by")) != NULL) {
+		if (yfile_need_seq(f, n, "sort_by") != 0)
 			return -1;
-		job->sort_keys = xcalloc(seq_len(n) + 1,
+		job->sort_keys = xcalloc(ynode_len(n) + 1,
 		    sizeof *job->sort_keys);
-		for (i = 0; i < seq_len(n); i++) {
-			e = seq_item(f, n, i);
+		for (i = 0; i < ynode_len(n); i++) {
+			e = yfile_item(f, n, i);
 			if (e->type != YAML_MAPPING_NODE ||
 			    e->data.mapping.pairs.top -
 			    e->data.mapping.pairs.start != 1)
-				return ld_bad(ld, f, e, "sort_by entry",
+				return yfile_bad(f, e, "sort_by entry",
 				    "a mapping 'METRIC: descend|ascend'");
-			k = node_at(f, e->data.mapping.pairs.start->key);
-			v = node_at(f, e->data.mapping.pairs.start->value);
-			if (get_string(ld, f, k, "sort_by metric", 1,
+			k = yfile_node(f, e->data.mapping.pairs.start->key);
+			v = yfile_node(f, e->data.mapping.pairs.start->value);
+			if (yfile_string(f, k, "sort_by metric", 1,
 			    &metric) != 0)
 				return -1;
-			order = scalar(v);
+			order = ynode_scalar(v);
 			if (order == NULL || (strcmp(order, "descend") != 0 &&
 			    strcmp(order, "ascend") != 0))
-				return ld_bad(ld, f, v, metric,
+				return yfile_bad(f, v, metric,
 				    "'descend' or 'ascend'");
 			job->sort_keys[i].metric = xstrdup(metric);
 			job->sort_keys[i].descend =
@@ -1254,23 +664,23 @@ load_rank(struct loader *ld, struct yfile *f, yaml_node_t *rank)
 			job->nsort_keys++;
 		}
 	}
-	if ((n = map_get(f, rank, "visualization")) != NULL) {
-		if (need_map(ld, f, n, "visualization") != 0 ||
-		    check_keys(ld, f, n, "in visualization",
+	if ((n = yfile_get(f, rank, "visualization")) != NULL) {
+		if (yfile_need_map(f, n, "visualization") != 0 ||
+		    yfile_keys(f, n, "in visualization",
 		    visualization_keys) != 0)
 			return -1;
 	}
-	if ((n = map_get(f, rank, "selected_dataitem")) != NULL) {
-		if (need_map(ld, f, n, "selected_dataitem") != 0 ||
-		    check_keys(ld, f, n, "in selected_dataitem",
+	if ((n = yfile_get(f, rank, "selected_dataitem")) != NULL) {
+		if (yfile_need_map(f, n, "selected_dataitem") != 0 ||
+		    yfile_keys(f, n, "in selected_dataitem",
 		    dataitem_keys) != 0 ||
-		    node_json(ld, f, n, 0, &job->selected_dataitem) != 0)
+		    yfile_json(f, n, &job->selected_dataitem) != 0)
 			return -1;
 	}
-	if ((n = map_get(f, rank, "save_mode")) != NULL) {
-		order = scalar(n);
-		if (order == NULL || !in_list(order, save_modes))
-			return ld_bad(ld, f, n, "save_mode",
+	if ((n = yfile_get(f, rank, "save_mode")) != NULL) {
+		order = ynode_scalar(n);
+		if (order == NULL || !yword_in(order, save_modes))
+			return yfile_bad(f, n, "save_mode",
 			    "'selected_and_all' or 'selected_only'");
 		free(job->save_mode);
 		job->save_mode = xstrdup(order);
@@ -1322,7 +732,7 @@ fill_arg(const char *tmpl, json_t *params, char **why)
 			i = 0;
 			json_object_foreach(params, key, v)
 				known[i++] = key;
-			near = suggest(name, known);
+			near = yword_suggest(name, known);
 			if (near != NULL)
 				*why = xasprintf("unknown placeholder '{%s}': "
 				    "no hyperparameter '%s' (did you mean "
@@ -1365,11 +775,12 @@ static char **
 fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params)
 {
 	char **argv, *why = NULL;
-	size_t i, n = seq_len(cmd);
+	size_t i, n = ynode_len(cmd);
 
 	argv = xcalloc(n + 1, sizeof *argv);
 	for (i = 0; i < n; i++) {
-		argv[i] = fill_arg(scalar(seq_item(f, cmd, i)), params, &why);
+		argv[i] = fill_arg(ynode_scalar(yfile_item(f, cmd, i)), params,
+		    &why);
 		if (argv[i] == NULL)
 			BUG("command template not checked: %s", why);
 	}
@@ -1398,19 +809,22 @@ testcase_key(struct job *job, struct job_testcase *tc)
 	char *s;
 	size_t i;
 
-	o = jcheck(json_object());
-	json_object_set_new(o, "algorithm", jcheck(json_string(tc->algorithm)));
-	json_object_set_new(o, "paradigm", jcheck(json_string(tc->paradigm)));
-	json_object_set_new(o, "runner", jcheck(json_string(
+	o = yjson_check(json_object());
+	json_object_set_new(o, "algorithm",
+	    yjson_check(json_string(tc->algorithm)));
+	json_object_set_new(o, "paradigm",
+	    yjson_check(json_string(tc->paradigm)));
+	json_object_set_new(o, "runner", yjson_check(json_string(
 	    runners[tc->runner])));
 	if (tc->runner == JOB_RUNNER_COMMAND) {
-		a = jcheck(json_array());
+		a = yjson_check(json_array());
 		for (i = 0; tc->argv[i] != NULL; i++)
-			json_array_append_new(a, jcheck(json_string(
+			json_array_append_new(a, yjson_check(json_string(
 			    tc->argv[i])));
 		json_object_set_new(o, "argv", a);
 	} else
-		json_object_set_new(o, "url", jcheck(json_string(tc->url)));
+		json_object_set_new(o, "url",
+		    yjson_check(json_string(tc->url)));
 	json_object_set(o, "params", tc->params);
 	json_object_set(o, "testenv", job->testenv);
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
@@ -1435,85 +849,85 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 
 	md->f = f;
 	md->node = m;
-	if (need_map(ld, f, m, "module") != 0 ||
-	    check_keys(ld, f, m, "in module", module_keys) != 0)
+	if (yfile_need_map(f, m, "module") != 0 ||
+	    yfile_keys(f, m, "in module", module_keys) != 0)
 		return -1;
-	if (map_need(ld, f, m, "type", "in module", &n) != 0 ||
-	    get_string(ld, f, n, "type", 1, &md->type) != 0)
+	if (yfile_need(f, m, "type", "in module", &n) != 0 ||
+	    yfile_string(f, n, "type", 1, &md->type) != 0)
 		return -1;
-	if ((n = map_get(f, m, "name")) != NULL &&
-	    get_string(ld, f, n, "name", 1, &md->name) != 0)
+	if ((n = yfile_get(f, m, "name")) != NULL &&
+	    yfile_string(f, n, "name", 1, &md->name) != 0)
 		return -1;
-	md->urlnode = map_get(f, m, "url");
-	md->cmd = map_get(f, m, "command");
+	md->urlnode = yfile_get(f, m, "url");
+	md->cmd = yfile_get(f, m, "command");
 	if (md->urlnode != NULL && md->cmd != NULL)
-		return ld_err(ld, f, md->cmd, "module has both 'url' and "
+		return yfile_err(f, md->cmd, "module has both 'url' and "
 		    "'command': give one");
 	if (md->urlnode != NULL) {
-		if (get_string(ld, f, md->urlnode, "url", 1, &md->url) != 0)
+		if (yfile_string(f, md->urlnode, "url", 1, &md->url) != 0)
 			return -1;
 		s = md->url;
 		i = strlen(s);
 		if (strncmp(s, "builtin:", 8) == 0) {
 			if (s[8] == '\0')
-				return ld_err(ld, f, md->urlnode,
+				return yfile_err(f, md->urlnode,
 				    "'builtin:' needs a test case name");
 		} else if (i >= 3 && strcmp(s + i - 3, ".py") == 0)
-			return ld_err(ld, f, md->urlnode, "python module "
+			return yfile_err(f, md->urlnode, "python module "
 			    "'%s' cannot run in bench: use `command: "
 			    "[python3, %s, ...]` or a builtin:/.so test case",
 			    s, s);
 		else if (i >= 3 && strcmp(s + i - 3, ".so") == 0) {
-			if (resolve_file(ld, f, md->urlnode, "plugin", s,
+			if (resolve_file(f, md->urlnode, "plugin", s,
 			    &found) != 0)
 				return -1;
 			md->so = path_abs(ld->cwd, found);
 			free(found);
 		} else
-			return ld_err(ld, f, md->urlnode, "url '%s' is "
+			return yfile_err(f, md->urlnode, "url '%s' is "
 			    "neither 'builtin:NAME' nor a .so plugin (use "
 			    "`command: [...]` to run a program)", s);
 	}
 	if (md->cmd != NULL) {
 		if (md->cmd->type != YAML_SEQUENCE_NODE ||
-		    seq_len(md->cmd) == 0)
-			return ld_bad(ld, f, md->cmd, "command",
+		    ynode_len(md->cmd) == 0)
+			return yfile_bad(f, md->cmd, "command",
 			    "a non-empty list of strings");
-		for (i = 0; i < seq_len(md->cmd); i++) {
-			e = seq_item(f, md->cmd, i);
-			if (scalar(e) == NULL)
-				return ld_bad(ld, f, e, "command argument",
+		for (i = 0; i < ynode_len(md->cmd); i++) {
+			e = yfile_item(f, md->cmd, i);
+			if (ynode_scalar(e) == NULL)
+				return yfile_bad(f, e, "command argument",
 				    "a string");
-			if (get_string(ld, f, e, "command argument", 0,
+			if (yfile_string(f, e, "command argument", 0,
 			    &s) != 0)
 				return -1;
 		}
 	}
 
 	md->hp_first = *nhps;
-	if ((n = map_get(f, m, "hyperparameters")) == NULL)
+	if ((n = yfile_get(f, m, "hyperparameters")) == NULL)
 		return 0;
-	if (n->type == YAML_SCALAR_NODE && *scalar(n) == '\0' &&
+	if (n->type == YAML_SCALAR_NODE && *ynode_scalar(n) == '\0' &&
 	    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
 		return 0;		/* `hyperparameters:` left empty */
-	if (need_seq(ld, f, n, "hyperparameters") != 0)
+	if (yfile_need_seq(f, n, "hyperparameters") != 0)
 		return -1;
-	for (i = 0; i < seq_len(n); i++) {
-		e = seq_item(f, n, i);
-		if (need_map(ld, f, e, "hyperparameters entry") != 0 ||
-		    check_keys(ld, f, e, "in hyperparameters entry",
+	for (i = 0; i < ynode_len(n); i++) {
+		e = yfile_item(f, n, i);
+		if (yfile_need_map(f, e, "hyperparameters entry") != 0 ||
+		    yfile_keys(f, e, "in hyperparameters entry",
 		    NULL) != 0)
 			return -1;
 		for (p = e->data.mapping.pairs.start;
 		    p < e->data.mapping.pairs.top; p++) {
-			k = node_at(f, p->key);
-			spec = node_at(f, p->value);
-			if (get_string(ld, f, k, "hyperparameter name", 1,
+			k = yfile_node(f, p->key);
+			spec = yfile_node(f, p->value);
+			if (yfile_string(f, k, "hyperparameter name", 1,
 			    &name) != 0)
 				return -1;
 			for (h = 0; h < *nhps; h++) {
 				if (strcmp((*hps)[h].name, name) == 0)
-					return ld_err(ld, f, k, "hyperparameter"
+					return yfile_err(f, k, "hyperparameter"
 					    " '%s' is defined twice in this "
 					    "algorithm", name);
 			}
@@ -1523,23 +937,23 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 				char *where = xasprintf("in hyperparameter "
 				    "'%s'", name);
 
-				if (need_map(ld, f, spec, name) != 0 ||
-				    check_keys(ld, f, spec, where,
+				if (yfile_need_map(f, spec, name) != 0 ||
+				    yfile_keys(f, spec, where,
 				    hp_keys) != 0 ||
-				    map_need(ld, f, spec, "values", where,
+				    yfile_need(f, spec, "values", where,
 				    &vals) != 0) {
 					free(where);
 					return -1;
 				}
 				free(where);
-				if (need_seq(ld, f, vals, "values") != 0)
+				if (yfile_need_seq(f, vals, "values") != 0)
 					return -1;
 			}
-			if (seq_len(vals) == 0)
-				return ld_err(ld, f, vals, "hyperparameter "
+			if (ynode_len(vals) == 0)
+				return yfile_err(f, vals, "hyperparameter "
 				    "'%s' has an empty grid (values: [])",
 				    name);
-			if (node_json(ld, f, vals, 0, &arr) != 0)
+			if (yfile_json(f, vals, &arr) != 0)
 				return -1;
 			for (j = 1; j < json_array_size(arr); j++) {
 				v = json_array_get(arr, j);
@@ -1548,8 +962,8 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 					    h)))
 						continue;
 					json_decref(arr);
-					return ld_err(ld, f,
-					    seq_item(f, vals, j), "duplicate "
+					return yfile_err(f,
+					    yfile_item(f, vals, j), "duplicate "
 					    "value in hyperparameter '%s'",
 					    name);
 				}
@@ -1566,8 +980,8 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 
 /* Pick the module that runs: command or .so first, then builtin. */
 static int
-pick_runnable(struct loader *ld, struct yfile *af, yaml_node_t *alg,
-    const char *algname, struct mod *mods, size_t nmods, size_t *out)
+pick_runnable(struct yfile *af, yaml_node_t *alg, const char *algname,
+    struct mod *mods, size_t nmods, size_t *out)
 {
 	size_t i, found = SIZE_MAX, nbuiltin = 0, nbase = 0, base = 0;
 	size_t builtin = 0;
@@ -1576,7 +990,7 @@ pick_runnable(struct loader *ld, struct yfile *af, yaml_node_t *alg,
 		if (mods[i].cmd == NULL && mods[i].so == NULL)
 			continue;
 		if (found != SIZE_MAX)
-			return ld_err(ld, mods[i].f, mods[i].node, "algorithm "
+			return yfile_err(mods[i].f, mods[i].node, "algorithm "
 			    "'%s' has more than one module that runs (a "
 			    "command or a .so): give one", algname);
 		found = i;
@@ -1594,7 +1008,7 @@ pick_runnable(struct loader *ld, struct yfile *af, yaml_node_t *alg,
 			base = i;
 	}
 	if (nbuiltin == 0)
-		return ld_err(ld, af, alg, "algorithm '%s' has no module that "
+		return yfile_err(af, alg, "algorithm '%s' has no module that "
 		    "runs: give one module `url: builtin:NAME`, a .so path "
 		    "or `command: [...]`", algname);
 	if (nbuiltin == 1) {
@@ -1605,7 +1019,7 @@ pick_runnable(struct loader *ld, struct yfile *af, yaml_node_t *alg,
 		*out = base;
 		return 0;
 	}
-	return ld_err(ld, af, alg, "algorithm '%s' has several builtin: "
+	return yfile_err(af, alg, "algorithm '%s' has several builtin: "
 	    "modules and not one of type 'basemodel' to run", algname);
 }
 
@@ -1650,7 +1064,7 @@ expand_grid(struct loader *ld, size_t alg, const char *algname,
 		tc = add_testcase(ld, alg);
 		tc->algorithm = xstrdup(algname);
 		tc->paradigm = xstrdup(paradigm);
-		tc->params = jcheck(json_object());
+		tc->params = yjson_check(json_object());
 		for (i = 0; i < nhps; i++)
 			json_object_set(tc->params, hps[i].name,
 			    json_array_get(hps[i].values, idx[i]));
@@ -1671,33 +1085,33 @@ expand_grid(struct loader *ld, size_t alg, const char *algname,
 		}
 		tc->name = sb_detach(&sb);
 
-		tc->modules = jcheck(json_array());
+		tc->modules = yjson_check(json_array());
 		for (j = 0; j < nmods; j++) {
 			md = &mods[j];
-			mj = jcheck(json_object());
+			mj = yjson_check(json_object());
 			json_object_set_new(mj, "type",
-			    jcheck(json_string(md->type)));
+			    yjson_check(json_string(md->type)));
 			if (md->name != NULL)
 				json_object_set_new(mj, "name",
-				    jcheck(json_string(md->name)));
+				    yjson_check(json_string(md->name)));
 			if (md->url != NULL)
 				json_object_set_new(mj, "url",
-				    jcheck(json_string(md->so != NULL ?
+				    yjson_check(json_string(md->so != NULL ?
 				    md->so : md->url)));
 			if (md->cmd != NULL) {
 				argv = fill_command(md->f, md->cmd,
 				    tc->params);
-				a = jcheck(json_array());
+				a = yjson_check(json_array());
 				for (i = 0; argv[i] != NULL; i++)
 					json_array_append_new(a,
-					    jcheck(json_string(argv[i])));
+					    yjson_check(json_string(argv[i])));
 				json_object_set_new(mj, "command", a);
 				if (j == run)
 					tc->argv = argv;
 				else
 					argv_free(argv);
 			}
-			mh = jcheck(json_object());
+			mh = yjson_check(json_object());
 			for (i = md->hp_first; i < md->hp_first + md->hp_count;
 			    i++)
 				json_object_set(mh, hps[i].name,
@@ -1726,8 +1140,7 @@ expand_grid(struct loader *ld, size_t alg, const char *algname,
  * the nearest name of the table.
  */
 static int
-check_paradigm(struct loader *ld, struct yfile *f, yaml_node_t *n,
-    const char *name)
+check_paradigm(struct yfile *f, yaml_node_t *n, const char *name)
 {
 	const char **names, *near;
 	size_t i, count = paradigm_count();
@@ -1737,12 +1150,12 @@ check_paradigm(struct loader *ld, struct yfile *f, yaml_node_t *n,
 	names = xcalloc(count + 1, sizeof *names);
 	for (i = 0; i < count; i++)
 		names[i] = paradigm_at(i)->name;
-	near = suggest(name, names);
+	near = yword_suggest(name, names);
 	if (near != NULL)
-		ld_err(ld, f, n, "unknown paradigm_type '%s' (did you mean "
+		yfile_err(f, n, "unknown paradigm_type '%s' (did you mean "
 		    "'%s'?)", name, near);
 	else
-		ld_err(ld, f, n, "unknown paradigm_type '%s'", name);
+		yfile_err(f, n, "unknown paradigm_type '%s'", name);
 	free(names);
 	return -1;
 }
@@ -1763,72 +1176,72 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	json_t *first;
 	int rc = -1;
 
-	if (need_map(ld, ef, entry, "algorithms entry") != 0 ||
-	    check_keys(ld, ef, entry, "in algorithms entry",
+	if (yfile_need_map(ef, entry, "algorithms entry") != 0 ||
+	    yfile_keys(ef, entry, "in algorithms entry",
 	    entry_keys) != 0 ||
-	    map_need(ld, ef, entry, "name", "in algorithms entry", &n) != 0 ||
-	    get_string(ld, ef, n, "name", 1, &algname) != 0)
+	    yfile_need(ef, entry, "name", "in algorithms entry", &n) != 0 ||
+	    yfile_string(ef, n, "name", 1, &algname) != 0)
 		return -1;
 	for (i = 0; i < ai; i++) {
-		if (strcmp(scalar(ld->alg_name[i]), algname) == 0)
-			return ld_err(ld, ef, n, "duplicate algorithm name "
+		if (strcmp(ynode_scalar(ld->alg_name[i]), algname) == 0)
+			return yfile_err(ef, n, "duplicate algorithm name "
 			    "'%s'", algname);
 	}
 	ld->alg_file[ai] = ef;
 	ld->alg_name[ai] = n;
 	ld->nalgs = ai + 1;
 
-	url = map_get(ef, entry, "url");
-	alg = map_get(ef, entry, "algorithm");
+	url = yfile_get(ef, entry, "url");
+	alg = yfile_get(ef, entry, "algorithm");
 	if (url != NULL && alg != NULL)
-		return ld_err(ld, ef, alg, "algorithm '%s' has both 'url' and "
+		return yfile_err(ef, alg, "algorithm '%s' has both 'url' and "
 		    "'algorithm': give one", algname);
 	if (url == NULL && alg == NULL)
-		return ld_err(ld, ef, entry, "missing key 'url' in algorithms "
+		return yfile_err(ef, entry, "missing key 'url' in algorithms "
 		    "entry");
 	if (url != NULL) {
-		if (get_string(ld, ef, url, "url", 1, &path) != 0 ||
-		    resolve_file(ld, ef, url, "algorithm file", path,
+		if (yfile_string(ef, url, "url", 1, &path) != 0 ||
+		    resolve_file(ef, url, "algorithm file", path,
 		    &found) != 0)
 			return -1;
-		rc = load_file(ld, found, &af, &root);
+		rc = yload_file(&ld->yl, found, &af, &root);
 		free(found);
 		if (rc != 0)
 			return -1;
 		rc = -1;
-		if (check_keys(ld, af, root, "at the top of an algorithm "
+		if (yfile_keys(af, root, "at the top of an algorithm "
 		    "file", algorithm_root_keys) != 0 ||
-		    map_need(ld, af, root, "algorithm", "at the top of an "
+		    yfile_need(af, root, "algorithm", "at the top of an "
 		    "algorithm file", &alg) != 0)
 			return -1;
 	}
-	if (need_map(ld, af, alg, "algorithm") != 0 ||
-	    check_keys(ld, af, alg, "in algorithm", algorithm_keys) != 0 ||
-	    map_need(ld, af, alg, "paradigm_type", "in algorithm", &n) != 0 ||
-	    get_string(ld, af, n, "paradigm_type", 1, &paradigm) != 0)
+	if (yfile_need_map(af, alg, "algorithm") != 0 ||
+	    yfile_keys(af, alg, "in algorithm", algorithm_keys) != 0 ||
+	    yfile_need(af, alg, "paradigm_type", "in algorithm", &n) != 0 ||
+	    yfile_string(af, n, "paradigm_type", 1, &paradigm) != 0)
 		return -1;
-	if (check_paradigm(ld, af, n, paradigm) != 0)
+	if (check_paradigm(af, n, paradigm) != 0)
 		return -1;
-	if (map_need(ld, af, alg, "modules", "in algorithm", &modules) != 0 ||
-	    need_seq(ld, af, modules, "modules") != 0)
+	if (yfile_need(af, alg, "modules", "in algorithm", &modules) != 0 ||
+	    yfile_need_seq(af, modules, "modules") != 0)
 		return -1;
-	if (seq_len(modules) == 0)
-		return ld_err(ld, af, modules, "algorithm '%s' has no modules",
+	if (ynode_len(modules) == 0)
+		return yfile_err(af, modules, "algorithm '%s' has no modules",
 		    algname);
 
-	mods = xcalloc(seq_len(modules), sizeof *mods);
-	for (i = 0; i < seq_len(modules); i++) {
+	mods = xcalloc(ynode_len(modules), sizeof *mods);
+	for (i = 0; i < ynode_len(modules); i++) {
 		nmods++;
-		if (load_module(ld, af, seq_item(af, modules, i), &mods[i],
+		if (load_module(ld, af, yfile_item(af, modules, i), &mods[i],
 		    &hps, &nhps) != 0)
 			goto out;
 	}
-	if (pick_runnable(ld, af, alg, algname, mods, nmods, &run) != 0)
+	if (pick_runnable(af, alg, algname, mods, nmods, &run) != 0)
 		goto out;
 	pd = paradigm_find(paradigm);
 	if (pd != NULL && pd->learner && (mods[run].url == NULL ||
 	    strcmp(mods[run].url, "builtin:logreg") != 0)) {
-		ld_err(ld, mods[run].f, mods[run].urlnode != NULL ?
+		yfile_err(mods[run].f, mods[run].urlnode != NULL ?
 		    mods[run].urlnode : mods[run].node, "paradigm %s trains "
 		    "a learner, and bench's learner is builtin:logreg: use "
 		    "url: builtin:logreg", paradigm);
@@ -1839,30 +1252,30 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	for (i = 0; i < nhps; i++) {
 		total *= json_array_size(hps[i].values);
 		if (total > JOB_MAX_TESTCASES - ld->job->ntestcases) {
-			ld_err(ld, af, alg, "algorithm '%s' makes more than %u "
+			yfile_err(af, alg, "algorithm '%s' makes more than %u "
 			    "test cases", algname, JOB_MAX_TESTCASES);
 			goto out;
 		}
 	}
 	if (total > JOB_MAX_TESTCASES - ld->job->ntestcases) {
-		ld_err(ld, af, alg, "more than %u test cases",
+		yfile_err(af, alg, "more than %u test cases",
 		    JOB_MAX_TESTCASES);
 		goto out;
 	}
 
 	/* Check the command templates once, against the first grid point. */
-	first = jcheck(json_object());
+	first = yjson_check(json_object());
 	for (i = 0; i < nhps; i++)
 		json_object_set(first, hps[i].name,
 		    json_array_get(hps[i].values, 0));
 	for (i = 0; i < nmods; i++) {
 		if (mods[i].cmd == NULL)
 			continue;
-		for (j = 0; j < seq_len(mods[i].cmd); j++) {
-			e = seq_item(af, mods[i].cmd, j);
-			arg = fill_arg(scalar(e), first, &why);
+		for (j = 0; j < ynode_len(mods[i].cmd); j++) {
+			e = yfile_item(af, mods[i].cmd, j);
+			arg = fill_arg(ynode_scalar(e), first, &why);
 			if (arg == NULL) {
-				ld_err(ld, af, e, "%s", why);
+				yfile_err(af, e, "%s", why);
 				free(why);
 				json_decref(first);
 				goto out;
@@ -1925,7 +1338,7 @@ check_unique(struct loader *ld)
 		if (strcmp(order[i - 1].name, order[i].name) != 0)
 			continue;
 		a = ld->tc_alg[order[i].index];
-		rc = ld_err(ld, ld->alg_file[a], ld->alg_name[a], "test case "
+		rc = yfile_err(ld->alg_file[a], ld->alg_name[a], "test case "
 		    "name '%s' is not unique", order[i].name);
 		break;
 	}
@@ -1984,7 +1397,7 @@ build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		    (unsigned)job->settings.partitions : 1;
 		per = (size_t)nparts * repeat;
 		if (per > JOB_MAX_UNITS || total + per > JOB_MAX_UNITS)
-			return ld_err(ld, f, bj, "job makes more than %u units",
+			return yfile_err(f, bj, "job makes more than %u units",
 			    JOB_MAX_UNITS);
 		tc->first_unit = total;
 		tc->nunits = per;
@@ -2043,19 +1456,19 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 	const char *s;
 	size_t i;
 
-	if (need_map(ld, f, bj, "benchmarkingjob") != 0 ||
-	    check_keys(ld, f, bj, "in benchmarkingjob", job_keys) != 0 ||
-	    map_need(ld, f, bj, "name", "in benchmarkingjob", &n) != 0 ||
-	    get_string(ld, f, n, "name", 1, &s) != 0)
+	if (yfile_need_map(f, bj, "benchmarkingjob") != 0 ||
+	    yfile_keys(f, bj, "in benchmarkingjob", job_keys) != 0 ||
+	    yfile_need(f, bj, "name", "in benchmarkingjob", &n) != 0 ||
+	    yfile_string(f, n, "name", 1, &s) != 0)
 		return -1;
 	if (strchr(s, '/') != NULL || strcmp(s, ".") == 0 ||
 	    strcmp(s, "..") == 0)
-		return ld_bad(ld, f, n, "name", "usable as a directory name");
+		return yfile_bad(f, n, "name", "usable as a directory name");
 	job->name = xstrdup(s);
 
 	s = "./workspace";
-	if ((n = map_get(f, bj, "workspace")) != NULL &&
-	    get_string(ld, f, n, "workspace", 1, &s) != 0)
+	if ((n = yfile_get(f, bj, "workspace")) != NULL &&
+	    yfile_string(f, n, "workspace", 1, &s) != 0)
 		return -1;
 	job->workspace = path_abs(ld->cwd, s);
 	if (strcmp(job->workspace, "/") == 0)
@@ -2066,34 +1479,34 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 
 	if (load_settings(ld, f, bj) != 0)
 		return -1;
-	if ((n = map_get(f, bj, "testenv")) != NULL &&
+	if ((n = yfile_get(f, bj, "testenv")) != NULL &&
 	    load_testenv(ld, f, n) != 0)
 		return -1;
 	if (job->testenv == NULL)
-		job->testenv = jcheck(json_object());
-	if ((n = map_get(f, bj, "rank")) != NULL && load_rank(ld, f, n) != 0)
+		job->testenv = yjson_check(json_object());
+	if ((n = yfile_get(f, bj, "rank")) != NULL && load_rank(ld, f, n) != 0)
 		return -1;
 
-	if (map_need(ld, f, bj, "test_object", "in benchmarkingjob",
+	if (yfile_need(f, bj, "test_object", "in benchmarkingjob",
 	    &to) != 0 ||
-	    need_map(ld, f, to, "test_object") != 0 ||
-	    check_keys(ld, f, to, "in test_object", test_object_keys) != 0)
+	    yfile_need_map(f, to, "test_object") != 0 ||
+	    yfile_keys(f, to, "in test_object", test_object_keys) != 0)
 		return -1;
-	if ((n = map_get(f, to, "type")) != NULL) {
-		s = scalar(n);
+	if ((n = yfile_get(f, to, "type")) != NULL) {
+		s = ynode_scalar(n);
 		if (s == NULL || strcmp(s, "algorithms") != 0)
-			return ld_bad(ld, f, n, "type", "'algorithms'");
+			return yfile_bad(f, n, "type", "'algorithms'");
 	}
-	if (map_need(ld, f, to, "algorithms", "in test_object",
+	if (yfile_need(f, to, "algorithms", "in test_object",
 	    &algs) != 0 ||
-	    need_seq(ld, f, algs, "algorithms") != 0)
+	    yfile_need_seq(f, algs, "algorithms") != 0)
 		return -1;
-	if (seq_len(algs) == 0)
-		return ld_err(ld, f, algs, "test_object has no algorithms");
-	ld->alg_file = xcalloc(seq_len(algs), sizeof *ld->alg_file);
-	ld->alg_name = xcalloc(seq_len(algs), sizeof *ld->alg_name);
-	for (i = 0; i < seq_len(algs); i++) {
-		if (load_algorithm(ld, f, seq_item(f, algs, i), i) != 0)
+	if (ynode_len(algs) == 0)
+		return yfile_err(f, algs, "test_object has no algorithms");
+	ld->alg_file = xcalloc(ynode_len(algs), sizeof *ld->alg_file);
+	ld->alg_name = xcalloc(ynode_len(algs), sizeof *ld->alg_name);
+	for (i = 0; i < ynode_len(algs); i++) {
+		if (load_algorithm(ld, f, yfile_item(f, algs, i), i) != 0)
 			return -1;
 	}
 	if (check_unique(ld) != 0 || build_units(ld, f, bj) != 0)
@@ -2110,11 +1523,10 @@ job_load(const char *path, struct job **out, char **cause)
 	struct job *job;
 	struct yfile *f;
 	yaml_node_t *root, *bj;
-	size_t i;
 	int rc = -1;
 
 	memset(&ld, 0, sizeof ld);
-	ld.cause = cause;
+	yload_init(&ld.yl, cause);
 	if ((ld.cwd = get_cwd(cause)) == NULL)
 		return -1;
 	job = xcalloc(1, sizeof *job);
@@ -2124,25 +1536,20 @@ job_load(const char *path, struct job **out, char **cause)
 	job->settings.partitions = 1;
 	job->settings.repeat = 1;
 	job->save_mode = xstrdup("selected_and_all");
-	job->metric_names = jcheck(json_array());
+	job->metric_names = yjson_check(json_array());
 	job->path = path_abs(ld.cwd, path);
 
-	if (load_file(&ld, path, &f, &root) != 0)
+	if (yload_file(&ld.yl, path, &f, &root) != 0)
 		goto out;
-	if (check_keys(&ld, f, root, "at the top of the job file",
+	if (yfile_keys(f, root, "at the top of the job file",
 	    root_keys) != 0 ||
-	    map_need(&ld, f, root, "benchmarkingjob", "at the top of the job "
+	    yfile_need(f, root, "benchmarkingjob", "at the top of the job "
 	    "file", &bj) != 0)
 		goto out;
 	rc = load_job(&ld, f, bj);
 
 out:
-	for (i = 0; i < ld.nfiles; i++) {
-		yaml_document_delete(&ld.files[i]->doc);
-		free(ld.files[i]->path);
-		free(ld.files[i]);
-	}
-	free(ld.files);
+	yload_release(&ld.yl);
 	free(ld.tc_alg);
 	free(ld.alg_file);
 	free(ld.alg_name);
