@@ -3,19 +3,16 @@
  * layout through yaml.c (so every message has the node's FILE:LINE:COL),
  * follows the testenv and algorithm files it names, checks every key and
  * type of the schema, and expands the algorithms' hyperparameter grids
- * into test cases and the test cases into units with stable ids, seeds and
- * keys. The job owns everything it returns; the YAML documents live only
- * while loading.
+ * into test cases, which plan.c turns into units with stable ids, seeds
+ * and keys. The job owns everything it returns; the YAML documents live
+ * only while loading.
  */
 #include "config.h"
 
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <fcntl.h>
-#include <fnmatch.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,13 +24,13 @@
 #include "err.h"
 #include "job.h"
 #include "paradigm.h"
+#include "plan.h"
 #include "sha256.h"
 #include "xalloc.h"
 #include "yaml.h"
 #include "banned.h"
 
 #define JOB_MAX_TESTCASES	(1U << 20)
-#define JOB_MAX_UNITS		(1U << 20)
 
 struct job {
 	char			*name;
@@ -1346,89 +1343,17 @@ check_unique(struct loader *ld)
 	return rc;
 }
 
-/* SHA-256 of strings joined with NUL bytes, as a digest. */
-static void
-hash_fields(unsigned char digest[32], const char *a, const char *b,
-    unsigned part, unsigned nparts, unsigned rep, int with_nparts)
-{
-	struct sha256 s;
-	char num[32];
-	int len;
-
-	sha256_init(&s);
-	sha256_update(&s, a, strlen(a));
-	sha256_update(&s, "", 1);
-	if (b != NULL) {
-		sha256_update(&s, b, strlen(b));
-		sha256_update(&s, "", 1);
-	}
-	len = snprintf(num, sizeof num, "%u", part);
-	sha256_update(&s, num, len);
-	sha256_update(&s, "", 1);
-	if (with_nparts) {
-		len = snprintf(num, sizeof num, "%u", nparts);
-		sha256_update(&s, num, len);
-		sha256_update(&s, "", 1);
-	}
-	len = snprintf(num, sizeof num, "%u", rep);
-	sha256_update(&s, num, len);
-	sha256_final(&s, digest);
-}
-
-/*
- * Expand the test cases into units: nparts (settings.partitions when the
- * paradigm's units are data partitions, i.e. jointinference, else 1) x
- * repeat each, part-major.
- */
+/* Expand the test cases into units (plan.c). */
 static int
 build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 {
 	struct job *job = ld->job;
-	struct job_testcase *tc;
-	struct job_unit *u;
-	unsigned nparts, part, rep, repeat = job->settings.repeat;
-	unsigned char digest[32];
-	size_t i, total = 0, per;
-	int k;
 
-	for (i = 0; i < job->ntestcases; i++) {
-		tc = &job->testcases[i];
-		nparts = paradigm_find(tc->paradigm)->partitioned ?
-		    (unsigned)job->settings.partitions : 1;
-		per = (size_t)nparts * repeat;
-		if (per > JOB_MAX_UNITS || total + per > JOB_MAX_UNITS)
-			return yfile_err(f, bj, "job makes more than %u units",
-			    JOB_MAX_UNITS);
-		tc->first_unit = total;
-		tc->nunits = per;
-		total += per;
-	}
-	job->units = xcalloc(total + 1, sizeof *job->units);
-	job->nunits = total;
-	for (i = 0; i < job->ntestcases; i++) {
-		tc = &job->testcases[i];
-		nparts = tc->nunits / repeat;
-		u = &job->units[tc->first_unit];
-		for (part = 0; part < nparts; part++) {
-			for (rep = 0; rep < repeat; rep++, u++) {
-				u->index = u - job->units;
-				u->testcase = i;
-				u->part = part;
-				u->nparts = nparts;
-				u->rep = rep;
-				hash_fields(digest, job->name, tc->name, part,
-				    nparts, rep, 0);
-				u->seed = 0;
-				for (k = 0; k < 8; k++)
-					u->seed = (u->seed << 8) | digest[k];
-				snprintf(u->id, sizeof u->id, "u%04zu",
-				    u->index);
-				hash_fields(digest, tc->key, NULL, part,
-				    nparts, rep, 1);
-				sha256_digest_hex(digest, u->key);
-			}
-		}
-	}
+	if (plan_units(job->name, job->testcases, job->ntestcases,
+	    job->settings.partitions, job->settings.repeat, &job->units,
+	    &job->nunits) != 0)
+		return yfile_err(f, bj, "job makes more than %u units",
+		    PLAN_MAX_UNITS);
 	return 0;
 }
 
@@ -1716,57 +1641,19 @@ job_metric_names(const struct job *job)
 	return job->metric_names;
 }
 
-/* Whether a test case name matches a -k pattern. */
-static int
-name_matches(const char *name, const char *pattern)
-{
-	if (strpbrk(pattern, "*?[") != NULL)
-		return fnmatch(pattern, name, 0) == 0;
-	return strstr(name, pattern) != NULL;
-}
-
 /* Keep the matching test cases; see job.h. */
 int
 job_filter(struct job *job, const char *pattern, char **cause)
 {
-	struct job_testcase *tcs;
-	struct job_unit *units;
-	size_t i, j, n = 0, nu = 0;
+	size_t i, n;
 
-	for (i = 0; i < job->ntestcases; i++) {
-		if (name_matches(job->testcases[i].name, pattern))
-			n++;
-	}
+	n = plan_filter(job->testcases, job->ntestcases, &job->units,
+	    &job->nunits, pattern);
 	if (n == 0)
 		return err_set(cause, "no test case matches '%s'", pattern);
-
-	tcs = xcalloc(n, sizeof *tcs);
-	units = xcalloc(job->nunits + 1, sizeof *units);
-	n = 0;
-	for (i = 0; i < job->ntestcases; i++) {
-		if (!name_matches(job->testcases[i].name, pattern)) {
-			testcase_clear(&job->testcases[i]);
-			continue;
-		}
-		tcs[n] = job->testcases[i];
-		tcs[n].index = n;
-		for (j = 0; j < tcs[n].nunits; j++) {
-			units[nu] = job->units[tcs[n].first_unit + j];
-			units[nu].index = nu;
-			units[nu].testcase = n;
-			snprintf(units[nu].id, sizeof units[nu].id, "u%04zu",
-			    nu);
-			nu++;
-		}
-		tcs[n].first_unit = nu - tcs[n].nunits;
-		n++;
-	}
-	free(job->testcases);
-	free(job->units);
-	job->testcases = tcs;
+	for (i = n; i < job->ntestcases; i++)
+		testcase_clear(&job->testcases[i]);
 	job->ntestcases = n;
-	job->units = units;
-	job->nunits = nu;
 	job_hash(job);
 	return 0;
 }

@@ -1,0 +1,182 @@
+/*
+ * plan: test cases into units. A test case has nparts x repeat units,
+ * part-major; every unit's id, seed and key are pure functions of the job
+ * name, the test case and the unit's place in it, so a unit computes the
+ * same whichever worker runs it and whenever. Also the -k filter, which
+ * renumbers units. The arrays belong to the job (job.c).
+ */
+#include "config.h"
+
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "job.h"
+#include "paradigm.h"
+#include "plan.h"
+#include "sha256.h"
+#include "xalloc.h"
+#include "banned.h"
+
+/* SHA-256 of strings joined with NUL bytes, as a digest. */
+static void
+hash_fields(unsigned char digest[32], const char *a, const char *b,
+    unsigned part, unsigned nparts, unsigned rep, int with_nparts)
+{
+	struct sha256 s;
+	char num[32];
+	int len;
+
+	sha256_init(&s);
+	sha256_update(&s, a, strlen(a));
+	sha256_update(&s, "", 1);
+	if (b != NULL) {
+		sha256_update(&s, b, strlen(b));
+		sha256_update(&s, "", 1);
+	}
+	len = snprintf(num, sizeof num, "%u", part);
+	sha256_update(&s, num, len);
+	sha256_update(&s, "", 1);
+	if (with_nparts) {
+		len = snprintf(num, sizeof num, "%u", nparts);
+		sha256_update(&s, num, len);
+		sha256_update(&s, "", 1);
+	}
+	len = snprintf(num, sizeof num, "%u", rep);
+	sha256_update(&s, num, len);
+	sha256_final(&s, digest);
+}
+
+/* A unit's id from its index: "u0003" style. */
+static void
+unit_id(struct job_unit *u)
+{
+	snprintf(u->id, sizeof u->id, "u%04zu", u->index);
+}
+
+/* Fill in unit u, of test case tc (number i), from its place in it. */
+static void
+unit_fill(struct job_unit *u, const char *job_name,
+    const struct job_testcase *tc, size_t i, unsigned part, unsigned nparts,
+    unsigned rep)
+{
+	unsigned char digest[32];
+	int k;
+
+	u->testcase = i;
+	u->part = part;
+	u->nparts = nparts;
+	u->rep = rep;
+	hash_fields(digest, job_name, tc->name, part, nparts, rep, 0);
+	u->seed = 0;
+	for (k = 0; k < 8; k++)
+		u->seed = (u->seed << 8) | digest[k];
+	unit_id(u);
+	hash_fields(digest, tc->key, NULL, part, nparts, rep, 1);
+	sha256_digest_hex(digest, u->key);
+}
+
+/* Number of data partitions of a test case: partitions or 1. */
+static unsigned
+testcase_nparts(const struct job_testcase *tc, unsigned partitions)
+{
+	const struct paradigm *pd = paradigm_find(tc->paradigm);
+
+	if (pd == NULL)
+		BUG("test case %s: unknown paradigm '%s'", tc->name,
+		    tc->paradigm);
+	return pd->partitioned ? partitions : 1;
+}
+
+/* Lay out the units of the test cases; see plan.h. */
+int
+plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
+    unsigned partitions, unsigned repeat, struct job_unit **units,
+    size_t *nunits)
+{
+	struct job_testcase *tc;
+	struct job_unit *all, *u;
+	unsigned nparts, part, rep;
+	size_t i, total = 0, per;
+
+	for (i = 0; i < ntcs; i++) {
+		tc = &tcs[i];
+		per = (size_t)testcase_nparts(tc, partitions) * repeat;
+		if (per > PLAN_MAX_UNITS || total + per > PLAN_MAX_UNITS)
+			return -1;
+		tc->first_unit = total;
+		tc->nunits = per;
+		total += per;
+	}
+	all = xcalloc(total + 1, sizeof *all);
+	for (i = 0; i < ntcs; i++) {
+		tc = &tcs[i];
+		nparts = tc->nunits / repeat;
+		u = &all[tc->first_unit];
+		for (part = 0; part < nparts; part++) {
+			for (rep = 0; rep < repeat; rep++, u++) {
+				u->index = u - all;
+				unit_fill(u, job_name, tc, i, part, nparts,
+				    rep);
+			}
+		}
+	}
+	*units = all;
+	*nunits = total;
+	return 0;
+}
+
+/* Whether a test case name matches a -k pattern. */
+static int
+name_matches(const char *name, const char *pattern)
+{
+	if (strpbrk(pattern, "*?[") != NULL)
+		return fnmatch(pattern, name, 0) == 0;
+	return strstr(name, pattern) != NULL;
+}
+
+/* Keep the matching test cases and their units; see plan.h. */
+size_t
+plan_filter(struct job_testcase *tcs, size_t ntcs, struct job_unit **units,
+    size_t *nunits, const char *pattern)
+{
+	struct job_testcase *order;
+	struct job_unit *kept;
+	size_t i, j, n = 0, nu = 0, dropped;
+
+	for (i = 0; i < ntcs; i++) {
+		if (name_matches(tcs[i].name, pattern))
+			n++;
+	}
+	if (n == 0)
+		return 0;
+	order = xcalloc(ntcs, sizeof *order);
+	kept = xcalloc(*nunits + 1, sizeof *kept);
+	dropped = n;
+	n = 0;
+	for (i = 0; i < ntcs; i++) {
+		if (!name_matches(tcs[i].name, pattern)) {
+			order[dropped++] = tcs[i];
+			continue;
+		}
+		order[n] = tcs[i];
+		order[n].index = n;
+		for (j = 0; j < order[n].nunits; j++) {
+			kept[nu] = (*units)[order[n].first_unit + j];
+			kept[nu].index = nu;
+			kept[nu].testcase = n;
+			unit_id(&kept[nu]);
+			nu++;
+		}
+		order[n].first_unit = nu - order[n].nunits;
+		n++;
+	}
+	memcpy(tcs, order, ntcs * sizeof *tcs);
+	free(order);
+	free(*units);
+	*units = kept;
+	*nunits = nu;
+	return n;
+}
