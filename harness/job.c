@@ -73,6 +73,21 @@ struct hp {
 	json_t		*values;	/* array, at least one value */
 };
 
+/* The algorithm entry being loaded (borrows from the documents). */
+struct alg {
+	size_t		 index;		/* in test_object.algorithms */
+	const char	*name;
+	struct yfile	*f;		/* the file of its `algorithm:` */
+	yaml_node_t	*node;		/* that mapping */
+	const char	*paradigm;
+	struct mod	*mods;
+	size_t		 nmods;
+	size_t		 run;		/* the module that runs */
+	struct hp	*hps;		/* every module's, in file order */
+	size_t		 nhps;
+	size_t		 total;		/* grid points: test cases */
+};
+
 /* Loader state. */
 struct loader {
 	struct yload	  yl;		/* the files read; errors */
@@ -832,17 +847,174 @@ testcase_key(struct job *job, struct job_testcase *tc)
 	json_decref(o);
 }
 
+/* Check a module's url: builtin:NAME, or a .so plugin found into md->so. */
+static int
+load_url(struct loader *ld, struct mod *md)
+{
+	struct yfile *f = md->f;
+	const char *s;
+	char *found;
+	size_t len;
+
+	if (yfile_string(f, md->urlnode, "url", 1, &md->url) != 0)
+		return -1;
+	s = md->url;
+	len = strlen(s);
+	if (strncmp(s, "builtin:", 8) == 0) {
+		if (s[8] == '\0')
+			return yfile_err(f, md->urlnode,
+			    "'builtin:' needs a test case name");
+	} else if (len >= 3 && strcmp(s + len - 3, ".py") == 0)
+		return yfile_err(f, md->urlnode, "python module '%s' cannot "
+		    "run in bench: use `command: [python3, %s, ...]` or a "
+		    "builtin:/.so test case", s, s);
+	else if (len >= 3 && strcmp(s + len - 3, ".so") == 0) {
+		if (resolve_file(f, md->urlnode, "plugin", s, &found) != 0)
+			return -1;
+		md->so = path_abs(ld->cwd, found);
+		free(found);
+	} else
+		return yfile_err(f, md->urlnode, "url '%s' is neither "
+		    "'builtin:NAME' nor a .so plugin (use `command: [...]` to "
+		    "run a program)", s);
+	return 0;
+}
+
+/* Check a module's command: a non-empty list of strings. */
+static int
+check_command(struct mod *md)
+{
+	struct yfile *f = md->f;
+	yaml_node_t *e;
+	const char *s;
+	size_t i;
+
+	if (md->cmd->type != YAML_SEQUENCE_NODE || ynode_len(md->cmd) == 0)
+		return yfile_bad(f, md->cmd, "command",
+		    "a non-empty list of strings");
+	for (i = 0; i < ynode_len(md->cmd); i++) {
+		e = yfile_item(f, md->cmd, i);
+		if (ynode_scalar(e) == NULL)
+			return yfile_bad(f, e, "command argument", "a string");
+		if (yfile_string(f, e, "command argument", 0, &s) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* The values sequence of hyperparameter name: `[...]` or `{values: [...]}`. */
+static int
+hp_values_node(struct yfile *f, yaml_node_t *spec, const char *name,
+    yaml_node_t **out)
+{
+	char *where;
+	int rc;
+
+	if (spec->type == YAML_SEQUENCE_NODE) {
+		*out = spec;
+		return 0;
+	}
+	where = xasprintf("in hyperparameter '%s'", name);
+	rc = yfile_need_map(f, spec, name) != 0 ||
+	    yfile_keys(f, spec, where, hp_keys) != 0 ||
+	    yfile_need(f, spec, "values", where, out) != 0 ||
+	    yfile_need_seq(f, *out, "values") != 0 ? -1 : 0;
+	free(where);
+	return rc;
+}
+
+/* A hyperparameter's values as a JSON array: not empty, no value twice. */
+static int
+hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
+    json_t **out)
+{
+	json_t *arr, *v;
+	size_t j, h;
+
+	if (ynode_len(vals) == 0)
+		return yfile_err(f, vals, "hyperparameter '%s' has an empty "
+		    "grid (values: [])", name);
+	if (yfile_json(f, vals, &arr) != 0)
+		return -1;
+	for (j = 1; j < json_array_size(arr); j++) {
+		v = json_array_get(arr, j);
+		for (h = 0; h < j; h++) {
+			if (!json_equal(v, json_array_get(arr, h)))
+				continue;
+			json_decref(arr);
+			return yfile_err(f, yfile_item(f, vals, j), "duplicate "
+			    "value in hyperparameter '%s'", name);
+		}
+	}
+	*out = arr;
+	return 0;
+}
+
+/* Load one `NAME: spec` pair of a hyperparameters entry into *hps. */
+static int
+load_hp(struct yfile *f, yaml_node_pair_t *p, struct hp **hps,
+    size_t *nhps)
+{
+	yaml_node_t *k = yfile_node(f, p->key), *vals;
+	const char *name;
+	json_t *arr = NULL;
+	size_t h;
+
+	if (yfile_string(f, k, "hyperparameter name", 1, &name) != 0)
+		return -1;
+	for (h = 0; h < *nhps; h++) {
+		if (strcmp((*hps)[h].name, name) == 0)
+			return yfile_err(f, k, "hyperparameter '%s' is "
+			    "defined twice in this algorithm", name);
+	}
+	if (hp_values_node(f, yfile_node(f, p->value), name, &vals) != 0 ||
+	    hp_values(f, vals, name, &arr) != 0)
+		return -1;
+	*hps = xreallocarray(*hps, *nhps + 1, sizeof **hps);
+	(*hps)[*nhps].name = name;
+	(*hps)[*nhps].values = arr;
+	(*nhps)++;
+	return 0;
+}
+
+/* Load a module's hyperparameters, appending them to *hps. */
+static int
+load_hyperparameters(struct mod *md, struct hp **hps, size_t *nhps)
+{
+	struct yfile *f = md->f;
+	yaml_node_pair_t *p;
+	yaml_node_t *n, *e;
+	size_t i;
+
+	md->hp_first = *nhps;
+	if ((n = yfile_get(f, md->node, "hyperparameters")) == NULL)
+		return 0;
+	if (n->type == YAML_SCALAR_NODE && *ynode_scalar(n) == '\0' &&
+	    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
+		return 0;		/* `hyperparameters:` left empty */
+	if (yfile_need_seq(f, n, "hyperparameters") != 0)
+		return -1;
+	for (i = 0; i < ynode_len(n); i++) {
+		e = yfile_item(f, n, i);
+		if (yfile_need_map(f, e, "hyperparameters entry") != 0 ||
+		    yfile_keys(f, e, "in hyperparameters entry", NULL) != 0)
+			return -1;
+		for (p = e->data.mapping.pairs.start;
+		    p < e->data.mapping.pairs.top; p++) {
+			if (load_hp(f, p, hps, nhps) != 0)
+				return -1;
+			md->hp_count++;
+		}
+	}
+	return 0;
+}
+
 /* Load one module of an algorithm, appending its hyperparameters. */
 static int
 load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
     struct mod *md, struct hp **hps, size_t *nhps)
 {
-	yaml_node_t *n, *e, *k, *spec, *vals;
-	yaml_node_pair_t *p;
-	const char *s, *name;
-	size_t i, j, h;
-	json_t *v, *arr;
-	char *found;
+	yaml_node_t *n;
 
 	md->f = f;
 	md->node = m;
@@ -860,119 +1032,11 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 	if (md->urlnode != NULL && md->cmd != NULL)
 		return yfile_err(f, md->cmd, "module has both 'url' and "
 		    "'command': give one");
-	if (md->urlnode != NULL) {
-		if (yfile_string(f, md->urlnode, "url", 1, &md->url) != 0)
-			return -1;
-		s = md->url;
-		i = strlen(s);
-		if (strncmp(s, "builtin:", 8) == 0) {
-			if (s[8] == '\0')
-				return yfile_err(f, md->urlnode,
-				    "'builtin:' needs a test case name");
-		} else if (i >= 3 && strcmp(s + i - 3, ".py") == 0)
-			return yfile_err(f, md->urlnode, "python module "
-			    "'%s' cannot run in bench: use `command: "
-			    "[python3, %s, ...]` or a builtin:/.so test case",
-			    s, s);
-		else if (i >= 3 && strcmp(s + i - 3, ".so") == 0) {
-			if (resolve_file(f, md->urlnode, "plugin", s,
-			    &found) != 0)
-				return -1;
-			md->so = path_abs(ld->cwd, found);
-			free(found);
-		} else
-			return yfile_err(f, md->urlnode, "url '%s' is "
-			    "neither 'builtin:NAME' nor a .so plugin (use "
-			    "`command: [...]` to run a program)", s);
-	}
-	if (md->cmd != NULL) {
-		if (md->cmd->type != YAML_SEQUENCE_NODE ||
-		    ynode_len(md->cmd) == 0)
-			return yfile_bad(f, md->cmd, "command",
-			    "a non-empty list of strings");
-		for (i = 0; i < ynode_len(md->cmd); i++) {
-			e = yfile_item(f, md->cmd, i);
-			if (ynode_scalar(e) == NULL)
-				return yfile_bad(f, e, "command argument",
-				    "a string");
-			if (yfile_string(f, e, "command argument", 0,
-			    &s) != 0)
-				return -1;
-		}
-	}
-
-	md->hp_first = *nhps;
-	if ((n = yfile_get(f, m, "hyperparameters")) == NULL)
-		return 0;
-	if (n->type == YAML_SCALAR_NODE && *ynode_scalar(n) == '\0' &&
-	    n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE)
-		return 0;		/* `hyperparameters:` left empty */
-	if (yfile_need_seq(f, n, "hyperparameters") != 0)
+	if (md->urlnode != NULL && load_url(ld, md) != 0)
 		return -1;
-	for (i = 0; i < ynode_len(n); i++) {
-		e = yfile_item(f, n, i);
-		if (yfile_need_map(f, e, "hyperparameters entry") != 0 ||
-		    yfile_keys(f, e, "in hyperparameters entry",
-		    NULL) != 0)
-			return -1;
-		for (p = e->data.mapping.pairs.start;
-		    p < e->data.mapping.pairs.top; p++) {
-			k = yfile_node(f, p->key);
-			spec = yfile_node(f, p->value);
-			if (yfile_string(f, k, "hyperparameter name", 1,
-			    &name) != 0)
-				return -1;
-			for (h = 0; h < *nhps; h++) {
-				if (strcmp((*hps)[h].name, name) == 0)
-					return yfile_err(f, k, "hyperparameter"
-					    " '%s' is defined twice in this "
-					    "algorithm", name);
-			}
-			if (spec->type == YAML_SEQUENCE_NODE)
-				vals = spec;
-			else {
-				char *where = xasprintf("in hyperparameter "
-				    "'%s'", name);
-
-				if (yfile_need_map(f, spec, name) != 0 ||
-				    yfile_keys(f, spec, where,
-				    hp_keys) != 0 ||
-				    yfile_need(f, spec, "values", where,
-				    &vals) != 0) {
-					free(where);
-					return -1;
-				}
-				free(where);
-				if (yfile_need_seq(f, vals, "values") != 0)
-					return -1;
-			}
-			if (ynode_len(vals) == 0)
-				return yfile_err(f, vals, "hyperparameter "
-				    "'%s' has an empty grid (values: [])",
-				    name);
-			if (yfile_json(f, vals, &arr) != 0)
-				return -1;
-			for (j = 1; j < json_array_size(arr); j++) {
-				v = json_array_get(arr, j);
-				for (h = 0; h < j; h++) {
-					if (!json_equal(v, json_array_get(arr,
-					    h)))
-						continue;
-					json_decref(arr);
-					return yfile_err(f,
-					    yfile_item(f, vals, j), "duplicate "
-					    "value in hyperparameter '%s'",
-					    name);
-				}
-			}
-			*hps = xreallocarray(*hps, *nhps + 1, sizeof **hps);
-			(*hps)[*nhps].name = name;
-			(*hps)[*nhps].values = arr;
-			(*nhps)++;
-			md->hp_count++;
-		}
-	}
-	return 0;
+	if (md->cmd != NULL && check_command(md) != 0)
+		return -1;
+	return load_hyperparameters(md, hps, nhps);
 }
 
 /* Pick the module that runs: command or .so first, then builtin. */
@@ -1038,96 +1102,121 @@ add_testcase(struct loader *ld, size_t alg)
 	return tc;
 }
 
-/* Expand an algorithm's grid into test cases, last parameter fastest. */
+/* A test case's name: "ALGO", or "ALGO[k=v,...]" for a grid of several. */
+static char *
+testcase_name(struct alg *a, const size_t *idx)
+{
+	struct sbuf sb = { NULL, 0, 0 };
+	char *text;
+	size_t i;
+
+	sb_add(&sb, a->name);
+	if (a->total == 1)
+		return sb_detach(&sb);
+	for (i = 0; i < a->nhps; i++) {
+		sb_add(&sb, i == 0 ? "[" : ",");
+		sb_add(&sb, a->hps[i].name);
+		sb_add(&sb, "=");
+		text = value_text(json_array_get(a->hps[i].values, idx[i]));
+		sb_add(&sb, text);
+		free(text);
+	}
+	sb_add(&sb, "]");
+	return sb_detach(&sb);
+}
+
+/* Module j of a test case as JSON; the running module's argv goes to tc. */
+static json_t *
+module_json(struct alg *a, size_t j, struct job_testcase *tc,
+    const size_t *idx)
+{
+	struct mod *md = &a->mods[j];
+	json_t *mj, *mh, *arr;
+	char **argv;
+	size_t i;
+
+	mj = yjson_check(json_object());
+	json_object_set_new(mj, "type", yjson_check(json_string(md->type)));
+	if (md->name != NULL)
+		json_object_set_new(mj, "name",
+		    yjson_check(json_string(md->name)));
+	if (md->url != NULL)
+		json_object_set_new(mj, "url", yjson_check(json_string(
+		    md->so != NULL ? md->so : md->url)));
+	if (md->cmd != NULL) {
+		argv = fill_command(md->f, md->cmd, tc->params);
+		arr = yjson_check(json_array());
+		for (i = 0; argv[i] != NULL; i++)
+			json_array_append_new(arr,
+			    yjson_check(json_string(argv[i])));
+		json_object_set_new(mj, "command", arr);
+		if (j == a->run)
+			tc->argv = argv;
+		else
+			argv_free(argv);
+	}
+	mh = yjson_check(json_object());
+	for (i = md->hp_first; i < md->hp_first + md->hp_count; i++)
+		json_object_set(mh, a->hps[i].name,
+		    json_array_get(a->hps[i].values, idx[i]));
+	json_object_set_new(mj, "hyperparameters", mh);
+	return mj;
+}
+
+/* How a test case runs: the running module's command, .so or builtin. */
 static void
-expand_grid(struct loader *ld, size_t alg, const char *algname,
-    const char *paradigm, struct mod *mods, size_t nmods, size_t run,
-    struct hp *hps, size_t nhps, size_t total)
+set_runner(struct alg *a, struct job_testcase *tc)
+{
+	struct mod *md = &a->mods[a->run];
+
+	if (md->cmd != NULL)
+		tc->runner = JOB_RUNNER_COMMAND;
+	else if (md->so != NULL) {
+		tc->runner = JOB_RUNNER_PLUGIN;
+		tc->url = xstrdup(md->so);
+	} else {
+		tc->runner = JOB_RUNNER_BUILTIN;
+		tc->url = xstrdup(md->url + 8);
+	}
+}
+
+/* Add the test case at grid point idx (one value index per parameter). */
+static void
+add_point(struct loader *ld, struct alg *a, const size_t *idx)
 {
 	struct job_testcase *tc;
-	struct sbuf sb;
-	struct mod *md;
-	json_t *mj, *mh, *a;
-	size_t k, i, r, *idx, j;
-	char *text, **argv;
+	size_t i, j;
 
-	idx = xcalloc(nhps + 1, sizeof *idx);
-	for (k = 0; k < total; k++) {
+	tc = add_testcase(ld, a->index);
+	tc->algorithm = xstrdup(a->name);
+	tc->paradigm = xstrdup(a->paradigm);
+	tc->params = yjson_check(json_object());
+	for (i = 0; i < a->nhps; i++)
+		json_object_set(tc->params, a->hps[i].name,
+		    json_array_get(a->hps[i].values, idx[i]));
+	tc->name = testcase_name(a, idx);
+	tc->modules = yjson_check(json_array());
+	for (j = 0; j < a->nmods; j++)
+		json_array_append_new(tc->modules, module_json(a, j, tc, idx));
+	set_runner(a, tc);
+	testcase_key(ld->job, tc);
+}
+
+/* Expand an algorithm's grid into test cases, last parameter fastest. */
+static void
+expand_grid(struct loader *ld, struct alg *a)
+{
+	size_t k, i, r, *idx, n;
+
+	idx = xcalloc(a->nhps + 1, sizeof *idx);
+	for (k = 0; k < a->total; k++) {
 		r = k;
-		for (i = nhps; i > 0; i--) {
-			idx[i - 1] = r % json_array_size(hps[i - 1].values);
-			r /= json_array_size(hps[i - 1].values);
+		for (i = a->nhps; i > 0; i--) {
+			n = json_array_size(a->hps[i - 1].values);
+			idx[i - 1] = r % n;
+			r /= n;
 		}
-		tc = add_testcase(ld, alg);
-		tc->algorithm = xstrdup(algname);
-		tc->paradigm = xstrdup(paradigm);
-		tc->params = yjson_check(json_object());
-		for (i = 0; i < nhps; i++)
-			json_object_set(tc->params, hps[i].name,
-			    json_array_get(hps[i].values, idx[i]));
-
-		memset(&sb, 0, sizeof sb);
-		sb_add(&sb, algname);
-		if (total > 1) {
-			for (i = 0; i < nhps; i++) {
-				sb_add(&sb, i == 0 ? "[" : ",");
-				sb_add(&sb, hps[i].name);
-				sb_add(&sb, "=");
-				text = value_text(json_array_get(
-				    hps[i].values, idx[i]));
-				sb_add(&sb, text);
-				free(text);
-			}
-			sb_add(&sb, "]");
-		}
-		tc->name = sb_detach(&sb);
-
-		tc->modules = yjson_check(json_array());
-		for (j = 0; j < nmods; j++) {
-			md = &mods[j];
-			mj = yjson_check(json_object());
-			json_object_set_new(mj, "type",
-			    yjson_check(json_string(md->type)));
-			if (md->name != NULL)
-				json_object_set_new(mj, "name",
-				    yjson_check(json_string(md->name)));
-			if (md->url != NULL)
-				json_object_set_new(mj, "url",
-				    yjson_check(json_string(md->so != NULL ?
-				    md->so : md->url)));
-			if (md->cmd != NULL) {
-				argv = fill_command(md->f, md->cmd,
-				    tc->params);
-				a = yjson_check(json_array());
-				for (i = 0; argv[i] != NULL; i++)
-					json_array_append_new(a,
-					    yjson_check(json_string(argv[i])));
-				json_object_set_new(mj, "command", a);
-				if (j == run)
-					tc->argv = argv;
-				else
-					argv_free(argv);
-			}
-			mh = yjson_check(json_object());
-			for (i = md->hp_first; i < md->hp_first + md->hp_count;
-			    i++)
-				json_object_set(mh, hps[i].name,
-				    json_array_get(hps[i].values, idx[i]));
-			json_object_set_new(mj, "hyperparameters", mh);
-			json_array_append_new(tc->modules, mj);
-		}
-
-		md = &mods[run];
-		if (md->cmd != NULL)
-			tc->runner = JOB_RUNNER_COMMAND;
-		else if (md->so != NULL) {
-			tc->runner = JOB_RUNNER_PLUGIN;
-			tc->url = xstrdup(md->so);
-		} else {
-			tc->runner = JOB_RUNNER_BUILTIN;
-			tc->url = xstrdup(md->url + 8);
-		}
-		testcase_key(ld->job, tc);
+		add_point(ld, a, idx);
 	}
 	free(idx);
 }
@@ -1157,142 +1246,199 @@ check_paradigm(struct yfile *f, yaml_node_t *n, const char *name)
 	return -1;
 }
 
-/* Load one test_object.algorithms entry and expand it into test cases. */
+/* Check an algorithms entry and its name, unique in the job; record it. */
 static int
-load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
-    size_t ai)
+load_entry(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
+    struct alg *a)
 {
-	struct yfile *af = ef;
-	yaml_node_t *n, *url, *alg, *root, *modules, *e;
-	const char *algname, *path, *paradigm;
-	const struct paradigm *pd;
-	struct mod *mods = NULL;
-	struct hp *hps = NULL;
-	size_t nmods = 0, nhps = 0, i, j, run = 0, total;
-	char *found, *arg, *why;
-	json_t *first;
-	int rc = -1;
+	yaml_node_t *n;
+	size_t i;
 
 	if (yfile_need_map(ef, entry, "algorithms entry") != 0 ||
-	    yfile_keys(ef, entry, "in algorithms entry",
-	    entry_keys) != 0 ||
+	    yfile_keys(ef, entry, "in algorithms entry", entry_keys) != 0 ||
 	    yfile_need(ef, entry, "name", "in algorithms entry", &n) != 0 ||
-	    yfile_string(ef, n, "name", 1, &algname) != 0)
+	    yfile_string(ef, n, "name", 1, &a->name) != 0)
 		return -1;
-	for (i = 0; i < ai; i++) {
-		if (strcmp(ynode_scalar(ld->alg_name[i]), algname) == 0)
+	for (i = 0; i < a->index; i++) {
+		if (strcmp(ynode_scalar(ld->alg_name[i]), a->name) == 0)
 			return yfile_err(ef, n, "duplicate algorithm name "
-			    "'%s'", algname);
+			    "'%s'", a->name);
 	}
-	ld->alg_file[ai] = ef;
-	ld->alg_name[ai] = n;
-	ld->nalgs = ai + 1;
+	ld->alg_file[a->index] = ef;
+	ld->alg_name[a->index] = n;
+	ld->nalgs = a->index + 1;
+	return 0;
+}
+
+/* Find an entry's `algorithm:` mapping: inline, or in the file of `url:`. */
+static int
+find_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
+    struct alg *a)
+{
+	yaml_node_t *url, *root;
+	const char *path;
+	char *found;
+	int rc;
 
 	url = yfile_get(ef, entry, "url");
-	alg = yfile_get(ef, entry, "algorithm");
-	if (url != NULL && alg != NULL)
-		return yfile_err(ef, alg, "algorithm '%s' has both 'url' and "
-		    "'algorithm': give one", algname);
-	if (url == NULL && alg == NULL)
+	a->f = ef;
+	a->node = yfile_get(ef, entry, "algorithm");
+	if (url != NULL && a->node != NULL)
+		return yfile_err(ef, a->node, "algorithm '%s' has both 'url' "
+		    "and 'algorithm': give one", a->name);
+	if (url == NULL && a->node == NULL)
 		return yfile_err(ef, entry, "missing key 'url' in algorithms "
 		    "entry");
-	if (url != NULL) {
-		if (yfile_string(ef, url, "url", 1, &path) != 0 ||
-		    resolve_file(ef, url, "algorithm file", path,
-		    &found) != 0)
-			return -1;
-		rc = yload_file(&ld->yl, found, &af, &root);
-		free(found);
-		if (rc != 0)
-			return -1;
-		rc = -1;
-		if (yfile_keys(af, root, "at the top of an algorithm "
-		    "file", algorithm_root_keys) != 0 ||
-		    yfile_need(af, root, "algorithm", "at the top of an "
-		    "algorithm file", &alg) != 0)
-			return -1;
-	}
-	if (yfile_need_map(af, alg, "algorithm") != 0 ||
-	    yfile_keys(af, alg, "in algorithm", algorithm_keys) != 0 ||
-	    yfile_need(af, alg, "paradigm_type", "in algorithm", &n) != 0 ||
-	    yfile_string(af, n, "paradigm_type", 1, &paradigm) != 0)
+	if (url == NULL)
+		return 0;
+	if (yfile_string(ef, url, "url", 1, &path) != 0 ||
+	    resolve_file(ef, url, "algorithm file", path, &found) != 0)
 		return -1;
-	if (check_paradigm(af, n, paradigm) != 0)
+	rc = yload_file(&ld->yl, found, &a->f, &root);
+	free(found);
+	if (rc != 0)
 		return -1;
-	if (yfile_need(af, alg, "modules", "in algorithm", &modules) != 0 ||
-	    yfile_need_seq(af, modules, "modules") != 0)
-		return -1;
-	if (ynode_len(modules) == 0)
-		return yfile_err(af, modules, "algorithm '%s' has no modules",
-		    algname);
+	return yfile_keys(a->f, root, "at the top of an algorithm file",
+	    algorithm_root_keys) != 0 ||
+	    yfile_need(a->f, root, "algorithm", "at the top of an algorithm "
+	    "file", &a->node) != 0 ? -1 : 0;
+}
 
-	mods = xcalloc(ynode_len(modules), sizeof *mods);
-	for (i = 0; i < ynode_len(modules); i++) {
-		nmods++;
-		if (load_module(ld, af, yfile_item(af, modules, i), &mods[i],
-		    &hps, &nhps) != 0)
-			goto out;
-	}
-	if (pick_runnable(af, alg, algname, mods, nmods, &run) != 0)
-		goto out;
-	pd = paradigm_find(paradigm);
-	if (pd != NULL && pd->learner && (mods[run].url == NULL ||
-	    strcmp(mods[run].url, "builtin:logreg") != 0)) {
-		yfile_err(mods[run].f, mods[run].urlnode != NULL ?
-		    mods[run].urlnode : mods[run].node, "paradigm %s trains "
-		    "a learner, and bench's learner is builtin:logreg: use "
-		    "url: builtin:logreg", paradigm);
-		goto out;
-	}
+/* Check the `algorithm:` mapping's keys and paradigm_type. */
+static int
+load_paradigm(struct alg *a)
+{
+	yaml_node_t *n;
 
-	total = 1;
-	for (i = 0; i < nhps; i++) {
-		total *= json_array_size(hps[i].values);
-		if (total > JOB_MAX_TESTCASES - ld->job->ntestcases) {
-			yfile_err(af, alg, "algorithm '%s' makes more than %u "
-			    "test cases", algname, JOB_MAX_TESTCASES);
-			goto out;
-		}
+	if (yfile_need_map(a->f, a->node, "algorithm") != 0 ||
+	    yfile_keys(a->f, a->node, "in algorithm", algorithm_keys) != 0 ||
+	    yfile_need(a->f, a->node, "paradigm_type", "in algorithm",
+	    &n) != 0 ||
+	    yfile_string(a->f, n, "paradigm_type", 1, &a->paradigm) != 0)
+		return -1;
+	return check_paradigm(a->f, n, a->paradigm);
+}
+
+/* Error unless a learner paradigm runs bench's learner, builtin:logreg. */
+static int
+check_learner(struct alg *a)
+{
+	const struct paradigm *pd = paradigm_find(a->paradigm);
+	struct mod *md = &a->mods[a->run];
+
+	if (pd == NULL || !pd->learner || (md->url != NULL &&
+	    strcmp(md->url, "builtin:logreg") == 0))
+		return 0;
+	return yfile_err(md->f, md->urlnode != NULL ? md->urlnode : md->node,
+	    "paradigm %s trains a learner, and bench's learner is "
+	    "builtin:logreg: use url: builtin:logreg", a->paradigm);
+}
+
+/* Load the algorithm's modules and pick the one that runs. */
+static int
+load_modules(struct loader *ld, struct alg *a)
+{
+	yaml_node_t *modules;
+	size_t i, n;
+
+	if (yfile_need(a->f, a->node, "modules", "in algorithm",
+	    &modules) != 0 ||
+	    yfile_need_seq(a->f, modules, "modules") != 0)
+		return -1;
+	n = ynode_len(modules);
+	if (n == 0)
+		return yfile_err(a->f, modules, "algorithm '%s' has no "
+		    "modules", a->name);
+	a->mods = xcalloc(n, sizeof *a->mods);
+	for (i = 0; i < n; i++) {
+		a->nmods++;
+		if (load_module(ld, a->f, yfile_item(a->f, modules, i),
+		    &a->mods[i], &a->hps, &a->nhps) != 0)
+			return -1;
 	}
-	if (total > JOB_MAX_TESTCASES - ld->job->ntestcases) {
-		yfile_err(af, alg, "more than %u test cases",
+	if (pick_runnable(a->f, a->node, a->name, a->mods, a->nmods,
+	    &a->run) != 0)
+		return -1;
+	return check_learner(a);
+}
+
+/* The number of grid points, within what the job may still add. */
+static int
+grid_size(struct loader *ld, struct alg *a)
+{
+	size_t i, room = JOB_MAX_TESTCASES - ld->job->ntestcases;
+
+	a->total = 1;
+	for (i = 0; i < a->nhps; i++) {
+		a->total *= json_array_size(a->hps[i].values);
+		if (a->total > room)
+			return yfile_err(a->f, a->node, "algorithm '%s' makes "
+			    "more than %u test cases", a->name,
+			    JOB_MAX_TESTCASES);
+	}
+	if (a->total > room)
+		return yfile_err(a->f, a->node, "more than %u test cases",
 		    JOB_MAX_TESTCASES);
-		goto out;
-	}
+	return 0;
+}
 
-	/* Check the command templates once, against the first grid point. */
+/* Check the command templates once, against the first grid point. */
+static int
+check_templates(struct alg *a)
+{
+	yaml_node_t *e;
+	json_t *first;
+	char *arg, *why;
+	size_t i, j;
+	int rc = 0;
+
 	first = yjson_check(json_object());
-	for (i = 0; i < nhps; i++)
-		json_object_set(first, hps[i].name,
-		    json_array_get(hps[i].values, 0));
-	for (i = 0; i < nmods; i++) {
-		if (mods[i].cmd == NULL)
+	for (i = 0; i < a->nhps; i++)
+		json_object_set(first, a->hps[i].name,
+		    json_array_get(a->hps[i].values, 0));
+	for (i = 0; i < a->nmods && rc == 0; i++) {
+		if (a->mods[i].cmd == NULL)
 			continue;
-		for (j = 0; j < ynode_len(mods[i].cmd); j++) {
-			e = yfile_item(af, mods[i].cmd, j);
+		for (j = 0; j < ynode_len(a->mods[i].cmd) && rc == 0; j++) {
+			e = yfile_item(a->f, a->mods[i].cmd, j);
 			arg = fill_arg(ynode_scalar(e), first, &why);
 			if (arg == NULL) {
-				yfile_err(af, e, "%s", why);
+				rc = yfile_err(a->f, e, "%s", why);
 				free(why);
-				json_decref(first);
-				goto out;
 			}
 			free(arg);
 		}
 	}
 	json_decref(first);
+	return rc;
+}
 
-	expand_grid(ld, ai, algname, paradigm, mods, nmods, run, hps, nhps,
-	    total);
-	rc = 0;
+/* Load one test_object.algorithms entry and expand it into test cases. */
+static int
+load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
+    size_t ai)
+{
+	struct alg a;
+	size_t i;
+	int rc = -1;
 
-out:
-	for (i = 0; i < nmods; i++)
-		free(mods[i].so);
-	free(mods);
-	for (i = 0; i < nhps; i++)
-		json_decref(hps[i].values);
-	free(hps);
+	memset(&a, 0, sizeof a);
+	a.index = ai;
+	if (load_entry(ld, ef, entry, &a) != 0 ||
+	    find_algorithm(ld, ef, entry, &a) != 0 ||
+	    load_paradigm(&a) != 0)
+		return -1;
+	if (load_modules(ld, &a) == 0 && grid_size(ld, &a) == 0 &&
+	    check_templates(&a) == 0) {
+		expand_grid(ld, &a);
+		rc = 0;
+	}
+	for (i = 0; i < a.nmods; i++)
+		free(a.mods[i].so);
+	free(a.mods);
+	for (i = 0; i < a.nhps; i++)
+		json_decref(a.hps[i].values);
+	free(a.hps);
 	return rc;
 }
 
