@@ -180,18 +180,6 @@ term_finish(struct term *t)
 	fflush(t->fp);
 }
 
-size_t
-term_done(const struct term *t)
-{
-	return t->done;
-}
-
-size_t
-term_failed(const struct term *t)
-{
-	return t->failed;
-}
-
 /* One test case of the summary. */
 struct term_row {
 	char	*testcase;

@@ -32,8 +32,6 @@ void term_message(struct term *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Clear the live line for good. */
 void term_finish(struct term *t);
-size_t term_done(const struct term *t);
-size_t term_failed(const struct term *t);
 
 /*
  * The ranked summary table of run_id: one row per test case, ranked by
