@@ -16,7 +16,6 @@
 #include "job.h"
 #include "report.h"
 #include "store.h"
-#include "xalloc.h"
 #include "banned.h"
 
 #define CMD_REPORT_USAGE "[RUN|--last] [--db FILE | -f JOB] " \
@@ -35,27 +34,6 @@ cmd_report_id(const char *s, int64_t *out)
 		return -1;
 	*out = v;
 	return 0;
-}
-
-/* Write one report of run_id from st; used by `bench run --report` too. */
-int
-cmd_report_write(struct store *st, int64_t run_id, const char *format,
-    const char *out, char **cause)
-{
-	const struct report_ops *ops;
-	struct report *r;
-	int rc;
-
-	if ((ops = report_find(format)) == NULL) {
-		*cause = xasprintf("unknown report format '%s' (use %s)",
-		    format, report_names());
-		return -1;
-	}
-	if (report_load(st, run_id, &r, cause) != 0)
-		return -1;
-	rc = ops->write(r, out, cause);
-	report_free(r);
-	return rc;
 }
 
 /* The report command. */
@@ -150,7 +128,7 @@ cmd_report_exec(int argc, char **argv)
 			goto out;
 		}
 	}
-	if (cmd_report_write(st, run_id, format, out, &cause) != 0) {
+	if (report_write(st, run_id, format, out, &cause) != 0) {
 		fprintf(stderr, "bench: report: %s\n", cause);
 		rc = CMD_EXIT_ENV;
 		goto out;

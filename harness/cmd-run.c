@@ -164,7 +164,7 @@ cmd_run_reports(const struct cmd_run_opts *o, struct store *st,
 		eq = strchr(o->reports[i], '=');
 		fmt = eq == NULL ? xstrdup(o->reports[i]) :
 		    xstrndup(o->reports[i], (size_t)(eq - o->reports[i]));
-		if (cmd_report_write(st, run_id, fmt, eq == NULL ? NULL :
+		if (report_write(st, run_id, fmt, eq == NULL ? NULL :
 		    eq + 1, &cause) != 0) {
 			fprintf(stderr, "bench: report %s: %s\n", fmt, cause);
 			free(cause);

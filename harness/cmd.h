@@ -63,12 +63,6 @@ struct diff_result;
 int cmd_diff_verdict(FILE *fp, int64_t a, int64_t b,
     const struct diff_result *r);
 
-struct store;
-/* Write the report FORMAT of run_id to out (NULL: stdout; csv: a directory,
-   NULL for WORKSPACE/rank). -1 with *cause. In cmd-report.c. */
-int cmd_report_write(struct store *st, int64_t run_id, const char *format,
-    const char *out, char **cause);
-
 struct job;
 /* The database of a command: opt (--db), else the job's `db` key, else
    WORKSPACE/bench.db of the job, else ./workspace/bench.db. Allocated. */

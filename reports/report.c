@@ -1,6 +1,7 @@
 /*
- * report: load a stored run for the renderers, the table of renderers, and
- * the helpers they share (escaping, log tails, numbers, dates).
+ * report: load a stored run for the renderers, the table of renderers,
+ * report_write (load and render in one call), and the helpers the
+ * renderers share (escaping, log tails, numbers, dates).
  */
 #include "config.h"
 
@@ -56,6 +57,27 @@ const char *
 report_names(void)
 {
 	return "term|html|json|csv|junit";
+}
+
+/* Load run_id and write it in format: the one way to render a run. */
+int
+report_write(struct store *st, int64_t run_id, const char *format,
+    const char *out, char **cause)
+{
+	const struct report_ops *ops;
+	struct report *r;
+	int rc;
+
+	if ((ops = report_find(format)) == NULL) {
+		*cause = xasprintf("unknown report format '%s' (use %s)",
+		    format, report_names());
+		return -1;
+	}
+	if (report_load(st, run_id, &r, cause) != 0)
+		return -1;
+	rc = ops->write(r, out, cause);
+	report_free(r);
+	return rc;
 }
 
 /* A copy of s, or of "" when NULL. */

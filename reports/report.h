@@ -97,6 +97,16 @@ const struct report_ops *report_find(const char *name);
 /* "term|html|json|csv|junit", for usage lines. */
 const char *report_names(void);
 
+/*
+ * Load run_id from st and write it with the renderer called format to out
+ * (as report_ops.write takes it: a file, NULL for stdout; csv: a
+ * directory, NULL for WORKSPACE/rank/). What `bench report` and `bench run
+ * --report` call. Returns 0, or -1 with *cause (allocated, the caller
+ * frees it) for an unknown format, a missing run or a write error.
+ */
+int report_write(struct store *st, int64_t run_id, const char *format,
+    const char *out, char **cause);
+
 /* Helpers shared by the renderers. */
 /* Open out for writing (NULL: stdout); *fp to close with report_close. */
 int report_open(const char *out, FILE **fp, char **cause);
