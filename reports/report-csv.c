@@ -24,6 +24,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "rank.h"
 #include "report.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -289,12 +290,19 @@ csv_selected(json_t *sel, const char *key, const char *name)
 	return 0;
 }
 
-/* Sort state for re-ranking merged rows. */
-static json_t *csv_sort_header, *csv_sort_by;
+/* A row being ranked: its cells, its sort keys, its place before. */
+struct csv_sort_row {
+	json_t	*cells;		/* borrowed: strings, without the rank cell */
+	json_t	*keys;		/* owned: metric name -> real, for rank_compare */
+	size_t	 index;		/* position before sorting, breaks ties */
+};
 
-/* The numeric value of a named column of row, NAN when missing. */
+/* The sort_by of the table being ranked, for csv_cmp. */
+static json_t *csv_sort_by;
+
+/* The numeric value of column name of row, NAN when missing. */
 static double
-csv_col_value(json_t *row, const char *name)
+csv_col_value(json_t *header, json_t *row, const char *name)
 {
 	json_t *v;
 	const char *s;
@@ -302,7 +310,7 @@ csv_col_value(json_t *row, const char *name)
 	size_t i;
 	double d;
 
-	json_array_foreach(csv_sort_header, i, v) {
+	json_array_foreach(header, i, v) {
 		if (strcmp(json_string_value(v), name) != 0)
 			continue;
 		s = json_string_value(json_array_get(row, i));
@@ -314,37 +322,37 @@ csv_col_value(json_t *row, const char *name)
 	return NAN;
 }
 
-/* Compare rows by rank.sort_by; the row's index breaks ties (stable). */
+/* The sort_by metrics of row as rank_compare takes them (name -> real);
+   an empty or non-numeric cell is left out, so it ranks last. */
+static json_t *
+csv_row_keys(json_t *header, json_t *row, json_t *sort_by)
+{
+	json_t *keys = json_object(), *key, *v;
+	const char *metric;
+	size_t i;
+	double d;
+
+	json_array_foreach(sort_by, i, key) {
+		json_object_foreach(key, metric, v) {
+			d = csv_col_value(header, row, metric);
+			if (!isnan(d))
+				json_object_set_new(keys, metric, json_real(d));
+		}
+	}
+	return keys;
+}
+
+/* Compare rows as the reports rank test cases (rank.h); the row's place
+   before sorting breaks ties, so the sort is stable. */
 static int
 csv_cmp(const void *a, const void *b)
 {
-	json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
-	json_t *key, *v;
-	const char *metric, *dir;
-	double dx, dy;
-	size_t i;
+	const struct csv_sort_row *x = a, *y = b;
+	int c;
 
-	json_array_foreach(csv_sort_by, i, key) {
-		json_object_foreach(key, metric, v) {
-			dir = json_string_value(v);
-			dx = csv_col_value(x, metric);
-			dy = csv_col_value(y, metric);
-			if (isnan(dx) && isnan(dy))
-				continue;
-			if (isnan(dx))
-				return 1;
-			if (isnan(dy))
-				return -1;
-			if (dx == dy)
-				continue;
-			if (dir != NULL && strcmp(dir, "ascend") == 0)
-				return dx < dy ? -1 : 1;
-			return dx > dy ? -1 : 1;
-		}
-	}
-	dx = json_integer_value(json_array_get(x, json_array_size(x) - 1));
-	dy = json_integer_value(json_array_get(y, json_array_size(y) - 1));
-	return dx < dy ? -1 : dx > dy;
+	if ((c = rank_compare(csv_sort_by, x->keys, y->keys)) != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
 }
 
 /* Write table t to path, ranking rows (rank cell first) by sort_by. */
@@ -352,42 +360,42 @@ static int
 csv_write_file(const char *path, json_t *header, json_t *rows,
     json_t *sort_by, char **cause)
 {
-	json_t **v, *row, *cells;
-	FILE *fp;
+	struct csv_sort_row *v;
+	json_t *row;
+	FILE *fp = NULL;
 	size_t i, n = json_array_size(rows);
 	char buf[32];
+	int rc = -1;
 
 	v = xcalloc(n + 1, sizeof *v);
 	for (i = 0; i < n; i++) {
-		/* rows without their rank cell, plus an order index */
-		row = json_copy(json_array_get(rows, i));
-		json_array_append_new(row, json_integer((json_int_t)i));
-		v[i] = row;
+		v[i].cells = json_array_get(rows, i);
+		v[i].keys = csv_row_keys(header, v[i].cells, sort_by);
+		v[i].index = i;
 	}
-	csv_sort_header = header;
 	csv_sort_by = sort_by;
 	qsort(v, n, sizeof *v, csv_cmp);
-	csv_sort_header = csv_sort_by = NULL;
-	if (report_open(path, &fp, cause) != 0) {
-		for (i = 0; i < n; i++)
-			json_decref(v[i]);
-		free(v);
-		return -1;
-	}
-	cells = json_array();
-	json_array_append_new(cells, json_string("rank"));
-	json_array_extend(cells, header);
-	csv_row(fp, cells);
-	json_decref(cells);
+	csv_sort_by = NULL;
+	if (report_open(path, &fp, cause) != 0)
+		goto out;
+	row = json_array();
+	json_array_append_new(row, json_string("rank"));
+	json_array_extend(row, header);
+	csv_row(fp, row);
+	json_decref(row);
 	for (i = 0; i < n; i++) {
-		json_array_remove(v[i], json_array_size(v[i]) - 1);
+		row = json_copy(v[i].cells);
 		snprintf(buf, sizeof buf, "%zu", i + 1);
-		json_array_insert_new(v[i], 0, json_string(buf));
-		csv_row(fp, v[i]);
-		json_decref(v[i]);
+		json_array_insert_new(row, 0, json_string(buf));
+		csv_row(fp, row);
+		json_decref(row);
 	}
+	rc = report_close(fp, path, cause);
+out:
+	for (i = 0; i < n; i++)
+		json_decref(v[i].keys);
 	free(v);
-	return report_close(fp, path, cause);
+	return rc;
 }
 
 /* Build this run's table: header (without rank) and rows. */
