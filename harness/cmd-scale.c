@@ -1,10 +1,9 @@
 /*
  * cmd-scale: `bench scale -f JOB -w 1,2,4,8`, a concurrency sweep: run the
- * job's units at each worker count (each level a run in the database), then
- * print per level the throughput, latency percentiles, memory per worker,
- * CPU and GPU utilization and efficiency against the lowest level, the
- * highest level inside the memory budget and the latency bound, and the
- * saturation point.
+ * job's units at each worker count (each level a run in the database),
+ * measure each level from the database, and hand the levels to the
+ * renderer in reports/scale.c (throughput, latency percentiles, memory per
+ * worker, utilization, efficiency, budget, latency bound, saturation).
  */
 #include "config.h"
 
@@ -23,6 +22,7 @@
 #include "hwinfo.h"
 #include "job.h"
 #include "safe.h"
+#include "scale.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -31,32 +31,6 @@
 	"[--metric NAME]\n" \
 	"                   [--max-latency-x X] [--timeout S]"
 #define CMD_SCALE_MAX_LEVELS	32
-#define CMD_SCALE_MAX_WORKERS	4096
-/* Throughput growing by less than this past a level is saturation. */
-#define CMD_SCALE_SATURATION	0.05
-
-/* What one level measured. */
-struct scale_level {
-	int	 workers;
-	int	 ran_workers;		/* runs.workers: capped at the units */
-	int64_t	 run_id;
-	int	 rc;			/* exit code of its run */
-	size_t	 nunits, nfailed;
-	double	 run_wall_s;		/* runs.finished_at - started_at */
-	double	*lat;			/* unit wall_s, sorted */
-	size_t	 nlat;
-	double	 cpu_s;			/* sum of user + sys over units */
-	double	 busy_s;		/* sum of unit wall_s */
-	long	 peak_rss_kb;		/* -1 unknown */
-	double	 peak_vram_mb;		/* NAN unknown / no GPU */
-	double	 gpu_util_sum;		/* over samples with gpu_util */
-	size_t	 gpu_util_n;
-	double	 metric_work;		/* sum of metric x unit wall_s */
-	size_t	 metric_n;		/* units that reported the metric */
-	char	 metric[64];		/* the metric used ("" none) */
-	double	 throughput;		/* units / s */
-	double	 p50, p90, p95, p99;
-};
 
 /* Parse "1,2,4,8" into ascending distinct levels; -1 if malformed. */
 static int
@@ -74,7 +48,7 @@ scale_parse_levels(const char *s, int *levels, size_t *n)
 			return -1;
 		errno = 0;
 		v = strtol(p, &end, 10);
-		if (errno != 0 || v < 1 || v > CMD_SCALE_MAX_WORKERS ||
+		if (errno != 0 || v < 1 || v > SCALE_MAX_WORKERS ||
 		    *n == CMD_SCALE_MAX_LEVELS)
 			return -1;
 		levels[(*n)++] = (int)v;
@@ -291,19 +265,6 @@ scale_measure(struct store *st, struct scale_level *l, const char *metric,
 	return rc;
 }
 
-/* Print v with fmt, or "-" when NAN, right-aligned in width. */
-static void
-scale_cell(const char *fmt, double v, int width)
-{
-	char buf[64];
-
-	if (isnan(v) || isinf(v))
-		snprintf(buf, sizeof buf, "-");
-	else
-		snprintf(buf, sizeof buf, fmt, v);
-	printf(" %*s", width, buf);
-}
-
 /* Run the job at one level, its stdout (the run summary) kept quiet. */
 static int
 scale_run_level(const char *file, const char *db, const char *pattern,
@@ -335,161 +296,6 @@ scale_run_level(const char *file, const char *db, const char *pattern,
 	return rc;
 }
 
-/* 1 when l->workers units of l's peaks fit the RAM (0.8 x MemAvailable)
-   and VRAM (0.9 x free per GPU) budgets of profiles/safe.h. */
-static int
-scale_fits(const struct scale_level *l, long long mem_kb,
-    const long long *gpu_free, size_t ngpus)
-{
-	struct safe_input in = SAFE_INPUT_INIT;
-	struct safe_result out;
-
-	in.cores = CMD_SCALE_MAX_WORKERS + 1;
-	in.mem_available_kb = mem_kb;
-	in.gpu_free_mb = gpu_free;
-	in.ngpus = ngpus;
-	in.peak_rss_kb = l->peak_rss_kb > 0 ? l->peak_rss_kb : 0;
-	in.peak_vram_mb = !isnan(l->peak_vram_mb) && l->peak_vram_mb > 0 ?
-	    (long long)ceil(l->peak_vram_mb) : 0;
-	safe_workers(&in, &out);
-	if (out.ram_cap >= 0 && l->workers > out.ram_cap)
-		return 0;
-	if (out.vram_cap >= 0 && l->workers > out.vram_cap)
-		return 0;
-	return 1;
-}
-
-/* Print the table and the verdict lines; returns nothing. */
-static void
-scale_print(struct scale_level *lv, size_t n, double max_lat_x,
-    long long mem_kb, const long long *gpu_free, size_t ngpus)
-{
-	const struct scale_level *base = &lv[0];
-	const char *metric = "-";
-	size_t i, mem_ok = 0, lat_ok = 0, rec = 0, sat = n;
-	int have_mem = 0, have_lat = 0, have_rec = 0;
-	double eff, gain;
-	int mw = 10;
-
-	for (i = 0; i < n; i++) {
-		if (lv[i].metric[0] != '\0') {
-			metric = lv[i].metric;
-			break;
-		}
-	}
-	if (strlen(metric) > (size_t)mw)
-		mw = strlen(metric) > 60 ? 60 : (int)strlen(metric);
-	printf("%7s %5s %5s %8s %8s %*s %8s %8s %8s %8s %10s %9s %5s %5s "
-	    "%5s\n", "workers", "run", "units", "wall_s", "units/s", mw, metric,
-	    "p50_s", "p90_s", "p95_s", "p99_s", "rss_MiB/w", "vram_MiB/w",
-	    "cpu%", "gpu%", "eff");
-	for (i = 0; i < n; i++) {
-		struct scale_level *l = &lv[i];
-		double cpu = NAN, gpu = NAN, msum = NAN;
-
-		if (l->run_wall_s > 0)
-			cpu = 100.0 * l->cpu_s / (l->run_wall_s *
-			    (l->ran_workers > 0 ? l->ran_workers : l->workers));
-		if (l->gpu_util_n > 0)
-			gpu = l->gpu_util_sum / (double)l->gpu_util_n;
-		if (l->metric_n > 0 && l->run_wall_s > 0 &&
-		    strcmp(l->metric, metric) == 0)
-			msum = l->metric_work / l->run_wall_s;
-		eff = base->throughput > 0 ? l->throughput * base->workers /
-		    (l->workers * base->throughput) : NAN;
-		printf("%7d %5" PRId64 " %5zu", l->workers, l->run_id,
-		    l->nunits);
-		scale_cell("%.3f", l->run_wall_s, 8);
-		scale_cell("%.3f", l->throughput, 8);
-		scale_cell("%.2f", msum, mw);
-		scale_cell("%.3f", l->p50, 8);
-		scale_cell("%.3f", l->p90, 8);
-		scale_cell("%.3f", l->p95, 8);
-		scale_cell("%.3f", l->p99, 8);
-		scale_cell("%.1f", l->peak_rss_kb >= 0 ?
-		    (double)l->peak_rss_kb / 1024.0 : NAN, 10);
-		scale_cell("%.1f", l->peak_vram_mb, 9);
-		scale_cell("%.0f", cpu, 5);
-		scale_cell("%.0f", gpu, 5);
-		scale_cell("%.2f", eff, 5);
-		if (l->ran_workers > 0 && l->ran_workers != l->workers)
-			printf("  (ran %d: capped at the units)",
-			    l->ran_workers);
-		printf("%s\n", l->nfailed > 0 ? "  FAILED" : "");
-	}
-
-	for (i = 0; i < n; i++) {
-		int m = scale_fits(&lv[i], mem_kb, gpu_free, ngpus);
-		int t = !isnan(lv[i].p95) && !isnan(base->p95) &&
-		    lv[i].p95 <= max_lat_x * base->p95;
-
-		if (m) {
-			mem_ok = i;
-			have_mem = 1;
-		}
-		if (t) {
-			lat_ok = i;
-			have_lat = 1;
-		}
-		if (m && t && lv[i].nfailed == 0) {
-			rec = i;
-			have_rec = 1;
-		}
-	}
-	printf("\nmemory budget: ");
-	if (have_mem)
-		printf("up to %d worker%s", lv[mem_ok].workers,
-		    lv[mem_ok].workers == 1 ? "" : "s");
-	else
-		printf("no level fits");
-	if (mem_kb >= 0)
-		printf(" (workers x peak RSS <= 0.8 x %lld MiB available",
-		    mem_kb / 1024);
-	else
-		printf(" (MemAvailable unknown");
-	if (ngpus > 0)
-		printf("; workers x peak VRAM <= 0.9 x free VRAM of %zu GPU%s",
-		    ngpus, ngpus == 1 ? "" : "s");
-	printf(")\n");
-	printf("latency bound: ");
-	if (have_lat)
-		printf("up to %d worker%s", lv[lat_ok].workers,
-		    lv[lat_ok].workers == 1 ? "" : "s");
-	else
-		printf("no level");
-	printf(" (p95 <= %g x %.3f s, the p95 at %d worker%s)\n", max_lat_x,
-	    base->p95, base->workers, base->workers == 1 ? "" : "s");
-	if (have_rec)
-		printf("recommended: %d worker%s (the highest level inside "
-		    "the memory budget and the latency bound)\n",
-		    lv[rec].workers, lv[rec].workers == 1 ? "" : "s");
-	else
-		printf("recommended: none (no level stays inside the memory "
-		    "budget and the latency bound)\n");
-
-	for (i = 0; i + 1 < n; i++) {
-		if (!(lv[i].throughput > 0) || isnan(lv[i + 1].throughput))
-			continue;
-		if (lv[i + 1].throughput < (1 + CMD_SCALE_SATURATION) *
-		    lv[i].throughput) {
-			sat = i;
-			break;
-		}
-	}
-	if (sat < n) {
-		gain = 100.0 * (lv[sat + 1].throughput / lv[sat].throughput -
-		    1);
-		printf("saturation: %d worker%s (throughput %d -> %d workers: "
-		    "%+.1f%%, under +%.0f%%)\n", lv[sat].workers,
-		    lv[sat].workers == 1 ? "" : "s", lv[sat].workers,
-		    lv[sat + 1].workers, gain,
-		    100 * CMD_SCALE_SATURATION);
-	} else
-		printf("saturation: not reached up to %d workers (throughput "
-		    "grew by %.0f%% or more at every step)\n",
-		    lv[n - 1].workers, 100 * CMD_SCALE_SATURATION);
-}
-
 /* The sweep. */
 static int
 cmd_scale_exec(int argc, char **argv)
@@ -507,6 +313,7 @@ cmd_scale_exec(int argc, char **argv)
 	const char *file = NULL, *wlist = NULL, *db = NULL, *metric = NULL;
 	const char *pattern = NULL, *timeout = NULL;
 	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
+	struct scale_budget budget;
 	int levels[CMD_SCALE_MAX_LEVELS];
 	struct job *job = NULL;
 	struct store *st = NULL;
@@ -573,7 +380,7 @@ cmd_scale_exec(int argc, char **argv)
 	if (scale_parse_levels(wlist, levels, &n) != 0) {
 		fprintf(stderr, "bench scale: -w must be a comma-separated "
 		    "list of distinct worker counts 1..%d (at most %d), got "
-		    "'%s'\n", CMD_SCALE_MAX_WORKERS, CMD_SCALE_MAX_LEVELS,
+		    "'%s'\n", SCALE_MAX_WORKERS, CMD_SCALE_MAX_LEVELS,
 		    wlist);
 		return CMD_EXIT_USAGE;
 	}
@@ -631,14 +438,10 @@ cmd_scale_exec(int argc, char **argv)
 		if (lv[i].nfailed > 0)
 			failed = 1;
 	}
-	printf("scale: %s, levels", file);
-	for (i = 0; i < n; i++)
-		printf("%s%d", i == 0 ? " " : ",", lv[i].workers);
-	printf(" (runs");
-	for (i = 0; i < n; i++)
-		printf("%s%" PRId64, i == 0 ? " " : ",", lv[i].run_id);
-	printf(")\n\n");
-	scale_print(lv, n, max_lat_x, mem_kb, gpu_free, ngpus);
+	budget.mem_kb = mem_kb;
+	budget.gpu_free = gpu_free;
+	budget.ngpus = ngpus;
+	scale_print(stdout, file, lv, n, max_lat_x, &budget);
 	ret = failed ? CMD_EXIT_FAIL : CMD_EXIT_OK;
 	goto out;
 
