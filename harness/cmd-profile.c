@@ -1,9 +1,9 @@
 /*
  * cmd-profile: `bench profile -f JOB`: run the first unit of every test
  * case alone (`bench run --profile-only`, which stores each test case's
- * profile), then print per test case its peak RSS, peak VRAM and wall time,
- * and the safe worker count of the whole job with the arithmetic
- * (profiles/safe.h).
+ * profile), measure per test case its peak RSS, peak VRAM and wall time
+ * and the safe worker count of the whole job (profiles/safe.h), and hand
+ * them to the renderer in reports/profile.c.
  */
 #include "config.h"
 
@@ -18,6 +18,7 @@
 #include "gpus.h"
 #include "hwinfo.h"
 #include "job.h"
+#include "profile.h"
 #include "safe.h"
 #include "store.h"
 #include "xalloc.h"
@@ -25,17 +26,10 @@
 
 #define CMD_PROFILE_USAGE "-f JOB [--db FILE] [-k PATTERN] [--timeout S]"
 
-/* What one test case needed. */
-struct profile_row {
-	const struct job_testcase *tc;
-	long	 peak_rss_kb;		/* -1 unknown */
-	double	 peak_vram_mb;		/* NAN unknown / no GPU */
-	double	 wall_s;		/* NAN unknown */
-	char	 status[16];		/* of its unit, "-" if it did not run */
-};
-
-/* The rows of a job, and the host of the run. */
+/* The rows of a job (one per test case, job order), and the host of the
+   run. */
 struct profile_ctx {
+	const struct job	*job;
 	struct profile_row	*rows;
 	size_t			 n;
 	char			 host[256];
@@ -64,7 +58,7 @@ profile_unit_cb(const struct store_unit_row *row, void *data)
 	    strcmp(row->status, "pending") == 0)
 		return 0;
 	for (i = 0; i < c->n; i++) {
-		if (strcmp(c->rows[i].tc->name, row->testcase) == 0) {
+		if (strcmp(c->rows[i].name, row->testcase) == 0) {
 			r = &c->rows[i];
 			break;
 		}
@@ -99,7 +93,8 @@ profile_measure(struct store *st, int64_t run_id, struct profile_ctx *c,
 		return -1;
 	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
-		found = store_profile_get(st, r->tc->key, c->host, &p, cause);
+		found = store_profile_get(st, job_testcase(c->job, i)->key,
+		    c->host, &p, cause);
 		if (found < 0)
 			return -1;
 		if (found == 0)
@@ -115,51 +110,26 @@ profile_measure(struct store *st, int64_t run_id, struct profile_ctx *c,
 	return 0;
 }
 
-/* Print v with fmt, or "-" when NAN, right-aligned in width. */
+/* The safe worker count of the job from the rows' peaks and the machine
+   as it is now (profiles/safe.h); nunits is the job's. */
 static void
-profile_cell(const char *fmt, double v, int width)
-{
-	char buf[64];
-
-	if (isnan(v))
-		snprintf(buf, sizeof buf, "-");
-	else
-		snprintf(buf, sizeof buf, fmt, v);
-	printf(" %*s", width, buf);
-}
-
-/* Print the table and the safe worker count; nunits is the job's. */
-static void
-profile_print(const struct profile_ctx *c, size_t nunits)
+profile_safe(const struct profile_ctx *c, size_t nunits,
+    struct safe_result *out)
 {
 	struct safe_input in = SAFE_INPUT_INIT;
-	struct safe_result out;
+	const struct profile_row *r;
 	long long *gpu_free = NULL;
 	char *cause = NULL;
-	size_t i, w = 8, ngpus = 0;
-	const struct profile_row *r;
+	size_t i, ngpus = 0;
 
 	for (i = 0; i < c->n; i++) {
-		if (strlen(c->rows[i].tc->name) > w)
-			w = strlen(c->rows[i].tc->name);
-	}
-	printf("%-*s %12s %13s %9s  %s\n", (int)w, "testcase", "peak_rss_MiB",
-	    "peak_vram_MiB", "wall_s", "status");
-	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
-		printf("%-*s", (int)w, r->tc->name);
-		profile_cell("%.1f", r->peak_rss_kb >= 0 ?
-		    (double)r->peak_rss_kb / 1024.0 : NAN, 12);
-		profile_cell("%.1f", r->peak_vram_mb, 13);
-		profile_cell("%.3f", r->wall_s, 9);
-		printf("  %s\n", r->status);
 		if (r->peak_rss_kb > in.peak_rss_kb)
 			in.peak_rss_kb = r->peak_rss_kb;
 		if (!isnan(r->peak_vram_mb) && r->peak_vram_mb > 0 &&
 		    (long long)ceil(r->peak_vram_mb) > in.peak_vram_mb)
 			in.peak_vram_mb = (long long)ceil(r->peak_vram_mb);
 	}
-
 	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
 	if (cause != NULL) {
 		fprintf(stderr, "bench profile: %s\n", cause);
@@ -170,8 +140,7 @@ profile_print(const struct profile_ctx *c, size_t nunits)
 	in.gpu_free_mb = gpu_free;
 	in.ngpus = ngpus;
 	in.nunits = nunits;
-	safe_workers(&in, &out);
-	printf("\nsafe workers: %s\n", out.line);
+	safe_workers(&in, out);
 	free(gpu_free);
 }
 
@@ -188,6 +157,7 @@ cmd_profile_exec(int argc, char **argv)
 	};
 	const char *file = NULL, *db = NULL, *pattern = NULL, *timeout = NULL;
 	struct profile_ctx ctx;
+	struct safe_result safe;
 	struct job *job = NULL;
 	struct store *st = NULL;
 	const char *profile_only[] = { "--profile-only", NULL };
@@ -251,10 +221,11 @@ cmd_profile_exec(int argc, char **argv)
 	}
 
 	memset(&ctx, 0, sizeof ctx);
+	ctx.job = job;
 	ctx.n = job_ntestcases(job);
 	ctx.rows = xcalloc(ctx.n, sizeof *ctx.rows);
 	for (i = 0; i < ctx.n; i++) {
-		ctx.rows[i].tc = job_testcase(job, i);
+		ctx.rows[i].name = job_testcase(job, i)->name;
 		ctx.rows[i].peak_rss_kb = -1;
 		ctx.rows[i].peak_vram_mb = NAN;
 		ctx.rows[i].wall_s = NAN;
@@ -267,9 +238,9 @@ cmd_profile_exec(int argc, char **argv)
 		ret = CMD_EXIT_ENV;
 		goto out;
 	}
-	printf("\nprofile: %s (run %" PRId64 ", host %s)\n\n", file, run_id,
-	    ctx.host);
-	profile_print(&ctx, job_nunits(job));
+	profile_safe(&ctx, job_nunits(job), &safe);
+	profile_print(stdout, file, run_id, ctx.host, ctx.rows, ctx.n,
+	    safe.line);
 	ret = rc == CMD_EXIT_OK ? CMD_EXIT_OK : CMD_EXIT_FAIL;
 out:
 	store_close(st);
