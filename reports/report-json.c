@@ -54,27 +54,19 @@ report_json_on_metric(const struct store_metric_row *m, void *data)
 	return 0;
 }
 
-/* Write the document. */
-static int
-report_json_write(struct report *r, const char *out, char **cause)
+/* Set key of o to the integer v, or to null when v < 0 (unknown). */
+static void
+report_json_set_known(json_t *o, const char *key, json_int_t v)
 {
-	json_t *doc, *run, *tcs, *units, *um, *o, *m;
-	struct report_tc *tc;
-	struct report_unit *u;
-	FILE *fp;
-	size_t i;
-	long peak_rss = -1;
-	double peak_vram = NAN;
-	char key[32];
-	int rc;
+	json_object_set_new(o, key, v < 0 ? json_null() : json_integer(v));
+}
 
-	um = json_object();
-	if (store_unit_metrics_list(r->st, r->id, report_json_on_metric, um,
-	    cause) != 0) {
-		json_decref(um);
-		return -1;
-	}
-	run = json_object();
+/* The "run" object. */
+static json_t *
+report_json_run(const struct report *r)
+{
+	json_t *run = json_object();
+
 	json_object_set_new(run, "id", json_integer(r->id));
 	json_object_set_new(run, "job_name", report_json_str(r->job_name));
 	json_object_set_new(run, "job_sha256", report_json_str(r->job_sha256));
@@ -97,83 +89,130 @@ report_json_write(struct report *r, const char *out, char **cause)
 	json_object_set_new(run, "units_ok", json_integer(r->units_ok));
 	json_object_set_new(run, "units_failed", json_integer(r->units_failed));
 	json_object_set_new(run, "rank", json_incref(r->rank));
+	return run;
+}
 
-	tcs = json_array();
-	for (i = 0; i < r->ntcs; i++) {
-		tc = &r->tcs[r->ranked[i]];
-		o = json_object();
-		json_object_set_new(o, "rank", json_integer((json_int_t)tc->rank));
-		json_object_set_new(o, "name", report_json_str(tc->name));
-		json_object_set_new(o, "algorithm",
-		    report_json_str(tc->algorithm));
-		json_object_set_new(o, "paradigm", report_json_str(tc->paradigm));
-		json_object_set_new(o, "params", json_incref(tc->params));
-		json_object_set_new(o, "metrics", json_incref(tc->metrics));
-		json_object_set_new(o, "timing_metrics", json_incref(tc->timing));
-		json_object_set_new(o, "units",
-		    json_integer((json_int_t)tc->units));
-		json_object_set_new(o, "units_ok", json_integer((json_int_t)tc->ok));
-		json_object_set_new(o, "units_failed",
-		    json_integer((json_int_t)tc->bad));
-		json_object_set_new(o, "units_skipped",
-		    json_integer((json_int_t)tc->skipped));
-		json_object_set_new(o, "wall_s", report_json_real(tc->wall_s));
-		json_object_set_new(o, "peak_rss_kb", tc->peak_rss_kb < 0 ?
-		    json_null() : json_integer(tc->peak_rss_kb));
-		json_object_set_new(o, "peak_vram_mb",
-		    report_json_real(tc->peak_vram_mb));
-		json_array_append_new(tcs, o);
-	}
+/* The object of one test case. */
+static json_t *
+report_json_tc(const struct report_tc *tc)
+{
+	json_t *o = json_object();
 
-	units = json_array();
+	json_object_set_new(o, "rank", json_integer((json_int_t)tc->rank));
+	json_object_set_new(o, "name", report_json_str(tc->name));
+	json_object_set_new(o, "algorithm", report_json_str(tc->algorithm));
+	json_object_set_new(o, "paradigm", report_json_str(tc->paradigm));
+	json_object_set_new(o, "params", json_incref(tc->params));
+	json_object_set_new(o, "metrics", json_incref(tc->metrics));
+	json_object_set_new(o, "timing_metrics", json_incref(tc->timing));
+	json_object_set_new(o, "units", json_integer((json_int_t)tc->units));
+	json_object_set_new(o, "units_ok", json_integer((json_int_t)tc->ok));
+	json_object_set_new(o, "units_failed",
+	    json_integer((json_int_t)tc->bad));
+	json_object_set_new(o, "units_skipped",
+	    json_integer((json_int_t)tc->skipped));
+	json_object_set_new(o, "wall_s", report_json_real(tc->wall_s));
+	report_json_set_known(o, "peak_rss_kb", tc->peak_rss_kb);
+	json_object_set_new(o, "peak_vram_mb",
+	    report_json_real(tc->peak_vram_mb));
+	return o;
+}
+
+/* The object of one unit; um holds every unit's metrics by id. */
+static json_t *
+report_json_unit(const struct report *r, const struct report_unit *u,
+    json_t *um)
+{
+	json_t *o = json_object(), *m;
+	char key[32];
+
+	json_object_set_new(o, "id", json_integer(u->id));
+	json_object_set_new(o, "testcase", report_json_str(r->tcs[u->tc].name));
+	json_object_set_new(o, "part", json_integer(u->part));
+	json_object_set_new(o, "nparts", json_integer(u->nparts));
+	json_object_set_new(o, "rep", json_integer(u->rep));
+	json_object_set_new(o, "status", report_json_str(u->status));
+	json_object_set_new(o, "attempts", json_integer(u->attempts));
+	report_json_set_known(o, "worker_slot", u->worker_slot);
+	json_object_set_new(o, "started_at", report_json_real(u->started_at));
+	json_object_set_new(o, "finished_at",
+	    report_json_real(u->finished_at));
+	json_object_set_new(o, "wall_s", report_json_real(u->wall_s));
+	report_json_set_known(o, "maxrss_kb", u->maxrss_kb);
+	json_object_set_new(o, "vram_peak_mb",
+	    report_json_real(u->vram_peak_mb));
+	report_json_set_known(o, "exit_code", u->exit_code);
+	json_object_set_new(o, "signal", json_integer(u->signal));
+	report_json_set_known(o, "co_running", u->co_running);
+	json_object_set_new(o, "error", report_json_str(u->error));
+	json_object_set_new(o, "log_path", report_json_str(u->log_path));
+	snprintf(key, sizeof key, "%" PRId64, u->id);
+	m = json_object_get(um, key);
+	json_object_set_new(o, "metrics", m != NULL ? json_incref(m) :
+	    json_object());
+	return o;
+}
+
+/* The "peaks" object: the highest RSS and VRAM over the units. */
+static json_t *
+report_json_peaks(const struct report *r)
+{
+	const struct report_unit *u;
+	json_t *o = json_object();
+	long peak_rss = -1;
+	double peak_vram = NAN;
+	size_t i;
+
 	for (i = 0; i < r->nunits; i++) {
 		u = &r->units[i];
-		o = json_object();
-		json_object_set_new(o, "id", json_integer(u->id));
-		json_object_set_new(o, "testcase",
-		    report_json_str(r->tcs[u->tc].name));
-		json_object_set_new(o, "part", json_integer(u->part));
-		json_object_set_new(o, "nparts", json_integer(u->nparts));
-		json_object_set_new(o, "rep", json_integer(u->rep));
-		json_object_set_new(o, "status", report_json_str(u->status));
-		json_object_set_new(o, "attempts", json_integer(u->attempts));
-		json_object_set_new(o, "worker_slot", u->worker_slot < 0 ?
-		    json_null() : json_integer(u->worker_slot));
-		json_object_set_new(o, "started_at",
-		    report_json_real(u->started_at));
-		json_object_set_new(o, "finished_at",
-		    report_json_real(u->finished_at));
-		json_object_set_new(o, "wall_s", report_json_real(u->wall_s));
-		json_object_set_new(o, "maxrss_kb", u->maxrss_kb < 0 ?
-		    json_null() : json_integer(u->maxrss_kb));
-		json_object_set_new(o, "vram_peak_mb",
-		    report_json_real(u->vram_peak_mb));
-		json_object_set_new(o, "exit_code", u->exit_code < 0 ?
-		    json_null() : json_integer(u->exit_code));
-		json_object_set_new(o, "signal", json_integer(u->signal));
-		json_object_set_new(o, "co_running", u->co_running < 0 ?
-		    json_null() : json_integer(u->co_running));
-		json_object_set_new(o, "error", report_json_str(u->error));
-		json_object_set_new(o, "log_path", report_json_str(u->log_path));
-		snprintf(key, sizeof key, "%" PRId64, u->id);
-		m = json_object_get(um, key);
-		json_object_set_new(o, "metrics", m != NULL ? json_incref(m) :
-		    json_object());
-		json_array_append_new(units, o);
 		if (u->maxrss_kb > peak_rss)
 			peak_rss = u->maxrss_kb;
 		if (!isnan(u->vram_peak_mb) && (isnan(peak_vram) ||
 		    u->vram_peak_mb > peak_vram))
 			peak_vram = u->vram_peak_mb;
 	}
-	json_decref(um);
-
-	o = json_object();
-	json_object_set_new(o, "rss_kb", peak_rss < 0 ? json_null() :
-	    json_integer(peak_rss));
+	report_json_set_known(o, "rss_kb", peak_rss);
 	json_object_set_new(o, "vram_mb", report_json_real(peak_vram));
-	doc = json_pack("{s:i, s:o, s:o, s:o, s:o}", "schema", 1, "run", run,
-	    "testcases", tcs, "units", units, "peaks", o);
+	return o;
+}
+
+/* The whole document; NULL with *cause on a database error. */
+static json_t *
+report_json_doc(struct report *r, char **cause)
+{
+	json_t *tcs, *units, *um;
+	size_t i;
+
+	um = json_object();
+	if (store_unit_metrics_list(r->st, r->id, report_json_on_metric, um,
+	    cause) != 0) {
+		json_decref(um);
+		return NULL;
+	}
+	tcs = json_array();
+	for (i = 0; i < r->ntcs; i++)
+		json_array_append_new(tcs,
+		    report_json_tc(&r->tcs[r->ranked[i]]));
+	units = json_array();
+	for (i = 0; i < r->nunits; i++)
+		json_array_append_new(units, report_json_unit(r, &r->units[i],
+		    um));
+	json_decref(um);
+	return json_pack("{s:i, s:o, s:o, s:o, s:o}", "schema", 1, "run",
+	    report_json_run(r), "testcases", tcs, "units", units, "peaks",
+	    report_json_peaks(r));
+}
+
+/* Write the document. */
+static int
+report_json_write(struct report *r, const char *out, char **cause)
+{
+	json_t *doc;
+	FILE *fp;
+	int rc;
+
+	if ((doc = report_json_doc(r, cause)) == NULL)
+		return -1;
 	if (report_open(out, &fp, cause) != 0) {
 		json_decref(doc);
 		return -1;
