@@ -23,9 +23,50 @@
 #define CMD_NIGHTLY_USAGE "[--db FILE] [--job NAME] [--window N] " \
 	"[--threshold PCT] [--history N] -o FILE"
 
-/* The nightly command. */
+/* Parse a --window or --history value (opt names it) into *out; prints
+   why and returns -1 when it is not an integer 1..10000. */
 static int
-cmd_nightly_exec(int argc, char **argv)
+cmd_nightly_count(const char *opt, const char *arg, int *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 1 || v > 10000) {
+		fprintf(stderr, "bench: nightly: --%s must be a positive "
+		    "integer, got '%s'\n", opt, arg);
+		return -1;
+	}
+	*out = (int)v;
+	return 0;
+}
+
+/* Parse a --threshold percentage into *out; prints why and returns -1
+   when it is not a finite number >= 0. */
+static int
+cmd_nightly_pct(const char *arg, double *out)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(d) ||
+	    d < 0) {
+		fprintf(stderr, "bench: nightly: --threshold must be a "
+		    "percentage, got '%s'\n", arg);
+		return -1;
+	}
+	*out = d;
+	return 0;
+}
+
+/* Parse the command line into *o, *dbopt and *out: -1 to go on, else
+   the exit code. */
+static int
+cmd_nightly_options(int argc, char **argv, struct nightly_opts *o,
+    const char **dbopt, const char **out)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -37,52 +78,30 @@ cmd_nightly_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct nightly_opts o = NIGHTLY_OPTS_INIT;
-	const char *dbopt = NULL, *out = NULL;
-	struct store *st = NULL;
-	char *db = NULL, *cause = NULL, *end;
-	FILE *fp = NULL;
-	int c, rc, reg = 0, imp = 0;
-	long v;
-	double d;
+	int c, bad = 0;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "o:h", longopts,
+	    NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			dbopt = optarg;
+			*dbopt = optarg;
 			break;
 		case 'j':
-			o.job = optarg;
+			o->job = optarg;
 			break;
 		case 'w':
+			bad = cmd_nightly_count("window", optarg, &o->window);
+			break;
 		case 'H':
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno != 0 || *end != '\0' || v < 1 || v > 10000) {
-				fprintf(stderr, "bench: nightly: --%s must be "
-				    "a positive integer, got '%s'\n", c == 'w' ?
-				    "window" : "history", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			if (c == 'w')
-				o.window = (int)v;
-			else
-				o.history = (int)v;
+			bad = cmd_nightly_count("history", optarg,
+			    &o->history);
 			break;
 		case 't':
-			errno = 0;
-			d = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(d) || d < 0) {
-				fprintf(stderr, "bench: nightly: --threshold "
-				    "must be a percentage, got '%s'\n", optarg);
-				return CMD_EXIT_USAGE;
-			}
-			o.threshold_pct = d;
+			bad = cmd_nightly_pct(optarg, &o->threshold_pct);
 			break;
 		case 'o':
-			out = optarg;
+			*out = optarg;
 			break;
 		case 'h':
 			printf("usage: bench nightly %s\n", CMD_NIGHTLY_USAGE);
@@ -91,8 +110,53 @@ cmd_nightly_exec(int argc, char **argv)
 			return cmd_usage(&cmd_nightly_entry);
 		}
 	}
-	if (optind < argc || out == NULL)
+	if (bad)
+		return CMD_EXIT_USAGE;
+	if (optind < argc || *out == NULL)
 		return cmd_usage(&cmd_nightly_entry);
+	return -1;
+}
+
+/* Render the report of st into out; returns the exit code. */
+static int
+cmd_nightly_write(struct store *st, const struct nightly_opts *o,
+    const char *out)
+{
+	char *cause = NULL;
+	FILE *fp = NULL;
+	int reg = 0, imp = 0;
+
+	if (report_open(out, &fp, &cause) != 0)
+		goto fail;
+	if (nightly_render(st, o, fp, &reg, &imp, &cause) != 0) {
+		if (fp != stdout)
+			fclose(fp);
+		goto fail;
+	}
+	if (report_close(fp, out, &cause) != 0)
+		goto fail;
+	fprintf(stderr, "bench: nightly: %d regression%s, %d improvement%s; "
+	    "report %s\n", reg, reg == 1 ? "" : "s", imp, imp == 1 ? "" : "s",
+	    out);
+	return reg > 0 ? CMD_EXIT_FAIL : CMD_EXIT_OK;
+fail:
+	fprintf(stderr, "bench: nightly: %s\n", cause);
+	free(cause);
+	return CMD_EXIT_ENV;
+}
+
+/* The nightly command. */
+static int
+cmd_nightly_exec(int argc, char **argv)
+{
+	struct nightly_opts o = NIGHTLY_OPTS_INIT;
+	const char *dbopt = NULL, *out = NULL;
+	struct store *st = NULL;
+	char *db, *cause = NULL;
+	int rc;
+
+	if ((rc = cmd_nightly_options(argc, argv, &o, &dbopt, &out)) >= 0)
+		return rc;
 	db = cmd_db_path(dbopt, NULL);
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "bench: nightly: no database '%s'\n", db);
@@ -101,32 +165,10 @@ cmd_nightly_exec(int argc, char **argv)
 	}
 	if (store_open(db, &st, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
 		rc = CMD_EXIT_ENV;
-		goto out;
-	}
-	if (report_open(out, &fp, &cause) != 0) {
-		fprintf(stderr, "bench: nightly: %s\n", cause);
-		rc = CMD_EXIT_ENV;
-		goto out;
-	}
-	if (nightly_render(st, &o, fp, &reg, &imp, &cause) != 0) {
-		fprintf(stderr, "bench: nightly: %s\n", cause);
-		if (fp != stdout)
-			fclose(fp);
-		rc = CMD_EXIT_ENV;
-		goto out;
-	}
-	if (report_close(fp, out, &cause) != 0) {
-		fprintf(stderr, "bench: nightly: %s\n", cause);
-		rc = CMD_EXIT_ENV;
-		goto out;
-	}
-	fprintf(stderr, "bench: nightly: %d regression%s, %d improvement%s; "
-	    "report %s\n", reg, reg == 1 ? "" : "s", imp, imp == 1 ? "" : "s",
-	    out);
-	rc = reg > 0 ? CMD_EXIT_FAIL : CMD_EXIT_OK;
-out:
-	free(cause);
+	} else
+		rc = cmd_nightly_write(st, &o, out);
 	free(db);
 	store_close(st);
 	return rc;

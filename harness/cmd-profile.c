@@ -144,9 +144,50 @@ profile_safe(const struct profile_ctx *c, size_t nunits,
 	free(gpu_free);
 }
 
-/* Profile every test case and print what it needs. */
+/*
+ * Run the first unit of every test case alone: -1 when the run was made
+ * (*run_id_out, *rc_out its id and exit code), else the exit code that
+ * ends the command.
+ */
 static int
-cmd_profile_exec(int argc, char **argv)
+profile_run(const char *file, const char *dbpath, const char *pattern,
+    const char *timeout, int64_t *run_id_out, int *rc_out)
+{
+	const char *profile_only[] = { "--profile-only", NULL };
+	int64_t run_id = 0;
+	int rc;
+
+	rc = cmd_run_with(file, dbpath, pattern, timeout, profile_only,
+	    &run_id);
+	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
+	    rc == CMD_EXIT_USAGE)
+		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+	*run_id_out = run_id;
+	*rc_out = rc;
+	return -1;
+}
+
+/* What the command line asks for. */
+struct cmd_profile_args {
+	const char	*file, *db, *pattern, *timeout;
+};
+
+/* The --help text. */
+static int
+cmd_profile_help(void)
+{
+	printf("usage: bench profile %s\n\nRun the first unit of every test "
+	    "case alone (a run in the database;\neach test case's profile is "
+	    "kept for later runs) and print per test case\nits peak RSS, peak "
+	    "VRAM and wall time, then the safe worker count of the\njob with "
+	    "the arithmetic that gave it.\nexit: 0 ok, 1 a unit failed, 2 bad "
+	    "usage or job file, 3 environment\n", CMD_PROFILE_USAGE);
+	return CMD_EXIT_OK;
+}
+
+/* Parse the command line into *a: -1 to go on, else the exit code. */
+static int
+cmd_profile_options(int argc, char **argv, struct cmd_profile_args *a)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -155,70 +196,68 @@ cmd_profile_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *file = NULL, *db = NULL, *pattern = NULL, *timeout = NULL;
-	struct profile_ctx ctx;
-	struct safe_result safe;
-	struct job *job = NULL;
-	struct store *st = NULL;
-	const char *profile_only[] = { "--profile-only", NULL };
-	char *cause = NULL, *dbpath = NULL;
-	int64_t run_id = 0;
-	size_t i;
-	int c, rc, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:d:k:t:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			file = optarg;
+			a->file = optarg;
 			break;
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'k':
-			pattern = optarg;
+			a->pattern = optarg;
 			break;
 		case 't':
-			timeout = optarg;
+			a->timeout = optarg;
 			break;
 		case 'h':
-			printf("usage: bench profile %s\n\nRun the first unit "
-			    "of every test case alone (a run in the database;\n"
-			    "each test case's profile is kept for later runs) "
-			    "and print per test case\nits peak RSS, peak VRAM "
-			    "and wall time, then the safe worker count of the\n"
-			    "job with the arithmetic that gave it.\n"
-			    "exit: 0 ok, 1 a unit failed, 2 bad usage or job "
-			    "file, 3 environment\n", CMD_PROFILE_USAGE);
-			return CMD_EXIT_OK;
+			return cmd_profile_help();
 		default:
 			return cmd_usage(&cmd_profile_entry);
 		}
 	}
-	if (file == NULL || optind < argc)
+	if (a->file == NULL || optind < argc)
 		return cmd_usage(&cmd_profile_entry);
-	if (job_load(file, &job, &cause) != 0) {
+	return -1;
+}
+
+/* Load and filter the job into *job: -1 to go on, else the exit code. */
+static int
+cmd_profile_job(const struct cmd_profile_args *a, struct job **job)
+{
+	char *cause = NULL;
+
+	if (job_load(a->file, job, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	if (pattern != NULL && job_filter(job, pattern, &cause) != 0) {
+	if (a->pattern != NULL && job_filter(*job, a->pattern, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		free(cause);
-		job_free(job);
+		job_free(*job);
+		*job = NULL;
 		return CMD_EXIT_USAGE;
 	}
-	dbpath = cmd_db_path(db, job);
+	return -1;
+}
 
-	rc = cmd_run_with(file, dbpath, pattern, timeout, profile_only,
-	    &run_id);
-	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
-	    rc == CMD_EXIT_USAGE) {
-		job_free(job);
-		free(dbpath);
-		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
-	}
+/* Measure run_id (whose exit code was rc) and print what each test case
+   needs; returns the exit code. */
+static int
+cmd_profile_report(const char *file, const char *dbpath,
+    const struct job *job, int64_t run_id, int rc)
+{
+	struct profile_ctx ctx;
+	struct safe_result safe;
+	struct store *st = NULL;
+	char *cause = NULL;
+	size_t i;
+	int ret;
 
 	memset(&ctx, 0, sizeof ctx);
 	ctx.job = job;
@@ -245,6 +284,26 @@ cmd_profile_exec(int argc, char **argv)
 out:
 	store_close(st);
 	free(ctx.rows);
+	return ret;
+}
+
+/* Profile every test case and print what it needs. */
+static int
+cmd_profile_exec(int argc, char **argv)
+{
+	struct cmd_profile_args a = { NULL, NULL, NULL, NULL };
+	struct job *job = NULL;
+	char *dbpath;
+	int64_t run_id = 0;
+	int rc = CMD_EXIT_OK, ret;
+
+	if ((ret = cmd_profile_options(argc, argv, &a)) >= 0 ||
+	    (ret = cmd_profile_job(&a, &job)) >= 0)
+		return ret;
+	dbpath = cmd_db_path(a.db, job);
+	ret = profile_run(a.file, dbpath, a.pattern, a.timeout, &run_id, &rc);
+	if (ret < 0)
+		ret = cmd_profile_report(a.file, dbpath, job, run_id, rc);
 	job_free(job);
 	free(dbpath);
 	return ret;

@@ -36,9 +36,15 @@ cmd_report_id(const char *s, int64_t *out)
 	return 0;
 }
 
-/* The report command. */
+/* What the command line asks for. */
+struct cmd_report_args {
+	const char	*dbopt, *file, *format, *out;
+	int64_t		 run_id;	/* 0: the last run */
+};
+
+/* Parse the command line into *a: -1 to go on, else the exit code. */
 static int
-cmd_report_exec(int argc, char **argv)
+cmd_report_options(int argc, char **argv, struct cmd_report_args *a)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -49,30 +55,25 @@ cmd_report_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dbopt = NULL, *file = NULL, *format = NULL, *out = NULL;
-	struct job *job = NULL;
-	struct store *st = NULL;
-	char *db = NULL, *cause = NULL;
-	int64_t run_id = 0;
-	int c, rc = CMD_EXIT_USAGE;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			dbopt = optarg;
+			a->dbopt = optarg;
 			break;
 		case 'f':
-			file = optarg;
+			a->file = optarg;
 			break;
 		case 'F':
-			format = optarg;
+			a->format = optarg;
 			break;
 		case 'o':
-			out = optarg;
+			a->out = optarg;
 			break;
 		case 'l':
-			run_id = 0;
+			a->run_id = 0;
 			break;
 		case 'h':
 			printf("usage: bench report %s\n", CMD_REPORT_USAGE);
@@ -81,56 +82,78 @@ cmd_report_exec(int argc, char **argv)
 			return cmd_usage(&cmd_report_entry);
 		}
 	}
+	return -1;
+}
+
+/* Check the run id operand and the format: -1 when good, else the exit
+   code. */
+static int
+cmd_report_check(int argc, char **argv, struct cmd_report_args *a)
+{
 	if (optind < argc) {
 		if (optind + 1 < argc ||
-		    cmd_report_id(argv[optind], &run_id) != 0) {
+		    cmd_report_id(argv[optind], &a->run_id) != 0) {
 			fprintf(stderr, "bench: report: bad run id '%s'\n",
 			    argv[optind]);
 			return CMD_EXIT_USAGE;
 		}
 	}
-	if (format == NULL) {
+	if (a->format == NULL) {
 		fprintf(stderr, "bench: report: no --format (%s)\n",
 		    report_names());
 		return CMD_EXIT_USAGE;
 	}
-	if (report_find(format) == NULL) {
+	if (report_find(a->format) == NULL) {
 		fprintf(stderr, "bench: report: unknown format '%s' (use %s)\n",
-		    format, report_names());
+		    a->format, report_names());
 		return CMD_EXIT_USAGE;
 	}
-	if (file != NULL && job_load(file, &job, &cause) != 0) {
-		fprintf(stderr, "%s\n", cause);
+	return -1;
+}
+
+/* The last run of the job (or of any job) in st into *run_id; prints why
+   and returns -1 when there is none. */
+static int
+cmd_report_last(struct store *st, const struct job *job, const char *db,
+    int64_t *run_id)
+{
+	char *cause = NULL;
+
+	if (store_last_run(st, job != NULL ? job_name(job) : NULL, run_id,
+	    &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
 		free(cause);
-		return CMD_EXIT_USAGE;
+		return -1;
 	}
-	db = cmd_db_path(dbopt, job);
+	if (*run_id == 0) {
+		fprintf(stderr, "bench: report: no run in '%s'\n", db);
+		return -1;
+	}
+	return 0;
+}
+
+/* Open the database of the command and write the report. */
+static int
+cmd_report_db(const struct cmd_report_args *a, const struct job *job)
+{
+	struct store *st = NULL;
+	char *db, *cause = NULL;
+	int64_t run_id = a->run_id;
+	int rc = CMD_EXIT_ENV;
+
+	db = cmd_db_path(a->dbopt, job);
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "bench: report: no database '%s'\n", db);
-		rc = CMD_EXIT_ENV;
 		goto out;
 	}
 	if (store_open(db, &st, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
-		rc = CMD_EXIT_ENV;
 		goto out;
 	}
-	if (run_id == 0) {
-		if (store_last_run(st, job != NULL ? job_name(job) : NULL,
-		    &run_id, &cause) != 0) {
-			fprintf(stderr, "bench: %s\n", cause);
-			rc = CMD_EXIT_ENV;
-			goto out;
-		}
-		if (run_id == 0) {
-			fprintf(stderr, "bench: report: no run in '%s'\n", db);
-			rc = CMD_EXIT_ENV;
-			goto out;
-		}
-	}
-	if (report_write(st, run_id, format, out, &cause) != 0) {
+	if (run_id == 0 && cmd_report_last(st, job, db, &run_id) != 0)
+		goto out;
+	if (report_write(st, run_id, a->format, a->out, &cause) != 0) {
 		fprintf(stderr, "bench: report: %s\n", cause);
-		rc = CMD_EXIT_ENV;
 		goto out;
 	}
 	rc = CMD_EXIT_OK;
@@ -138,6 +161,27 @@ out:
 	free(cause);
 	free(db);
 	store_close(st);
+	return rc;
+}
+
+/* The report command. */
+static int
+cmd_report_exec(int argc, char **argv)
+{
+	struct cmd_report_args a = { NULL, NULL, NULL, NULL, 0 };
+	struct job *job = NULL;
+	char *cause = NULL;
+	int rc;
+
+	if ((rc = cmd_report_options(argc, argv, &a)) >= 0 ||
+	    (rc = cmd_report_check(argc, argv, &a)) >= 0)
+		return rc;
+	if (a.file != NULL && job_load(a.file, &job, &cause) != 0) {
+		fprintf(stderr, "%s\n", cause);
+		free(cause);
+		return CMD_EXIT_USAGE;
+	}
+	rc = cmd_report_db(&a, job);
 	job_free(job);
 	return rc;
 }

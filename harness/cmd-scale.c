@@ -296,9 +296,79 @@ scale_run_level(const char *file, const char *db, const char *pattern,
 	return rc;
 }
 
-/* The sweep. */
+/*
+ * Run every level in turn; *failed is set when a unit failed. -1 when all
+ * ran, else the exit code that ends the sweep (interrupted, environment,
+ * usage, or no run made).
+ */
 static int
-cmd_scale_exec(int argc, char **argv)
+scale_run_levels(const char *file, const char *db, const char *pattern,
+    const char *timeout, struct scale_level *lv, size_t n, int *failed)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < n; i++) {
+		rc = scale_run_level(file, db, pattern, timeout, &lv[i]);
+		if (lv[i].run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
+		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
+			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+		fprintf(stderr, "bench scale: level %d: run %" PRId64 "%s\n",
+		    lv[i].workers, lv[i].run_id, rc == CMD_EXIT_OK ? "" :
+		    " (a unit failed)");
+		if (rc != CMD_EXIT_OK)
+			*failed = 1;
+	}
+	return -1;
+}
+
+/* What the command line asks for. */
+struct cmd_scale_args {
+	const char	*file, *wlist, *db, *metric, *pattern, *timeout;
+	double		 max_lat_x;
+	int		 levels[CMD_SCALE_MAX_LEVELS];
+	size_t		 nlevels;
+};
+
+/* Parse --max-latency-x into *out; prints why and returns -1 unless it is
+   a number >= 1. */
+static int
+cmd_scale_latency_x(const char *arg, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !isfinite(*out) ||
+	    *out < 1) {
+		fprintf(stderr, "bench scale: --max-latency-x must be a number "
+		    ">= 1, got '%s'\n", arg);
+		return -1;
+	}
+	return 0;
+}
+
+/* The --help text. */
+static int
+cmd_scale_help(void)
+{
+	printf("usage: bench scale %s\n\nRun the job at each worker count of "
+	    "the -w list (one run each in the\ndatabase) and print per level: "
+	    "units/s, the sum of the test cases'\nthroughput metric, unit "
+	    "latency p50/p90/p95/p99, peak RSS and VRAM per\nworker, CPU and "
+	    "GPU utilization and efficiency against the lowest level;\nthen "
+	    "the highest level inside the memory budget and the latency "
+	    "bound\n(p95 at most X times the lowest level's, X = "
+	    "--max-latency-x, default 2)\nand the saturation point "
+	    "(throughput grows by less than 5%%).\nexit: 0 ok, 1 a unit "
+	    "failed at some level, 2 bad usage, 3 environment\n",
+	    CMD_SCALE_USAGE);
+	return CMD_EXIT_OK;
+}
+
+/* Parse the command line into *a: -1 to go on, else the exit code. */
+static int
+cmd_scale_options(int argc, char **argv, struct cmd_scale_args *a)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -310,126 +380,96 @@ cmd_scale_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *file = NULL, *wlist = NULL, *db = NULL, *metric = NULL;
-	const char *pattern = NULL, *timeout = NULL;
-	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
-	struct scale_budget budget;
-	int levels[CMD_SCALE_MAX_LEVELS];
-	struct job *job = NULL;
-	struct store *st = NULL;
-	long long *gpu_free = NULL, mem_kb;
-	char *cause = NULL, *dbpath = NULL, *end;
-	double max_lat_x = 2;
-	size_t n = 0, i, ngpus = 0;
-	int c, rc, failed = 0, ret;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:w:d:k:m:x:t:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			file = optarg;
+			a->file = optarg;
 			break;
 		case 'w':
-			wlist = optarg;
+			a->wlist = optarg;
 			break;
 		case 'd':
-			db = optarg;
+			a->db = optarg;
 			break;
 		case 'k':
-			pattern = optarg;
+			a->pattern = optarg;
 			break;
 		case 'm':
-			metric = optarg;
+			a->metric = optarg;
 			break;
 		case 'x':
-			errno = 0;
-			max_lat_x = strtod(optarg, &end);
-			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(max_lat_x) || max_lat_x < 1) {
-				fprintf(stderr, "bench scale: --max-latency-x "
-				    "must be a number >= 1, got '%s'\n",
-				    optarg);
+			if (cmd_scale_latency_x(optarg, &a->max_lat_x) != 0)
 				return CMD_EXIT_USAGE;
-			}
 			break;
 		case 't':
-			timeout = optarg;
+			a->timeout = optarg;
 			break;
 		case 'h':
-			printf("usage: bench scale %s\n\nRun the job at each "
-			    "worker count of the -w list (one run each in the\n"
-			    "database) and print per level: units/s, the sum "
-			    "of the test cases'\nthroughput metric, unit "
-			    "latency p50/p90/p95/p99, peak RSS and VRAM per\n"
-			    "worker, CPU and GPU utilization and efficiency "
-			    "against the lowest level;\nthen the highest level "
-			    "inside the memory budget and the latency bound\n"
-			    "(p95 at most X times the lowest level's, X = "
-			    "--max-latency-x, default 2)\nand the saturation "
-			    "point (throughput grows by less than 5%%).\n"
-			    "exit: 0 ok, 1 a unit failed at some level, 2 bad "
-			    "usage, 3 environment\n", CMD_SCALE_USAGE);
-			return CMD_EXIT_OK;
+			return cmd_scale_help();
 		default:
 			return cmd_usage(&cmd_scale_entry);
 		}
 	}
-	if (file == NULL || wlist == NULL || optind < argc)
+	if (a->file == NULL || a->wlist == NULL || optind < argc)
 		return cmd_usage(&cmd_scale_entry);
-	if (scale_parse_levels(wlist, levels, &n) != 0) {
+	if (scale_parse_levels(a->wlist, a->levels, &a->nlevels) != 0) {
 		fprintf(stderr, "bench scale: -w must be a comma-separated "
 		    "list of distinct worker counts 1..%d (at most %d), got "
 		    "'%s'\n", SCALE_MAX_WORKERS, CMD_SCALE_MAX_LEVELS,
-		    wlist);
+		    a->wlist);
 		return CMD_EXIT_USAGE;
 	}
-	if (job_load(file, &job, &cause) != 0) {
+	return -1;
+}
+
+/* Load and filter the job to check it and find its database (*dbpath,
+   allocated): -1 to go on, else the exit code. */
+static int
+cmd_scale_job(const struct cmd_scale_args *a, char **dbpath)
+{
+	struct job *job = NULL;
+	char *cause = NULL;
+	size_t top = (size_t)a->levels[a->nlevels - 1];
+
+	if (job_load(a->file, &job, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	if (pattern != NULL && job_filter(job, pattern, &cause) != 0) {
+	if (a->pattern != NULL && job_filter(job, a->pattern, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		free(cause);
 		job_free(job);
 		return CMD_EXIT_USAGE;
 	}
-	if ((size_t)levels[n - 1] > job_nunits(job))
+	if (top > job_nunits(job))
 		fprintf(stderr, "bench scale: warning: the job has %zu unit%s; "
 		    "levels above it run with fewer workers\n",
 		    job_nunits(job), job_nunits(job) == 1 ? "" : "s");
-	dbpath = cmd_db_path(db, job);
+	*dbpath = cmd_db_path(a->db, job);
 	job_free(job);
+	return -1;
+}
 
-	/* the budget as it is before the sweep, with nothing of ours running */
-	mem_kb = hwinfo_mem_available_kb();
-	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
-	if (cause != NULL) {
-		fprintf(stderr, "bench scale: %s\n", cause);
-		free(cause);
-		cause = NULL;
-	}
-
-	memset(lv, 0, sizeof lv);
-	for (i = 0; i < n; i++) {
-		lv[i].workers = levels[i];
-		rc = scale_run_level(file, dbpath, pattern, timeout, &lv[i]);
-		if (lv[i].run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
-		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE) {
-			ret = rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
-			goto out;
-		}
-		fprintf(stderr, "bench scale: level %d: run %" PRId64 "%s\n",
-		    lv[i].workers, lv[i].run_id, rc == CMD_EXIT_OK ? "" :
-		    " (a unit failed)");
-		if (rc != CMD_EXIT_OK)
-			failed = 1;
-	}
+/* Measure the levels from the database and print the result; returns the
+   exit code. */
+static int
+cmd_scale_report(const struct cmd_scale_args *a, const char *dbpath,
+    struct scale_level *lv, const struct scale_budget *budget, int failed)
+{
+	const char *metric = a->metric;
+	struct store *st = NULL;
+	char *cause = NULL;
+	size_t i;
+	int ret = CMD_EXIT_ENV;
 
 	if (store_open(dbpath, &st, &cause) != 0)
 		goto fail;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < a->nlevels; i++) {
 		if (scale_measure(st, &lv[i], metric, &cause) != 0)
 			goto fail;
 		/* the metric the lowest level chose is every level's */
@@ -438,21 +478,54 @@ cmd_scale_exec(int argc, char **argv)
 		if (lv[i].nfailed > 0)
 			failed = 1;
 	}
-	budget.mem_kb = mem_kb;
-	budget.gpu_free = gpu_free;
-	budget.ngpus = ngpus;
-	scale_print(stdout, file, lv, n, max_lat_x, &budget);
+	scale_print(stdout, a->file, lv, a->nlevels, a->max_lat_x, budget);
 	ret = failed ? CMD_EXIT_FAIL : CMD_EXIT_OK;
 	goto out;
-
 fail:
 	fprintf(stderr, "bench: %s\n", cause);
 	free(cause);
-	ret = CMD_EXIT_ENV;
 out:
-	for (i = 0; i < n; i++)
-		free(lv[i].lat);
 	store_close(st);
+	return ret;
+}
+
+/* The sweep. */
+static int
+cmd_scale_exec(int argc, char **argv)
+{
+	struct cmd_scale_args a;
+	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
+	struct scale_budget budget;
+	long long *gpu_free = NULL;
+	char *cause = NULL, *dbpath = NULL;
+	size_t i, ngpus = 0;
+	int failed = 0, ret;
+
+	memset(&a, 0, sizeof a);
+	a.max_lat_x = 2;
+	if ((ret = cmd_scale_options(argc, argv, &a)) >= 0 ||
+	    (ret = cmd_scale_job(&a, &dbpath)) >= 0)
+		return ret;
+
+	/* the budget as it is before the sweep, with nothing of ours running */
+	budget.mem_kb = hwinfo_mem_available_kb();
+	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
+	if (cause != NULL) {
+		fprintf(stderr, "bench scale: %s\n", cause);
+		free(cause);
+	}
+	budget.gpu_free = gpu_free;
+	budget.ngpus = ngpus;
+
+	memset(lv, 0, sizeof lv);
+	for (i = 0; i < a.nlevels; i++)
+		lv[i].workers = a.levels[i];
+	ret = scale_run_levels(a.file, dbpath, a.pattern, a.timeout, lv,
+	    a.nlevels, &failed);
+	if (ret < 0)
+		ret = cmd_scale_report(&a, dbpath, lv, &budget, failed);
+	for (i = 0; i < a.nlevels; i++)
+		free(lv[i].lat);
 	free(gpu_free);
 	free(dbpath);
 	return ret;
