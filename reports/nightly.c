@@ -174,99 +174,163 @@ nightly_short_date(double t, char *buf, size_t len)
 	return buf;
 }
 
+/* The geometry of a trend chart (pixels): size and margins. */
+enum {
+	CHART_W = 300, CHART_H = 150,
+	CHART_L = 48, CHART_B = 30, CHART_T = 18, CHART_R = 10,
+};
+
+/* The ranges a chart maps: values vmin..vmax up, dates t0..t1 across. */
+struct nightly_axis {
+	double	 vmin, vmax, t0, t1;
+};
+
+/* The x of date t. */
+static double
+nightly_x(const struct nightly_axis *ax, double t)
+{
+	return CHART_L + (CHART_W - CHART_L - CHART_R) * (t - ax->t0) /
+	    (ax->t1 - ax->t0);
+}
+
+/* The y of value v. */
+static double
+nightly_y(const struct nightly_axis *ax, double v)
+{
+	return (CHART_H - CHART_B) - (CHART_H - CHART_B - CHART_T) *
+	    (v - ax->vmin) / (ax->vmax - ax->vmin);
+}
+
+/* The ranges of a series, padded; 0 when it has no value at all. */
+static int
+nightly_range(struct report **runs, size_t n, const char *tcname,
+    const char *series, double scale, struct nightly_axis *ax)
+{
+	double v, pad;
+	size_t i;
+	int any = 0;
+
+	ax->vmin = INFINITY;
+	ax->vmax = -INFINITY;
+	ax->t0 = runs[0]->started_at;
+	ax->t1 = runs[n - 1]->started_at;
+	if (ax->t1 <= ax->t0)
+		ax->t1 = ax->t0 + 1;
+	for (i = 0; i < n; i++) {
+		v = nightly_value(runs[i], tcname, series) * scale;
+		if (isnan(v))
+			continue;
+		any = 1;
+		ax->vmin = v < ax->vmin ? v : ax->vmin;
+		ax->vmax = v > ax->vmax ? v : ax->vmax;
+	}
+	if (!any)
+		return 0;
+	if (ax->vmax == ax->vmin) {
+		ax->vmax += fabs(ax->vmax) * 0.05 + 1e-9;
+		ax->vmin -= fabs(ax->vmin) * 0.05 + 1e-9;
+	} else {
+		pad = (ax->vmax - ax->vmin) * 0.1;
+		ax->vmax += pad;
+		ax->vmin = ax->vmin - pad < 0 && ax->vmin >= 0 ? 0 :
+		    ax->vmin - pad;
+	}
+	return 1;
+}
+
+/* Open the chart: title, x axis, value and date labels. */
+static void
+nightly_frame(FILE *fp, const char *title, const char *unit,
+    const struct nightly_axis *ax)
+{
+	char buf[32];
+	double t;
+	size_t k;
+
+	fprintf(fp, "<svg width=\"%d\" height=\"%d\" class=\"trend\" "
+	    "role=\"img\" aria-label=\"", CHART_W, CHART_H);
+	report_esc(fp, title);
+	fputs("\"><text x=\"4\" y=\"12\" font-weight=\"bold\">", fp);
+	report_esc(fp, title);
+	fprintf(fp, "%s%s</text>", *unit ? " " : "", unit);
+	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
+	    "stroke=\"#999\"/>", CHART_L, CHART_H - CHART_B,
+	    CHART_W - CHART_R, CHART_H - CHART_B);
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
+	    CHART_L - 3, CHART_T + 8, report_num(ax->vmax, buf, sizeof buf));
+	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
+	    CHART_L - 3, CHART_H - CHART_B,
+	    report_num(ax->vmin, buf, sizeof buf));
+	for (k = 0; k < 3; k++) {
+		t = ax->t0 + (ax->t1 - ax->t0) * (double)k / 2;
+		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
+		    "class=\"date\">%s</text>", CHART_L +
+		    (CHART_W - CHART_L - CHART_R) * k / 2.0,
+		    CHART_H - CHART_B + 14,
+		    k == 0 ? "start" : k == 1 ? "middle" : "end",
+		    nightly_short_date(t, buf, sizeof buf));
+	}
+}
+
+/* The line and the dots of the series; the newest dot is coloured by the
+   verdict. */
+static void
+nightly_points(FILE *fp, struct report **runs, size_t n, const char *tcname,
+    const char *series, double scale, enum nightly_verdict verdict,
+    const struct nightly_axis *ax)
+{
+	const char *col;
+	char buf[32], b2[32];
+	double v;
+	size_t i;
+
+	fputs("<polyline fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" "
+	    "points=\"", fp);
+	for (i = 0; i < n; i++) {
+		v = nightly_value(runs[i], tcname, series) * scale;
+		if (!isnan(v))
+			fprintf(fp, "%.1f,%.1f ",
+			    nightly_x(ax, runs[i]->started_at),
+			    nightly_y(ax, v));
+	}
+	fputs("\"/>", fp);
+	for (i = 0; i < n; i++) {
+		v = nightly_value(runs[i], tcname, series) * scale;
+		if (isnan(v))
+			continue;
+		col = i < n - 1 ? "#555" : verdict == NIGHTLY_REGRESSION ?
+		    "#e53935" : verdict == NIGHTLY_IMPROVEMENT ? "#43a047" :
+		    "#1e88e5";
+		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" "
+		    "fill=\"%s\"><title>run %" PRId64 ", %s: %s</title>"
+		    "</circle>", nightly_x(ax, runs[i]->started_at),
+		    nightly_y(ax, v), i == n - 1 ? 4 : 2, col, runs[i]->id,
+		    report_date(runs[i]->started_at, buf, sizeof buf),
+		    report_num(v, b2, sizeof b2));
+	}
+}
+
 /* One trend chart: values of a series over runs, dates on the axis. */
 static void
 nightly_chart(FILE *fp, const char *title, const char *unit,
     struct report **runs, size_t n, const char *tcname, const char *series,
     double scale, enum nightly_verdict verdict, double median)
 {
-	const int W = 300, H = 150, L = 48, B = 30, T = 18, R = 10;
-	double vmin = INFINITY, vmax = -INFINITY, v, x, y, t0, t1;
-	size_t i, k;
-	char buf[32], b2[32];
-	int any = 0;
+	struct nightly_axis ax;
+	double y;
 
-	t0 = runs[0]->started_at;
-	t1 = runs[n - 1]->started_at;
-	if (t1 <= t0)
-		t1 = t0 + 1;
-	for (i = 0; i < n; i++) {
-		v = nightly_value(runs[i], tcname, series) * scale;
-		if (isnan(v))
-			continue;
-		any = 1;
-		vmin = v < vmin ? v : vmin;
-		vmax = v > vmax ? v : vmax;
-	}
-	if (!any)
+	if (!nightly_range(runs, n, tcname, series, scale, &ax))
 		return;
-	if (vmax == vmin) {
-		vmax += fabs(vmax) * 0.05 + 1e-9;
-		vmin -= fabs(vmin) * 0.05 + 1e-9;
-	} else {
-		double pad = (vmax - vmin) * 0.1;
-
-		vmax += pad;
-		vmin = vmin - pad < 0 && vmin >= 0 ? 0 : vmin - pad;
-	}
-	fprintf(fp, "<svg width=\"%d\" height=\"%d\" class=\"trend\" "
-	    "role=\"img\" aria-label=\"", W, H);
-	report_esc(fp, title);
-	fputs("\"><text x=\"4\" y=\"12\" font-weight=\"bold\">", fp);
-	report_esc(fp, title);
-	fprintf(fp, "%s%s</text>", *unit ? " " : "", unit);
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#999\"/>", L, H - B, W - R, H - B);
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
-	    L - 3, T + 8, report_num(vmax, buf, sizeof buf));
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
-	    L - 3, H - B, report_num(vmin, buf, sizeof buf));
-	for (k = 0; k < 3; k++) {
-		double t = t0 + (t1 - t0) * (double)k / 2;
-
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
-		    "class=\"date\">%s</text>", L + (W - L - R) * k / 2.0,
-		    H - B + 14, k == 0 ? "start" : k == 1 ? "middle" : "end",
-		    nightly_short_date(t, buf, sizeof buf));
-	}
+	nightly_frame(fp, title, unit, &ax);
 	if (!isnan(median)) {
-		y = (H - B) - (H - B - T) * (median * scale - vmin) /
-		    (vmax - vmin);
-		if (y >= T && y <= H - B)
+		y = nightly_y(&ax, median * scale);
+		if (y >= CHART_T && y <= CHART_H - CHART_B)
 			fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
 			    "y2=\"%.1f\" stroke=\"#1e88e5\" stroke-dasharray="
-			    "\"4,3\"><title>baseline median</title></line>", L,
-			    W - R, y, y);
+			    "\"4,3\"><title>baseline median</title></line>",
+			    CHART_L, CHART_W - CHART_R, y, y);
 	}
-	fputs("<polyline fill=\"none\" stroke=\"#555\" stroke-width=\"1.5\" "
-	    "points=\"", fp);
-	for (i = 0; i < n; i++) {
-		v = nightly_value(runs[i], tcname, series) * scale;
-		if (isnan(v))
-			continue;
-		x = L + (W - L - R) * (runs[i]->started_at - t0) / (t1 - t0);
-		y = (H - B) - (H - B - T) * (v - vmin) / (vmax - vmin);
-		fprintf(fp, "%.1f,%.1f ", x, y);
-	}
-	fputs("\"/>", fp);
-	for (i = 0; i < n; i++) {
-		const char *col = "#555";
-
-		v = nightly_value(runs[i], tcname, series) * scale;
-		if (isnan(v))
-			continue;
-		if (i == n - 1)
-			col = verdict == NIGHTLY_REGRESSION ? "#e53935" :
-			    verdict == NIGHTLY_IMPROVEMENT ? "#43a047" :
-			    "#1e88e5";
-		x = L + (W - L - R) * (runs[i]->started_at - t0) / (t1 - t0);
-		y = (H - B) - (H - B - T) * (v - vmin) / (vmax - vmin);
-		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" "
-		    "fill=\"%s\"><title>run %" PRId64 ", %s: %s</title>"
-		    "</circle>", x, y, i == n - 1 ? 4 : 2, col, runs[i]->id,
-		    report_date(runs[i]->started_at, buf, sizeof buf),
-		    report_num(v, b2, sizeof b2));
-	}
+	nightly_points(fp, runs, n, tcname, series, scale, verdict, &ax);
 	fputs("</svg>\n", fp);
 }
 
@@ -349,134 +413,350 @@ nightly_is_timing(const struct report *r, const char *tcname,
 	return 0;
 }
 
-/* Analyse and draw one job; findings appended to *f. */
-static int
-nightly_job(struct store *st, const struct nightly_opts *o,
-    struct nightly_runs *rs, const char *job, FILE *body,
-    struct nightly_finding **f, size_t *nf, char **cause)
+/* The runs of one job drawn for the report, oldest first. */
+struct nightly_history {
+	const char	 *name;
+	struct report	**runs;
+	int		 *packed;	/* nightly_packed of each run */
+	size_t		 *runidx;	/* index into nightly_runs */
+	int		 *base;		/* 1: in the newest run's baseline */
+	size_t		  n, nbase;
+};
+
+/* The findings so far. */
+struct nightly_findings {
+	struct nightly_finding	*v;
+	size_t			 n;
+};
+
+/* Free what nightly_job_load and nightly_job_baseline allocated. */
+static void
+nightly_job_release(struct nightly_history *jb)
 {
-	struct report **runs = NULL, *newest;
-	size_t i, j, k, n = 0, first, nbase, nv, total = 0;
-	json_t *series, *sv;
-	double *prev, med, mad, chg, val;
-	enum nightly_verdict verdict;
-	const char *sname;
-	char buf[32];
-	int *packed = NULL, *base = NULL, higher;
-	size_t *runidx = NULL;
+	size_t i;
+
+	for (i = 0; i < jb->n; i++)
+		report_free(jb->runs[i]);
+	free(jb->runs);
+	free(jb->packed);
+	free(jb->runidx);
+	free(jb->base);
+}
+
+/* Load the last history + window finished runs of job jb->name. */
+static int
+nightly_job_load(struct store *st, const struct nightly_opts *o,
+    const struct nightly_runs *rs, struct nightly_history *jb, char **cause)
+{
+	size_t i, k, first, total = 0;
 
 	for (i = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].job, job) == 0)
+		if (strcmp(rs->v[i].job, jb->name) == 0)
 			total++;
 	}
 	first = total > (size_t)o->history + (size_t)o->window ?
 	    total - (size_t)o->history - (size_t)o->window : 0;
 	for (i = 0, k = 0; i < rs->n; i++) {
-		if (strcmp(rs->v[i].job, job) != 0)
+		if (strcmp(rs->v[i].job, jb->name) != 0)
 			continue;
 		if (k++ < first)
 			continue;
-		runs = xreallocarray(runs, n + 1, sizeof *runs);
-		packed = xreallocarray(packed, n + 1, sizeof *packed);
-		runidx = xreallocarray(runidx, n + 1, sizeof *runidx);
-		if (report_load(st, rs->v[i].id, &runs[n], cause) != 0)
-			goto fail;
-		packed[n] = nightly_packed(runs[n]);
-		runidx[n] = i;
-		n++;
+		jb->runs = xreallocarray(jb->runs, jb->n + 1,
+		    sizeof *jb->runs);
+		jb->packed = xreallocarray(jb->packed, jb->n + 1,
+		    sizeof *jb->packed);
+		jb->runidx = xreallocarray(jb->runidx, jb->n + 1,
+		    sizeof *jb->runidx);
+		if (report_load(st, rs->v[i].id, &jb->runs[jb->n], cause) != 0)
+			return -1;
+		jb->packed[jb->n] = nightly_packed(jb->runs[jb->n]);
+		jb->runidx[jb->n] = i;
+		jb->n++;
 	}
-	if (n == 0) {
-		free(runs);
-		free(packed);
-		free(runidx);
-		return 0;
-	}
-	newest = runs[n - 1];
-	/* baseline: same machine, same packing, the last `window` before */
-	base = xcalloc(n, sizeof *base);
-	nbase = 0;
-	for (i = n - 1; i-- > 0 && nbase < (size_t)o->window;) {
-		if (strcmp(rs->v[runidx[i]].fingerprint_id,
-		    rs->v[runidx[n - 1]].fingerprint_id) != 0 ||
-		    packed[i] != packed[n - 1])
+	return 0;
+}
+
+/* The baseline: same machine, same packing, the last `window` before the
+   newest run. */
+static void
+nightly_job_baseline(const struct nightly_opts *o,
+    const struct nightly_runs *rs, struct nightly_history *jb)
+{
+	const char *machine = rs->v[jb->runidx[jb->n - 1]].fingerprint_id;
+	size_t i;
+
+	jb->base = xcalloc(jb->n, sizeof *jb->base);
+	jb->nbase = 0;
+	for (i = jb->n - 1; i-- > 0 && jb->nbase < (size_t)o->window;) {
+		if (strcmp(rs->v[jb->runidx[i]].fingerprint_id, machine) != 0 ||
+		    jb->packed[i] != jb->packed[jb->n - 1])
 			continue;
-		base[i] = 1;
-		nbase++;
+		jb->base[i] = 1;
+		jb->nbase++;
 	}
+}
+
+/* The heading and the paragraph on the runs and the baseline of a job. */
+static void
+nightly_job_intro(FILE *body, const struct nightly_opts *o,
+    const struct nightly_history *jb)
+{
+	const struct report *newest = jb->runs[jb->n - 1];
+	char buf[32];
+
 	fputs("<h2>", body);
-	report_esc(body, job);
+	report_esc(body, jb->name);
 	fprintf(body, "</h2><p>%zu run%s drawn; newest run %" PRId64 " (%s, "
 	    "%s). Baseline: %zu earlier run%s on the same machine with the "
-	    "same packing%s.</p>\n", n, n == 1 ? "" : "s", newest->id,
+	    "same packing%s.</p>\n", jb->n, jb->n == 1 ? "" : "s", newest->id,
 	    report_date(newest->started_at, buf, sizeof buf),
-	    packed[n - 1] ? "units co-running" : "units alone", nbase,
-	    nbase == 1 ? "" : "s", nbase < (size_t)o->min_baseline ?
-	    ": too few to judge" : "");
-	prev = xcalloc(n + 1, sizeof *prev);
-	for (j = 0; j < newest->ntcs; j++) {
-		const char *tcname = newest->tcs[j].name;
+	    jb->packed[jb->n - 1] ? "units co-running" : "units alone",
+	    jb->nbase, jb->nbase == 1 ? "" : "s",
+	    jb->nbase < (size_t)o->min_baseline ? ": too few to judge" : "");
+}
 
-		fputs("<h3>", body);
-		report_esc(body, tcname);
-		fputs("</h3><div>", body);
-		series = nightly_series(runs, n, tcname);
-		json_array_foreach(series, k, sv) {
-			sname = json_string_value(sv);
-			nv = 0;
-			for (i = 0; i + 1 < n; i++) {
-				if (!base[i])
-					continue;
-				val = nightly_value(runs[i], tcname, sname);
-				if (!isnan(val))
-					prev[nv++] = val;
-			}
-			higher = nightly_higher(sname);
-			val = nightly_value(newest, tcname, sname);
-			verdict = NIGHTLY_SAME;
-			med = NAN;
-			if (nightly_is_timing(newest, tcname, sname) &&
-			    nv >= (size_t)o->min_baseline) {
-				verdict = nightly_judge(prev, nv, val, higher,
-				    o->threshold_pct, o->mad_k, &med, &mad,
-				    &chg);
-				if (verdict != NIGHTLY_SAME)
-					nightly_add(f, nf, job, tcname, sname,
-					    verdict, med, mad, val, chg,
-					    newest->id, nv);
-			}
-			if (strcmp(sname, "wall_s") == 0)
-				nightly_chart(body, "wall time", "(s)", runs, n,
-				    tcname, sname, 1, verdict, med);
-			else if (strcmp(sname, "peak_rss_kb") == 0)
-				nightly_chart(body, "peak RSS", "(MiB)", runs,
-				    n, tcname, sname, 1.0 / 1024, verdict,
-				    isnan(med) ? NAN : med);
-			else
-				nightly_chart(body, sname,
-				    nightly_is_timing(newest, tcname, sname) ?
-				    (higher ? "(higher is better)" :
-				    "(lower is better)") : "(quality)", runs, n,
-				    tcname, sname, 1, verdict, med);
-		}
-		json_decref(series);
-		fputs("</div>\n", body);
+/* Judge series sname of test case tcname in the newest run against the
+   baseline (prev: scratch of n values); a change is added to *f. *med is
+   the baseline median, NAN when not judged. */
+static enum nightly_verdict
+nightly_series_judge(const struct nightly_opts *o,
+    const struct nightly_history *jb, const char *tcname, const char *sname,
+    double *prev, struct nightly_findings *f, double *med)
+{
+	const struct report *newest = jb->runs[jb->n - 1];
+	enum nightly_verdict verdict = NIGHTLY_SAME;
+	double val, mad, chg;
+	size_t i, nv = 0;
+
+	for (i = 0; i + 1 < jb->n; i++) {
+		if (!jb->base[i])
+			continue;
+		val = nightly_value(jb->runs[i], tcname, sname);
+		if (!isnan(val))
+			prev[nv++] = val;
 	}
+	val = nightly_value(newest, tcname, sname);
+	*med = NAN;
+	if (nightly_is_timing(newest, tcname, sname) &&
+	    nv >= (size_t)o->min_baseline) {
+		verdict = nightly_judge(prev, nv, val, nightly_higher(sname),
+		    o->threshold_pct, o->mad_k, med, &mad, &chg);
+		if (verdict != NIGHTLY_SAME)
+			nightly_add(&f->v, &f->n, jb->name, tcname, sname,
+			    verdict, *med, mad, val, chg, newest->id, nv);
+	}
+	return verdict;
+}
+
+/* The chart of series sname: wall time, peak RSS, or a metric. */
+static void
+nightly_series_chart(FILE *body, const struct nightly_history *jb,
+    const char *tcname, const char *sname, enum nightly_verdict verdict,
+    double med)
+{
+	const struct report *newest = jb->runs[jb->n - 1];
+	const char *unit;
+
+	if (strcmp(sname, "wall_s") == 0)
+		nightly_chart(body, "wall time", "(s)", jb->runs, jb->n,
+		    tcname, sname, 1, verdict, med);
+	else if (strcmp(sname, "peak_rss_kb") == 0)
+		nightly_chart(body, "peak RSS", "(MiB)", jb->runs, jb->n,
+		    tcname, sname, 1.0 / 1024, verdict, med);
+	else {
+		unit = !nightly_is_timing(newest, tcname, sname) ?
+		    "(quality)" : nightly_higher(sname) ?
+		    "(higher is better)" : "(lower is better)";
+		nightly_chart(body, sname, unit, jb->runs, jb->n, tcname,
+		    sname, 1, verdict, med);
+	}
+}
+
+/* The section of one test case: a chart per series, each judged. */
+static void
+nightly_tc(FILE *body, const struct nightly_opts *o,
+    const struct nightly_history *jb, const char *tcname, double *prev,
+    struct nightly_findings *f)
+{
+	enum nightly_verdict verdict;
+	json_t *series, *sv;
+	double med;
+	size_t k;
+
+	fputs("<h3>", body);
+	report_esc(body, tcname);
+	fputs("</h3><div>", body);
+	series = nightly_series(jb->runs, jb->n, tcname);
+	json_array_foreach(series, k, sv) {
+		verdict = nightly_series_judge(o, jb, tcname,
+		    json_string_value(sv), prev, f, &med);
+		nightly_series_chart(body, jb, tcname, json_string_value(sv),
+		    verdict, med);
+	}
+	json_decref(series);
+	fputs("</div>\n", body);
+}
+
+/* Analyse and draw one job; findings appended to *f. */
+static int
+nightly_job(struct store *st, const struct nightly_opts *o,
+    const struct nightly_runs *rs, const char *job, FILE *body,
+    struct nightly_findings *f, char **cause)
+{
+	struct nightly_history jb;
+	const struct report *newest;
+	double *prev;
+	size_t j;
+
+	memset(&jb, 0, sizeof jb);
+	jb.name = job;
+	if (nightly_job_load(st, o, rs, &jb, cause) != 0) {
+		nightly_job_release(&jb);
+		return -1;
+	}
+	if (jb.n == 0) {
+		nightly_job_release(&jb);
+		return 0;
+	}
+	newest = jb.runs[jb.n - 1];
+	nightly_job_baseline(o, rs, &jb);
+	nightly_job_intro(body, o, &jb);
+	prev = xcalloc(jb.n + 1, sizeof *prev);
+	for (j = 0; j < newest->ntcs; j++)
+		nightly_tc(body, o, &jb, newest->tcs[j].name, prev, f);
 	free(prev);
-	for (i = 0; i < n; i++)
-		report_free(runs[i]);
-	free(runs);
-	free(packed);
-	free(runidx);
-	free(base);
+	nightly_job_release(&jb);
 	return 0;
-fail:
-	for (i = 0; i < n; i++)
-		report_free(runs[i]);
-	free(runs);
-	free(packed);
-	free(runidx);
-	free(base);
-	return -1;
+}
+
+/* The names of the jobs of rs, first-seen order. */
+static json_t *
+nightly_jobs(const struct nightly_runs *rs)
+{
+	json_t *jobs = json_array(), *v;
+	size_t i, j;
+
+	for (i = 0; i < rs->n; i++) {
+		json_array_foreach(jobs, j, v) {
+			if (strcmp(json_string_value(v), rs->v[i].job) == 0)
+				break;
+		}
+		if (j == json_array_size(jobs))
+			json_array_append_new(jobs, json_string(rs->v[i].job));
+	}
+	return jobs;
+}
+
+/* Draw every job into *text (allocated, *len bytes), the findings into
+   *f. */
+static int
+nightly_body(struct store *st, const struct nightly_opts *o,
+    const struct nightly_runs *rs, json_t *jobs, char **text, size_t *len,
+    struct nightly_findings *f, char **cause)
+{
+	json_t *v;
+	FILE *body;
+	size_t j;
+
+	if ((body = open_memstream(text, len)) == NULL) {
+		*cause = xstrdup("cannot allocate the report");
+		return -1;
+	}
+	json_array_foreach(jobs, j, v) {
+		if (nightly_job(st, o, rs, json_string_value(v), body, f,
+		    cause) != 0) {
+			fclose(body);
+			return -1;
+		}
+	}
+	fclose(body);
+	return 0;
+}
+
+/* The page head and the paragraph on the rule. */
+static void
+nightly_head(FILE *fp, const struct nightly_opts *o, size_t njobs,
+    size_t nruns)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+	    "charset=\"utf-8\"/><title>bench nightly</title><style>", fp);
+	fputs(nightly_css, fp);
+	fprintf(fp, "</style></head><body><h1>bench nightly</h1><p>%zu job%s, "
+	    "%zu finished run%s. A change is flagged when it is beyond %.3g%% "
+	    "of the baseline median and %.3g MAD, against up to %d earlier "
+	    "runs on the same machine with the same packing.</p>\n",
+	    njobs, njobs == 1 ? "" : "s", nruns, nruns == 1 ? "" : "s",
+	    o->threshold_pct, o->mad_k, o->window);
+}
+
+/* A row of the findings table. */
+static void
+nightly_finding_row(FILE *fp, const struct nightly_finding *f)
+{
+	int reg = f->verdict == NIGHTLY_REGRESSION;
+	char buf[32], b2[32], b3[32];
+
+	fprintf(fp, "<tr class=\"%s\"><td>%s</td><td>", reg ? "reg" : "imp",
+	    reg ? "regression" : "improvement");
+	report_esc(fp, f->job);
+	fputs("</td><td>", fp);
+	report_esc(fp, f->testcase);
+	fputs("</td><td>", fp);
+	report_esc(fp, f->series);
+	fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">%s</td>"
+	    "<td class=\"n\">%s</td><td class=\"n\">%+.1f%%</td>"
+	    "<td class=\"n\">%" PRId64 " (vs %zu)</td></tr>\n",
+	    report_num(f->median, buf, sizeof buf),
+	    report_num(f->mad, b2, sizeof b2),
+	    report_num(f->newest, b3, sizeof b3), f->change_pct, f->run_id,
+	    f->nbase);
+}
+
+/* The findings: counts into *reg and *imp, a line, and the table. */
+static void
+nightly_findings_table(FILE *fp, const struct nightly_findings *f, int *reg,
+    int *imp)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v[i].verdict == NIGHTLY_REGRESSION)
+			(*reg)++;
+		else
+			(*imp)++;
+	}
+	fprintf(fp, "<h2 id=\"findings\">Regressions and improvements</h2>"
+	    "<p><span class=\"%s\">%d regression%s</span>, <span class=\"%s\">"
+	    "%d improvement%s</span>.</p>\n", *reg ? "reg" : "", *reg,
+	    *reg == 1 ? "" : "s", *imp ? "imp" : "", *imp,
+	    *imp == 1 ? "" : "s");
+	if (f->n == 0)
+		return;
+	fputs("<table><tr><th>verdict</th><th>job</th><th>test case</th>"
+	    "<th>series</th><th>baseline median</th><th>MAD</th>"
+	    "<th>newest</th><th>change</th><th>run</th></tr>\n", fp);
+	for (i = 0; i < f->n; i++)
+		nightly_finding_row(fp, &f->v[i]);
+	fputs("</table>\n", fp);
+}
+
+/* Free the findings and the runs. */
+static void
+nightly_clear(struct nightly_findings *f, struct nightly_runs *rs)
+{
+	size_t i;
+
+	for (i = 0; i < f->n; i++) {
+		free(f->v[i].job);
+		free(f->v[i].testcase);
+		free(f->v[i].series);
+	}
+	free(f->v);
+	for (i = 0; i < rs->n; i++) {
+		free(rs->v[i].job);
+		free(rs->v[i].fingerprint_id);
+	}
+	free(rs->v);
 }
 
 /* Render the nightly report. */
@@ -485,101 +765,27 @@ nightly_render(struct store *st, const struct nightly_opts *o, FILE *fp,
     int *regressions, int *improvements, char **cause)
 {
 	struct nightly_runs rs;
-	struct nightly_finding *f = NULL;
-	json_t *jobs = json_array(), *v;
-	size_t i, j, nf = 0;
-	char *text = NULL, buf[32], b2[32], b3[32];
+	struct nightly_findings f = { NULL, 0 };
+	json_t *jobs = NULL;
+	char *text = NULL;
 	size_t len = 0;
-	FILE *body;
-	int rc = -1, mem;
+	int rc = -1;
 
 	*regressions = *improvements = 0;
 	memset(&rs, 0, sizeof rs);
 	if (store_runs_list(st, o->job, nightly_on_run, &rs, cause) != 0)
 		goto out;
-	for (i = 0; i < rs.n; i++) {
-		json_array_foreach(jobs, j, v) {
-			if (strcmp(json_string_value(v), rs.v[i].job) == 0)
-				break;
-		}
-		if (j == json_array_size(jobs))
-			json_array_append_new(jobs, json_string(rs.v[i].job));
-	}
-	if ((body = open_memstream(&text, &len)) == NULL) {
-		*cause = xstrdup("cannot allocate the report");
+	jobs = nightly_jobs(&rs);
+	if (nightly_body(st, o, &rs, jobs, &text, &len, &f, cause) != 0)
 		goto out;
-	}
-	json_array_foreach(jobs, j, v) {
-		if (nightly_job(st, o, &rs, json_string_value(v), body, &f, &nf,
-		    cause) != 0) {
-			fclose(body);
-			goto out;
-		}
-	}
-	fclose(body);
-
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/>"
-	    "<title>bench nightly</title><style>", fp);
-	fputs(nightly_css, fp);
-	fprintf(fp, "</style></head><body><h1>bench nightly</h1><p>%zu job%s, "
-	    "%zu finished run%s. A change is flagged when it is beyond %.3g%% "
-	    "of the baseline median and %.3g MAD, against up to %d earlier "
-	    "runs on the same machine with the same packing.</p>\n",
-	    json_array_size(jobs), json_array_size(jobs) == 1 ? "" : "s",
-	    rs.n, rs.n == 1 ? "" : "s", o->threshold_pct, o->mad_k, o->window);
-	for (i = 0; i < nf; i++) {
-		if (f[i].verdict == NIGHTLY_REGRESSION)
-			(*regressions)++;
-		else
-			(*improvements)++;
-	}
-	fprintf(fp, "<h2 id=\"findings\">Regressions and improvements</h2>"
-	    "<p><span class=\"%s\">%d regression%s</span>, <span class=\"%s\">"
-	    "%d improvement%s</span>.</p>\n", *regressions ? "reg" : "",
-	    *regressions, *regressions == 1 ? "" : "s", *improvements ? "imp" :
-	    "", *improvements, *improvements == 1 ? "" : "s");
-	if (nf > 0) {
-		fputs("<table><tr><th>verdict</th><th>job</th><th>test case"
-		    "</th><th>series</th><th>baseline median</th><th>MAD</th>"
-		    "<th>newest</th><th>change</th><th>run</th></tr>\n", fp);
-		for (i = 0; i < nf; i++) {
-			mem = strcmp(f[i].series, "peak_rss_kb") == 0;
-			fprintf(fp, "<tr class=\"%s\"><td>%s</td><td>",
-			    f[i].verdict == NIGHTLY_REGRESSION ? "reg" : "imp",
-			    f[i].verdict == NIGHTLY_REGRESSION ? "regression" :
-			    "improvement");
-			report_esc(fp, f[i].job);
-			fputs("</td><td>", fp);
-			report_esc(fp, f[i].testcase);
-			fputs("</td><td>", fp);
-			report_esc(fp, f[i].series);
-			fprintf(fp, "</td><td class=\"n\">%s</td><td class=\"n\">"
-			    "%s</td><td class=\"n\">%s</td><td class=\"n\">"
-			    "%+.1f%%</td><td class=\"n\">%" PRId64 " (vs %zu)"
-			    "</td></tr>\n", report_num(f[i].median, buf,
-			    sizeof buf), report_num(f[i].mad, b2, sizeof b2),
-			    report_num(f[i].newest, b3, sizeof b3),
-			    f[i].change_pct, f[i].run_id, f[i].nbase);
-			(void)mem;
-		}
-		fputs("</table>\n", fp);
-	}
+	nightly_head(fp, o, json_array_size(jobs), rs.n);
+	nightly_findings_table(fp, &f, regressions, improvements);
 	if (text != NULL)
 		fwrite(text, 1, len, fp);
 	fputs("</body></html>\n", fp);
 	rc = 0;
 out:
-	for (i = 0; i < nf; i++) {
-		free(f[i].job);
-		free(f[i].testcase);
-		free(f[i].series);
-	}
-	free(f);
-	for (i = 0; i < rs.n; i++) {
-		free(rs.v[i].job);
-		free(rs.v[i].fingerprint_id);
-	}
-	free(rs.v);
+	nightly_clear(&f, &rs);
 	free(text);
 	json_decref(jobs);
 	return rc;
