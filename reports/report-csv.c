@@ -293,7 +293,7 @@ csv_selected(json_t *sel, const char *key, const char *name)
 /* A row being ranked: its cells, its sort keys, its place before. */
 struct csv_sort_row {
 	json_t	*cells;		/* borrowed: strings, without the rank cell */
-	json_t	*keys;		/* owned: metric name -> real, for rank_compare */
+	json_t	*keys;		/* owned: name -> real, for rank_compare */
 	size_t	 index;		/* position before sorting, breaks ties */
 };
 
@@ -398,30 +398,27 @@ out:
 	return rc;
 }
 
-/* Build this run's table: header (without rank) and rows. */
-static void
-csv_build(struct report *r, struct csv_table *t, json_t *sel)
+/* The header of a table (without rank): algorithm, metrics, paradigm,
+   module types, hyperparameter columns, time, url; sel (a
+   selected_dataitem) narrows the columns, NULL keeps all. */
+static json_t *
+csv_header(struct report *r, json_t *types, json_t *hps, json_t *sel)
 {
-	json_t *types = json_array(), *hps = json_array(), *v, *row, *jcell;
-	struct report_tc *tc;
-	size_t i, j, k;
-	char buf[64], date[32], *cell, *url;
+	json_t *header = json_array(), *v;
 	const char *name;
+	size_t j;
 
-	csv_columns(r, types, hps);
-	t->header = json_array();
-	t->rows = json_array();
-	json_array_append_new(t->header, json_string("algorithm"));
+	json_array_append_new(header, json_string("algorithm"));
 	json_array_foreach(r->columns, j, v) {
 		if (sel == NULL || csv_selected(sel, "metrics",
 		    json_string_value(v)))
-			json_array_append(t->header, v);
+			json_array_append(header, v);
 	}
-	json_array_append_new(t->header, json_string("paradigm"));
+	json_array_append_new(header, json_string("paradigm"));
 	json_array_foreach(types, j, v) {
 		if (sel == NULL || csv_selected(sel, "modules",
 		    json_string_value(v)))
-			json_array_append(t->header, v);
+			json_array_append(header, v);
 	}
 	json_array_foreach(hps, j, v) {
 		name = json_string_value(v);
@@ -429,12 +426,69 @@ csv_build(struct report *r, struct csv_table *t, json_t *sel)
 		    !csv_selected(sel, "hyperparameters",
 		    strchr(name, '-') + 1))
 			continue;
-		json_array_append(t->header, v);
+		json_array_append(header, v);
 	}
-	json_array_append_new(t->header, json_string("time"));
-	json_array_append_new(t->header, json_string("url"));
-	url = xasprintf("%s/runs/%" PRId64, r->workspace, r->id);
+	json_array_append_new(header, json_string("time"));
+	json_array_append_new(header, json_string("url"));
+	return header;
+}
 
+/* Whether name is one of the module types. */
+static int
+csv_is_type(json_t *types, const char *name)
+{
+	size_t j;
+	int is_type = 0;
+
+	for (j = 0; j < json_array_size(types); j++) {
+		if (strcmp(json_string_value(json_array_get(types, j)),
+		    name) == 0)
+			is_type = 1;
+	}
+	return is_type;
+}
+
+/* The cell of column k (named name) of header for test case tc;
+   allocated. */
+static char *
+csv_cell_text(struct report *r, struct report_tc *tc, json_t *header,
+    json_t *types, size_t k, const char *name, const char *url)
+{
+	size_t nmetrics = json_array_size(r->columns);
+	char buf[64], date[32];
+
+	if (k == 0)
+		return xstrdup(tc->algorithm);
+	if (strcmp(name, "paradigm") == 0 && k > nmetrics)
+		return xstrdup(tc->paradigm);
+	if (strcmp(name, "time") == 0 && k == json_array_size(header) - 2)
+		return xstrdup(report_date(tc->first_start, date,
+		    sizeof date));
+	if (strcmp(name, "url") == 0 && k == json_array_size(header) - 1)
+		return xstrdup(url);
+	if (json_object_get(tc->metrics, name) != NULL && k <= nmetrics) {
+		snprintf(buf, sizeof buf, "%.17g",
+		    json_real_value(json_object_get(tc->metrics, name)));
+		return xstrdup(buf);
+	}
+	if (k <= nmetrics)
+		return xstrdup("");
+	return csv_module_cell(r, tc, name, csv_is_type(types, name));
+}
+
+/* Build this run's table: header (without rank) and rows. */
+static void
+csv_build(struct report *r, struct csv_table *t, json_t *sel)
+{
+	json_t *types = json_array(), *hps = json_array(), *v, *row, *jcell;
+	struct report_tc *tc;
+	size_t i, k;
+	char *cell, *url;
+
+	csv_columns(r, types, hps);
+	t->header = csv_header(r, types, hps, sel);
+	t->rows = json_array();
+	url = xasprintf("%s/runs/%" PRId64, r->workspace, r->id);
 	for (i = 0; i < r->ntcs; i++) {
 		tc = &r->tcs[r->ranked[i]];
 		if (sel != NULL && !csv_selected(sel, "paradigms",
@@ -442,38 +496,8 @@ csv_build(struct report *r, struct csv_table *t, json_t *sel)
 			continue;
 		row = json_array();
 		json_array_foreach(t->header, k, v) {
-			name = json_string_value(v);
-			if (k == 0)
-				cell = xstrdup(tc->algorithm);
-			else if (strcmp(name, "paradigm") == 0 &&
-			    k > json_array_size(r->columns))
-				cell = xstrdup(tc->paradigm);
-			else if (strcmp(name, "time") == 0 &&
-			    k == json_array_size(t->header) - 2)
-				cell = xstrdup(report_date(tc->first_start,
-				    date, sizeof date));
-			else if (strcmp(name, "url") == 0 &&
-			    k == json_array_size(t->header) - 1)
-				cell = xstrdup(url);
-			else if (json_object_get(tc->metrics, name) != NULL &&
-			    k <= json_array_size(r->columns)) {
-				snprintf(buf, sizeof buf, "%.17g",
-				    json_real_value(json_object_get(
-				    tc->metrics, name)));
-				cell = xstrdup(buf);
-			} else if (k <= json_array_size(r->columns))
-				cell = xstrdup("");
-			else {
-				int is_type = 0;
-
-				for (j = 0; j < json_array_size(types); j++) {
-					if (strcmp(json_string_value(
-					    json_array_get(types, j)),
-					    name) == 0)
-						is_type = 1;
-				}
-				cell = csv_module_cell(r, tc, name, is_type);
-			}
+			cell = csv_cell_text(r, tc, t->header, types, k,
+			    json_string_value(v), url);
 			jcell = json_string(cell);
 			json_array_append_new(row, jcell != NULL ? jcell :
 			    json_string("\xef\xbf\xbd"));
