@@ -240,18 +240,30 @@ html_on_peer(const struct store_run_row *row, void *data)
 	return 0;
 }
 
-/* The speedup-versus-workers chart: points and the ideal line. */
+/* The geometry of the speedup-versus-workers chart (pixels). */
+enum {
+	CURVE_W = 440, CURVE_H = 300,
+	CURVE_L = 50, CURVE_B = 40, CURVE_T = 20, CURVE_R = 50,
+};
+
+/* The speedup curve's points: per worker count the newest run (the
+   serial run ser for 1 worker in serial mode), and the axis ranges. */
+struct html_curve {
+	struct html_peer	*best[257];	/* by worker count, 1..256 */
+	double			 maxw, maxs;
+};
+
+/* Pick the points of the curve and its ranges. */
 static void
-html_speedup_curve(FILE *fp, struct html_peers *p, const struct html_peer *ser,
-    int64_t this_id)
+html_curve_points(struct html_peers *p, const struct html_peer *ser,
+    struct html_curve *c)
 {
-	const int W = 440, H = 300, L = 50, B = 40, T = 20, R = 50;
-	double maxw = 1, maxs = 1, x, y, s;
-	struct html_peer *best[257];
+	double s;
 	size_t i;
 	int w;
 
-	memset(best, 0, sizeof best);
+	memset(c->best, 0, sizeof c->best);
+	c->maxw = c->maxs = 1;
 	for (i = 0; i < p->n; i++) {
 		w = p->v[i].workers;
 		if (w < 1 || w > 256 || p->v[i].wall <= 0)
@@ -259,71 +271,283 @@ html_speedup_curve(FILE *fp, struct html_peers *p, const struct html_peer *ser,
 		if (strcmp(p->v[i].mode, "serial") == 0 && w == 1 &&
 		    p->v[i].id != ser->id)
 			continue;
-		if (best[w] == NULL || p->v[i].id > best[w]->id)
-			best[w] = &p->v[i];
+		if (c->best[w] == NULL || p->v[i].id > c->best[w]->id)
+			c->best[w] = &p->v[i];
 	}
 	for (w = 1; w <= 256; w++) {
-		if (best[w] == NULL)
+		if (c->best[w] == NULL)
 			continue;
-		if (w > maxw)
-			maxw = w;
-		s = ser->wall / best[w]->wall;
-		if (s > maxs)
-			maxs = s;
+		if (w > c->maxw)
+			c->maxw = w;
+		s = ser->wall / c->best[w]->wall;
+		if (s > c->maxs)
+			c->maxs = s;
 	}
-	maxw = maxw < 2 ? 2 : maxw;
-	if (maxs < maxw)
-		maxs = maxw;
+	c->maxw = c->maxw < 2 ? 2 : c->maxw;
+	if (c->maxs < c->maxw)
+		c->maxs = c->maxw;
+}
+
+/* Open the curve chart: axes, the ideal line, ticks and axis names. */
+static void
+html_curve_axes(FILE *fp, const struct html_curve *c)
+{
+	size_t i;
+
 	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	    "aria-label=\"speedup versus workers\">", W, H);
+	    "aria-label=\"speedup versus workers\">", CURVE_W, CURVE_H);
 	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "stroke=\"#999\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#999\"/>", L, H - B, W - R, H - B, L, T, L, H - B);
+	    "stroke=\"#999\"/>", CURVE_L, CURVE_H - CURVE_B, CURVE_W - CURVE_R,
+	    CURVE_H - CURVE_B, CURVE_L, CURVE_T, CURVE_L, CURVE_H - CURVE_B);
 	/* ideal: speedup = workers */
 	fprintf(fp, "<line class=\"ideal\" x1=\"%.1f\" y1=\"%.1f\" "
-	    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1e88e5\" stroke-dasharray=\"5,4\""
-	    "/>", L + (W - L - R) * 0.0, (double)(H - B),
-	    L + (W - L - R) * 1.0,
-	    (H - B) - (H - B - T) * (maxw / maxs));
+	    "x2=\"%.1f\" y2=\"%.1f\" stroke=\"#1e88e5\" stroke-dasharray="
+	    "\"5,4\"/>", CURVE_L + (CURVE_W - CURVE_L - CURVE_R) * 0.0,
+	    (double)(CURVE_H - CURVE_B),
+	    CURVE_L + (CURVE_W - CURVE_L - CURVE_R) * 1.0,
+	    (CURVE_H - CURVE_B) - (CURVE_H - CURVE_B - CURVE_T) *
+	    (c->maxw / c->maxs));
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" fill=\"#1e88e5\">ideal</text>",
-	    W - R - 40, T + 12);
+	    CURVE_W - CURVE_R - 40, CURVE_T + 12);
 	for (i = 0; i <= 4; i++) {
 		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
-		    "%.3g</text>", L - 4, (H - B) - (H - B - T) * i / 4.0 + 4,
-		    maxs * (double)i / 4);
+		    "%.3g</text>", CURVE_L - 4, (CURVE_H - CURVE_B) -
+		    (CURVE_H - CURVE_B - CURVE_T) * i / 4.0 + 4,
+		    c->maxs * (double)i / 4);
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		    "%.3g</text>", L + (W - L - R) * i / 4.0, H - B + 14,
-		    maxw * (double)i / 4);
+		    "%.3g</text>", CURVE_L + (CURVE_W - CURVE_L - CURVE_R) *
+		    i / 4.0, CURVE_H - CURVE_B + 14, c->maxw * (double)i / 4);
 	}
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">workers"
 	    "</text><text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" "
-	    "text-anchor=\"middle\">speedup</text>", (L + W - R) / 2, H - 6,
-	    H / 2, H / 2);
+	    "text-anchor=\"middle\">speedup</text>", (CURVE_L + CURVE_W -
+	    CURVE_R) / 2, CURVE_H - 6, CURVE_H / 2, CURVE_H / 2);
+}
+
+/* The x of worker count w on the curve chart. */
+static double
+html_curve_x(const struct html_curve *c, int w)
+{
+	return CURVE_L + (CURVE_W - CURVE_L - CURVE_R) * w / c->maxw;
+}
+
+/* The y of speedup s on the curve chart. */
+static double
+html_curve_y(const struct html_curve *c, double s)
+{
+	return (CURVE_H - CURVE_B) - (CURVE_H - CURVE_B - CURVE_T) * s /
+	    c->maxs;
+}
+
+/* The speedup-versus-workers chart: points and the ideal line. */
+static void
+html_speedup_curve(FILE *fp, struct html_peers *p,
+    const struct html_peer *ser, int64_t this_id)
+{
+	struct html_curve c;
+	const struct html_peer *b;
+	double x, y, s;
+	int w;
+
+	html_curve_points(p, ser, &c);
+	html_curve_axes(fp, &c);
 	fputs("<polyline class=\"measured\" fill=\"none\" stroke=\"#e53935\" "
 	    "stroke-width=\"2\" points=\"", fp);
-	fprintf(fp, "%d,%d ", L, H - B);
+	fprintf(fp, "%d,%d ", CURVE_L, CURVE_H - CURVE_B);
 	for (w = 1; w <= 256; w++) {
-		if (best[w] == NULL)
-			continue;
-		x = L + (W - L - R) * w / maxw;
-		y = (H - B) - (H - B - T) * (ser->wall / best[w]->wall) / maxs;
-		fprintf(fp, "%.1f,%.1f ", x, y);
+		if (c.best[w] != NULL)
+			fprintf(fp, "%.1f,%.1f ", html_curve_x(&c, w),
+			    html_curve_y(&c, ser->wall / c.best[w]->wall));
 	}
 	fputs("\"/>", fp);
 	for (w = 1; w <= 256; w++) {
-		if (best[w] == NULL)
+		if ((b = c.best[w]) == NULL)
 			continue;
-		s = ser->wall / best[w]->wall;
-		x = L + (W - L - R) * w / maxw;
-		y = (H - B) - (H - B - T) * s / maxs;
+		s = ser->wall / b->wall;
+		x = html_curve_x(&c, w);
+		y = html_curve_y(&c, s);
 		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%d\" "
 		    "fill=\"%s\"><title>%d worker%s: speedup %.2f (run %"
 		    PRId64 ")</title></circle><text x=\"%.1f\" y=\"%.1f\">"
-		    "%.2f&#215;</text>", x, y, best[w]->id == this_id ? 6 : 4,
-		    best[w]->id == this_id ? "#b71c1c" : "#e53935", w,
-		    w == 1 ? "" : "s", s, best[w]->id, x + 6, y - 6, s);
+		    "%.2f&#215;</text>", x, y, b->id == this_id ? 6 : 4,
+		    b->id == this_id ? "#b71c1c" : "#e53935", w,
+		    w == 1 ? "" : "s", s, b->id, x + 6, y - 6, s);
 	}
 	fputs("</svg>", fp);
+}
+
+/* The geometry of the speedup bars (pixels): bar width, row height. */
+enum {
+	SPEEDUP_BW = 360, SPEEDUP_LH = 18,
+};
+
+/* The serial and the parallel run of the speedup section, and the test
+   cases of the serial run by name. */
+struct html_pair {
+	struct report	*sr, *pr;
+	json_t		*idx;		/* name -> index into sr->tcs */
+	double		 total;		/* speedup of the whole run */
+};
+
+/* The serial run's test case matching pt, or NULL. */
+static struct report_tc *
+html_pair_serial(const struct html_pair *hp, const struct report_tc *pt)
+{
+	json_t *v = json_object_get(hp->idx, pt->name);
+
+	return v == NULL ? NULL : &hp->sr->tcs[json_integer_value(v)];
+}
+
+/* The speedup scale: the largest of the total, the workers and every test
+   case's speedup, rounded up nicely. */
+static double
+html_pair_scale(const struct html_pair *hp)
+{
+	const struct report_tc *st, *pt;
+	double maxs, tp;
+	size_t i;
+
+	maxs = hp->total > hp->pr->workers ? hp->total : hp->pr->workers;
+	for (i = 0; i < hp->pr->ntcs; i++) {
+		pt = &hp->pr->tcs[i];
+		if ((st = html_pair_serial(hp, pt)) == NULL)
+			continue;
+		tp = pt->last_end - pt->first_start;
+		if (tp > 0 && st->wall_s / tp > maxs)
+			maxs = st->wall_s / tp;
+	}
+	return html_nice(maxs);
+}
+
+/* One bar of the per-test-case speedup chart, row j. */
+static void
+html_speedup_bar(FILE *fp, size_t j, const char *name, double s,
+    double ideal, double maxs, int total)
+{
+	const int BW = SPEEDUP_BW, LH = SPEEDUP_LH;
+	char cut[44];
+
+	fprintf(fp, "<text x=\"254\" y=\"%zu\" text-anchor=\"end\">",
+	    j * LH + 13);
+	if (strlen(name) > 40) {
+		snprintf(cut, sizeof cut, "%.37s...", name);
+		report_esc(fp, cut);
+	} else
+		report_esc(fp, name);
+	fprintf(fp, "</text><rect x=\"260\" y=\"%zu\" width=\"%.1f\" "
+	    "height=\"%d\" fill=\"%s\"/>", j * LH + 3, isnan(s) ? 0 :
+	    BW * s / maxs, LH - 5, total ? "#e53935" : "#ef9a9a");
+	fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\""
+	    " stroke=\"#1e88e5\" stroke-width=\"2\"><title>ideal "
+	    "%.0f&#215;</title></line>", 260 + BW * ideal / maxs,
+	    260 + BW * ideal / maxs, j * LH + 1, j * LH + LH, ideal);
+	fprintf(fp, "<text x=\"%.1f\" y=\"%zu\">%.2f&#215;</text>",
+	    264 + (isnan(s) ? 0 : BW * s / maxs), j * LH + 13,
+	    isnan(s) ? 0 : s);
+}
+
+/* Per test case: serial time / parallel span, against the ideal, with
+   the whole run last. */
+static void
+html_speedup_bars(FILE *fp, const struct html_pair *hp)
+{
+	const struct report *pr = hp->pr;
+	const struct report_tc *st, *pt;
+	const int BW = SPEEDUP_BW, LH = SPEEDUP_LH;
+	double maxs = html_pair_scale(hp), s, tp;
+	size_t i, j, shown, units;
+	const char *name;
+
+	shown = pr->ntcs + 1 < HTML_CHART_ROWS ? pr->ntcs + 1 :
+	    HTML_CHART_ROWS;
+	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
+	    "aria-label=\"speedup per test case\">", 260 + BW + 60,
+	    (shown + 1) * LH + 24);
+	for (j = 0; j <= 4; j++)
+		fprintf(fp, "<text x=\"%.1f\" y=\"%zu\" text-anchor=\"middle\">"
+		    "%.3g&#215;</text>", 260 + BW * j / 4.0, (shown + 1) * LH +
+		    16, maxs * (double)j / 4);
+	for (i = 0, j = 0; i <= pr->ntcs && j < shown; i++) {
+		if (i == pr->ntcs) {
+			name = "TOTAL (run wall time)";
+			s = hp->total;
+			units = pr->nunits;
+		} else {
+			pt = &pr->tcs[pr->ranked[i]];
+			if ((st = html_pair_serial(hp, pt)) == NULL)
+				continue;
+			if (j == shown - 1)
+				continue;	/* keep a row for the total */
+			tp = pt->last_end - pt->first_start;
+			s = tp > 0 ? st->wall_s / tp : NAN;
+			name = pt->name;
+			units = pt->units;
+		}
+		html_speedup_bar(fp, j, name, s, (double)(units <
+		    (size_t)pr->workers ? units : (size_t)pr->workers), maxs,
+		    i == pr->ntcs);
+		j++;
+	}
+	fputs("</svg><p class=\"legend\"><span style=\"background:#ef9a9a\">"
+	    "</span>serial time / parallel span per test case<span style=\""
+	    "background:#1e88e5\"></span>ideal (units, at most workers)</p>"
+	    "</div></div>", fp);
+	if (pr->ntcs + 1 > HTML_CHART_ROWS)
+		fprintf(fp, "<p class=\"note\">%zu test cases not drawn.</p>",
+		    pr->ntcs + 1 - HTML_CHART_ROWS);
+}
+
+/* The newest finished run of the same job in the other mode, or NULL. */
+static struct html_peer *
+html_speedup_other(const struct html_peers *p, const struct report *r)
+{
+	struct html_peer *other = NULL;
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		if (p->v[i].id == r->id)
+			continue;
+		if (strcmp(p->v[i].mode, r->mode) != 0 && (other == NULL ||
+		    p->v[i].id > other->id))
+			other = &p->v[i];
+	}
+	return other;
+}
+
+/* The paragraph on the whole run's speedup and the charts. */
+static void
+html_speedup_pair(FILE *fp, struct report *r, struct html_peers *p,
+    struct html_pair *hp)
+{
+	struct report *sr = hp->sr, *pr = hp->pr;
+	struct html_peer ser;
+	char b1[32], b2[32];
+	double eff;
+	size_t i;
+
+	memset(&ser, 0, sizeof ser);
+	ser.id = sr->id;
+	ser.wall = sr->finished_at - sr->started_at;
+	hp->total = (sr->finished_at - sr->started_at) /
+	    (pr->finished_at - pr->started_at);
+	eff = pr->workers > 0 ? hp->total / pr->workers : NAN;
+	fprintf(fp, "<p>Serial run %" PRId64 " took <b>%s</b>; parallel run %"
+	    PRId64 " with %d workers took <b>%s</b>: speedup <b id=\"total-"
+	    "speedup\">%.2f&#215;</b>, parallel efficiency <b>%.0f%%</b> "
+	    "(ideal %d&#215;).</p>\n", sr->id, html_dur(sr->finished_at -
+	    sr->started_at, b1, sizeof b1), pr->id, pr->workers,
+	    html_dur(pr->finished_at - pr->started_at, b2, sizeof b2),
+	    hp->total, 100 * eff, pr->workers);
+	fputs("<div class=\"cards\"><div>", fp);
+	html_speedup_curve(fp, p, &ser, r->id);
+	fputs("</div><div>", fp);
+	hp->idx = json_object();
+	for (i = 0; i < sr->ntcs; i++)
+		json_object_set_new(hp->idx, sr->tcs[i].name, json_integer(
+		    (json_int_t)i));
+	html_speedup_bars(fp, hp);
+	json_decref(hp->idx);
 }
 
 /* Speedup: this run against the newest run of the other mode. */
@@ -331,15 +555,9 @@ static int
 html_speedup(FILE *fp, struct report *r, char **cause)
 {
 	struct html_peers p;
-	struct html_peer *other = NULL, *ser = NULL, self_peer;
+	struct html_peer *other;
+	struct html_pair hp;
 	struct report *o = NULL;
-	struct report *sr, *pr;
-	struct report_tc *st, *pt;
-	json_t *idx;
-	size_t i, j, shown;
-	double s, ideal, ts, tp, total, eff, maxs;
-	char b1[32], b2[32];
-	const int BW = 360, LH = 18;
 	int serial = strcmp(r->mode, "serial") == 0;
 
 	fputs("<div class=\"section\" id=\"speedup\"><h2>Speedup</h2>\n", fp);
@@ -347,14 +565,7 @@ html_speedup(FILE *fp, struct report *r, char **cause)
 	p.sha = r->job_sha256;
 	if (store_runs_list(r->st, r->job_name, html_on_peer, &p, cause) != 0)
 		return -1;
-	for (i = 0; i < p.n; i++) {
-		if (p.v[i].id == r->id)
-			continue;
-		if (strcmp(p.v[i].mode, r->mode) != 0 && (other == NULL ||
-		    p.v[i].id > other->id))
-			other = &p.v[i];
-	}
-	if (other == NULL) {
+	if ((other = html_speedup_other(&p, r)) == NULL) {
 		fprintf(fp, "<p class=\"note\">No finished %s run of the same "
 		    "job (same job_sha256) in the database: run it with%s to "
 		    "see the speedup.</p></div>\n", serial ? "parallel" :
@@ -366,232 +577,190 @@ html_speedup(FILE *fp, struct report *r, char **cause)
 		free(p.v);
 		return -1;
 	}
-	sr = serial ? r : o;
-	pr = serial ? o : r;
-	memset(&self_peer, 0, sizeof self_peer);
-	self_peer.id = sr->id;
-	self_peer.wall = sr->finished_at - sr->started_at;
-	ser = &self_peer;
-	total = (sr->finished_at - sr->started_at) /
-	    (pr->finished_at - pr->started_at);
-	eff = pr->workers > 0 ? total / pr->workers : NAN;
-	fprintf(fp, "<p>Serial run %" PRId64 " took <b>%s</b>; parallel run %"
-	    PRId64 " with %d workers took <b>%s</b>: speedup <b id=\"total-"
-	    "speedup\">%.2f&#215;</b>, parallel efficiency <b>%.0f%%</b> "
-	    "(ideal %d&#215;).</p>\n", sr->id, html_dur(sr->finished_at -
-	    sr->started_at, b1, sizeof b1), pr->id, pr->workers,
-	    html_dur(pr->finished_at - pr->started_at, b2, sizeof b2), total,
-	    100 * eff, pr->workers);
-	fputs("<div class=\"cards\"><div>", fp);
-	html_speedup_curve(fp, &p, ser, r->id);
-	fputs("</div><div>", fp);
-
-	/* per test case: serial time / parallel span, against the ideal */
-	idx = json_object();
-	for (i = 0; i < sr->ntcs; i++)
-		json_object_set_new(idx, sr->tcs[i].name, json_integer(
-		    (json_int_t)i));
-	maxs = total > pr->workers ? total : pr->workers;
-	for (i = 0; i < pr->ntcs; i++) {
-		pt = &pr->tcs[i];
-		if (json_object_get(idx, pt->name) == NULL)
-			continue;
-		st = &sr->tcs[json_integer_value(json_object_get(idx,
-		    pt->name))];
-		tp = pt->last_end - pt->first_start;
-		if (tp > 0 && st->wall_s / tp > maxs)
-			maxs = st->wall_s / tp;
-	}
-	maxs = html_nice(maxs);
-	shown = pr->ntcs + 1 < HTML_CHART_ROWS ? pr->ntcs + 1 :
-	    HTML_CHART_ROWS;
-	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
-	    "aria-label=\"speedup per test case\">", 260 + BW + 60,
-	    (shown + 1) * LH + 24);
-	for (j = 0; j <= 4; j++)
-		fprintf(fp, "<text x=\"%.1f\" y=\"%zu\" text-anchor=\"middle\">"
-		    "%.3g&#215;</text>", 260 + BW * j / 4.0, (shown + 1) * LH +
-		    16, maxs * (double)j / 4);
-	for (i = 0, j = 0; i <= pr->ntcs && j < shown; i++) {
-		const char *name;
-		size_t units;
-
-		if (i == pr->ntcs) {
-			name = "TOTAL (run wall time)";
-			s = total;
-			units = pr->nunits;
-		} else {
-			pt = &pr->tcs[pr->ranked[i]];
-			if (json_object_get(idx, pt->name) == NULL)
-				continue;
-			if (j == shown - 1)
-				continue;	/* keep a row for the total */
-			st = &sr->tcs[json_integer_value(json_object_get(idx,
-			    pt->name))];
-			ts = st->wall_s;
-			tp = pt->last_end - pt->first_start;
-			s = tp > 0 ? ts / tp : NAN;
-			name = pt->name;
-			units = pt->units;
-		}
-		ideal = (double)(units < (size_t)pr->workers ? units :
-		    (size_t)pr->workers);
-		fprintf(fp, "<text x=\"254\" y=\"%zu\" text-anchor=\"end\">",
-		    j * LH + 13);
-		if (strlen(name) > 40) {
-			char cut[44];
-
-			snprintf(cut, sizeof cut, "%.37s...", name);
-			report_esc(fp, cut);
-		} else
-			report_esc(fp, name);
-		fprintf(fp, "</text><rect x=\"260\" y=\"%zu\" width=\"%.1f\" "
-		    "height=\"%d\" fill=\"%s\"/>", j * LH + 3, isnan(s) ? 0 :
-		    BW * s / maxs, LH - 5, i == pr->ntcs ? "#e53935" :
-		    "#ef9a9a");
-		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%zu\" y2=\"%zu\""
-		    " stroke=\"#1e88e5\" stroke-width=\"2\"><title>ideal "
-		    "%.0f&#215;</title></line>", 260 + BW * ideal / maxs,
-		    260 + BW * ideal / maxs, j * LH + 1, j * LH + LH, ideal);
-		fprintf(fp, "<text x=\"%.1f\" y=\"%zu\">%.2f&#215;</text>",
-		    264 + (isnan(s) ? 0 : BW * s / maxs), j * LH + 13,
-		    isnan(s) ? 0 : s);
-		j++;
-	}
-	fputs("</svg><p class=\"legend\"><span style=\"background:#ef9a9a\">"
-	    "</span>serial time / parallel span per test case<span style=\""
-	    "background:#1e88e5\"></span>ideal (units, at most workers)</p>"
-	    "</div></div>", fp);
-	if (pr->ntcs + 1 > HTML_CHART_ROWS)
-		fprintf(fp, "<p class=\"note\">%zu test cases not drawn.</p>",
-		    pr->ntcs + 1 - HTML_CHART_ROWS);
-	json_decref(idx);
+	memset(&hp, 0, sizeof hp);
+	hp.sr = serial ? r : o;
+	hp.pr = serial ? o : r;
+	html_speedup_pair(fp, r, &p, &hp);
 	report_free(o);
 	free(p.v);
 	fputs("</div>\n", fp);
 	return 0;
 }
 
-/* Utilization: slot timeline and busy fraction per slot. */
-static void
-html_utilization(FILE *fp, struct report *r)
-{
-	const int PW = 900, L = 70;
-	double t0 = NAN, t1 = NAN, span, x0, x1, *busy, *bok, *bbad, bw;
-	struct report_unit *u;
-	size_t i;
-	int s, b, rowh, nslots = r->nslots, k, kb;
-	char buf[32];
+/* The geometry of the slot timeline (pixels): plot width, left margin. */
+enum {
+	TL_PW = 900, TL_L = 70,
+};
 
-	fputs("<div class=\"section\" id=\"utilization\"><h2>Utilization</h2>\n", fp);
+/* The slot timeline being drawn. */
+struct html_timeline {
+	double	 t0, span;	/* start and length of the time axis */
+	int	 nslots, rowh;	/* slots, pixels per slot */
+	double	*busy;		/* busy seconds per slot */
+};
+
+/* The first start and last end of the units into *t0, *t1; 0 when no
+   unit ran. */
+static int
+html_unit_span(const struct report *r, double *t0, double *t1)
+{
+	const struct report_unit *u;
+	size_t i;
+
+	*t0 = *t1 = NAN;
 	for (i = 0; i < r->nunits; i++) {
 		u = &r->units[i];
 		if (isnan(u->started_at) || isnan(u->finished_at))
 			continue;
-		if (isnan(t0) || u->started_at < t0)
-			t0 = u->started_at;
-		if (isnan(t1) || u->finished_at > t1)
-			t1 = u->finished_at;
+		if (isnan(*t0) || u->started_at < *t0)
+			*t0 = u->started_at;
+		if (isnan(*t1) || u->finished_at > *t1)
+			*t1 = u->finished_at;
 	}
-	if (nslots == 0 || isnan(t0)) {
-		fputs("<p class=\"note\">No unit ran.</p></div>\n", fp);
-		return;
-	}
-	if (!isnan(r->started_at) && r->started_at < t0)
-		t0 = r->started_at;
-	span = t1 - t0 > 0 ? t1 - t0 : 1e-6;
-	rowh = nslots <= 16 ? 22 : nslots <= 64 ? 10 : 4;
-	busy = xcalloc((size_t)nslots, sizeof *busy);
-	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	    "aria-label=\"worker slot timeline\" id=\"timeline\">",
-	    L + PW + 20, nslots * rowh + 34);
-	for (s = 0; s < nslots; s++) {
-		if (rowh >= 10 || s % 8 == 0)
-			fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">"
-			    "slot %d</text>", L - 6, s * rowh + rowh / 2 + 4, s);
-	}
-	if (r->nunits <= HTML_BARS_MAX) {
-		for (i = 0; i < r->nunits; i++) {
-			u = &r->units[i];
-			if (u->worker_slot < 0 || isnan(u->started_at) ||
-			    isnan(u->finished_at))
-				continue;
-			x0 = L + PW * (u->started_at - t0) / span;
-			x1 = L + PW * (u->finished_at - t0) / span;
-			busy[u->worker_slot] += u->finished_at - u->started_at;
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
-			    "height=\"%d\" fill=\"%s\" stroke=\"#fff\" "
-			    "stroke-width=\"0.5\"><title>", x0, u->worker_slot *
-			    rowh + 1, x1 - x0 < 0.5 ? 0.5 : x1 - x0, rowh - 2,
-			    html_color(u->status));
-			report_esc(fp, r->tcs[u->tc].name);
-			fprintf(fp, ": %s, %s</title></rect>", u->status,
-			    html_dur(u->wall_s, buf, sizeof buf));
-		}
-	} else {
-		/* too many bars: busy seconds per (slot, time bucket) */
-		bok = xcalloc((size_t)nslots * HTML_BUCKETS, sizeof *bok);
-		bbad = xcalloc((size_t)nslots * HTML_BUCKETS, sizeof *bbad);
-		bw = span / HTML_BUCKETS;
-		for (i = 0; i < r->nunits; i++) {
-			u = &r->units[i];
-			if (u->worker_slot < 0 || isnan(u->started_at) ||
-			    isnan(u->finished_at))
-				continue;
-			busy[u->worker_slot] += u->finished_at - u->started_at;
-			k = (int)((u->started_at - t0) / bw);
-			kb = (int)((u->finished_at - t0) / bw);
-			for (b = k < 0 ? 0 : k; b <= kb && b < HTML_BUCKETS;
-			    b++) {
-				double lo = t0 + b * bw, hi = lo + bw, a, e;
+	return !isnan(*t0);
+}
 
-				a = u->started_at > lo ? u->started_at : lo;
-				e = u->finished_at < hi ? u->finished_at : hi;
-				if (e <= a)
-					continue;
-				if (strcmp(u->status, "ok") == 0)
-					bok[u->worker_slot * HTML_BUCKETS + b] +=
-					    e - a;
-				else
-					bbad[u->worker_slot * HTML_BUCKETS + b]
-					    += e - a;
-			}
-		}
-		for (s = 0; s < nslots; s++) {
-			for (b = 0; b < HTML_BUCKETS; b++) {
-				double fo = bok[s * HTML_BUCKETS + b] / bw;
-				double fb = bbad[s * HTML_BUCKETS + b] / bw;
-				double h = rowh - 2;
+/* The label of slot s, unless the rows are too thin for every label. */
+static void
+html_slot_label(FILE *fp, const struct html_timeline *tl, int s)
+{
+	if (tl->rowh >= 10 || s % 8 == 0)
+		fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">"
+		    "slot %d</text>", TL_L - 6, s * tl->rowh + tl->rowh / 2 + 4,
+		    s);
+}
 
-				if (fo > 1)
-					fo = 1;
-				if (fb > 1 - fo)
-					fb = 1 - fo;
-				if (fo > 0.005)
-					fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
-					    "width=\"%.2f\" height=\"%.1f\" "
-					    "fill=\"#43a047\"/>", L + (double)PW *
-					    b / HTML_BUCKETS, s * rowh + 1 +
-					    h * (1 - fo), (double)PW /
-					    HTML_BUCKETS, h * fo);
-				if (fb > 0.005)
-					fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" "
-					    "width=\"%.2f\" height=\"%.1f\" "
-					    "fill=\"#e53935\"/>", L + (double)PW *
-					    b / HTML_BUCKETS, s * rowh + 1 +
-					    h * (1 - fo - fb), (double)PW /
-					    HTML_BUCKETS, h * fb);
-			}
-		}
-		free(bok);
-		free(bbad);
+/* 1 when unit u ran on a slot, with known times. */
+static int
+html_unit_placed(const struct report_unit *u)
+{
+	return u->worker_slot >= 0 && !isnan(u->started_at) &&
+	    !isnan(u->finished_at);
+}
+
+/* A bar per unit. */
+static void
+html_timeline_bars(FILE *fp, const struct report *r,
+    struct html_timeline *tl)
+{
+	const struct report_unit *u;
+	double x0, x1;
+	char buf[32];
+	size_t i;
+
+	for (i = 0; i < r->nunits; i++) {
+		u = &r->units[i];
+		if (!html_unit_placed(u))
+			continue;
+		x0 = TL_L + TL_PW * (u->started_at - tl->t0) / tl->span;
+		x1 = TL_L + TL_PW * (u->finished_at - tl->t0) / tl->span;
+		tl->busy[u->worker_slot] += u->finished_at - u->started_at;
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+		    "height=\"%d\" fill=\"%s\" stroke=\"#fff\" "
+		    "stroke-width=\"0.5\"><title>", x0, u->worker_slot *
+		    tl->rowh + 1, x1 - x0 < 0.5 ? 0.5 : x1 - x0, tl->rowh - 2,
+		    html_color(u->status));
+		report_esc(fp, r->tcs[u->tc].name);
+		fprintf(fp, ": %s, %s</title></rect>", u->status,
+		    html_dur(u->wall_s, buf, sizeof buf));
 	}
+}
+
+/* Add the busy seconds of unit u to its slot's buckets of bw seconds:
+   bok when it ended ok, else bbad. */
+static void
+html_bucket_add(const struct report_unit *u, double t0, double bw,
+    double *bok, double *bbad)
+{
+	double lo, hi, a, e;
+	int b, k, kb;
+
+	k = (int)((u->started_at - t0) / bw);
+	kb = (int)((u->finished_at - t0) / bw);
+	for (b = k < 0 ? 0 : k; b <= kb && b < HTML_BUCKETS; b++) {
+		lo = t0 + b * bw;
+		hi = lo + bw;
+		a = u->started_at > lo ? u->started_at : lo;
+		e = u->finished_at < hi ? u->finished_at : hi;
+		if (e <= a)
+			continue;
+		if (strcmp(u->status, "ok") == 0)
+			bok[u->worker_slot * HTML_BUCKETS + b] += e - a;
+		else
+			bbad[u->worker_slot * HTML_BUCKETS + b] += e - a;
+	}
+}
+
+/* The ok (green) and not-ok (red) busy fractions of bucket b of slot s,
+   stacked. */
+static void
+html_bucket_draw(FILE *fp, const struct html_timeline *tl, int s, int b,
+    double fo, double fb)
+{
+	double h = tl->rowh - 2;
+
+	if (fo > 1)
+		fo = 1;
+	if (fb > 1 - fo)
+		fb = 1 - fo;
+	if (fo > 0.005)
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+		    "height=\"%.1f\" fill=\"#43a047\"/>", TL_L +
+		    (double)TL_PW * b / HTML_BUCKETS, s * tl->rowh + 1 +
+		    h * (1 - fo), (double)TL_PW / HTML_BUCKETS, h * fo);
+	if (fb > 0.005)
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.2f\" "
+		    "height=\"%.1f\" fill=\"#e53935\"/>", TL_L +
+		    (double)TL_PW * b / HTML_BUCKETS, s * tl->rowh + 1 +
+		    h * (1 - fo - fb), (double)TL_PW / HTML_BUCKETS, h * fb);
+}
+
+/* Too many units for a bar each: the busy fraction per slot and time
+   bucket. */
+static void
+html_timeline_buckets(FILE *fp, const struct report *r,
+    struct html_timeline *tl)
+{
+	const struct report_unit *u;
+	double *bok, *bbad, bw = tl->span / HTML_BUCKETS;
+	size_t i;
+	int s, b;
+
+	bok = xcalloc((size_t)tl->nslots * HTML_BUCKETS, sizeof *bok);
+	bbad = xcalloc((size_t)tl->nslots * HTML_BUCKETS, sizeof *bbad);
+	for (i = 0; i < r->nunits; i++) {
+		u = &r->units[i];
+		if (!html_unit_placed(u))
+			continue;
+		tl->busy[u->worker_slot] += u->finished_at - u->started_at;
+		html_bucket_add(u, tl->t0, bw, bok, bbad);
+	}
+	for (s = 0; s < tl->nslots; s++) {
+		for (b = 0; b < HTML_BUCKETS; b++)
+			html_bucket_draw(fp, tl, s, b,
+			    bok[s * HTML_BUCKETS + b] / bw,
+			    bbad[s * HTML_BUCKETS + b] / bw);
+	}
+	free(bok);
+	free(bbad);
+}
+
+/* The time axis of the timeline, and its legend or note. */
+static void
+html_timeline_axis(FILE *fp, const struct report *r,
+    const struct html_timeline *tl)
+{
+	char buf[32];
+	int k;
+
 	for (k = 0; k <= 5; k++)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		    "%s</text>", L + PW * k / 5.0, nslots * rowh + 14,
-		    html_dur(span * k / 5.0, buf, sizeof buf));
+		    "%s</text>", TL_L + TL_PW * k / 5.0,
+		    tl->nslots * tl->rowh + 14,
+		    html_dur(tl->span * k / 5.0, buf, sizeof buf));
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since "
-	    "the run started</text></svg>\n", L + PW / 2, nslots * rowh + 30);
+	    "the run started</text></svg>\n", TL_L + TL_PW / 2,
+	    tl->nslots * tl->rowh + 30);
 	if (r->nunits > HTML_BARS_MAX)
 		fprintf(fp, "<p class=\"note\">%zu units: drawn as the busy "
 		    "fraction of each slot in %d time buckets (green ok, red "
@@ -602,31 +771,69 @@ html_utilization(FILE *fp, struct report *r)
 		    "<span style=\"background:#fb8c00\"></span>timeout<span "
 		    "style=\"background:#8e24aa\"></span>crashed<span style=\""
 		    "background:#d81b60\"></span>oom</p>", fp);
+}
 
-	/* busy fraction per slot */
+/* The busy fraction per slot. */
+static void
+html_busy(FILE *fp, const struct html_timeline *tl)
+{
+	int s, rowh = tl->rowh;
+	double f;
+
 	fputs("<h3>Busy fraction per slot</h3>", fp);
 	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	    "aria-label=\"busy fraction per slot\" id=\"busy\">", L + 400 + 60,
-	    nslots * rowh + 4);
-	for (s = 0; s < nslots; s++) {
-		double f = busy[s] / span;
-
+	    "aria-label=\"busy fraction per slot\" id=\"busy\">",
+	    TL_L + 400 + 60, tl->nslots * rowh + 4);
+	for (s = 0; s < tl->nslots; s++) {
+		f = tl->busy[s] / tl->span;
 		if (f > 1)
 			f = 1;
-		if (rowh >= 10 || s % 8 == 0)
-			fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">"
-			    "slot %d</text>", L - 6, s * rowh + rowh / 2 + 4, s);
-		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"400\" height=\"%d\" "
-		    "fill=\"#eee\"/><rect x=\"%d\" y=\"%d\" width=\"%.1f\" "
-		    "height=\"%d\" fill=\"#1e88e5\"><title>slot %d busy %.1f%%"
-		    "</title></rect>", L, s * rowh + 1, rowh - 2, L, s * rowh +
-		    1, 400 * f, rowh - 2, s, 100 * f);
+		html_slot_label(fp, tl, s);
+		fprintf(fp, "<rect x=\"%d\" y=\"%d\" width=\"400\" "
+		    "height=\"%d\" fill=\"#eee\"/><rect x=\"%d\" y=\"%d\" "
+		    "width=\"%.1f\" height=\"%d\" fill=\"#1e88e5\"><title>"
+		    "slot %d busy %.1f%%</title></rect>", TL_L, s * rowh + 1,
+		    rowh - 2, TL_L, s * rowh + 1, 400 * f, rowh - 2, s,
+		    100 * f);
 		if (rowh >= 10)
 			fprintf(fp, "<text x=\"%d\" y=\"%d\">%.0f%%</text>",
-			    L + 406, s * rowh + rowh / 2 + 4, 100 * f);
+			    TL_L + 406, s * rowh + rowh / 2 + 4, 100 * f);
 	}
 	fputs("</svg></div>\n", fp);
-	free(busy);
+}
+
+/* Utilization: slot timeline and busy fraction per slot. */
+static void
+html_utilization(FILE *fp, struct report *r)
+{
+	struct html_timeline tl;
+	double t1;
+	int s;
+
+	fputs("<div class=\"section\" id=\"utilization\"><h2>Utilization"
+	    "</h2>\n", fp);
+	tl.nslots = r->nslots;
+	if (!html_unit_span(r, &tl.t0, &t1) || tl.nslots == 0) {
+		fputs("<p class=\"note\">No unit ran.</p></div>\n", fp);
+		return;
+	}
+	if (!isnan(r->started_at) && r->started_at < tl.t0)
+		tl.t0 = r->started_at;
+	tl.span = t1 - tl.t0 > 0 ? t1 - tl.t0 : 1e-6;
+	tl.rowh = tl.nslots <= 16 ? 22 : tl.nslots <= 64 ? 10 : 4;
+	tl.busy = xcalloc((size_t)tl.nslots, sizeof *tl.busy);
+	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
+	    "aria-label=\"worker slot timeline\" id=\"timeline\">",
+	    TL_L + TL_PW + 20, tl.nslots * tl.rowh + 34);
+	for (s = 0; s < tl.nslots; s++)
+		html_slot_label(fp, &tl, s);
+	if (r->nunits <= HTML_BARS_MAX)
+		html_timeline_bars(fp, r, &tl);
+	else
+		html_timeline_buckets(fp, r, &tl);
+	html_timeline_axis(fp, r, &tl);
+	html_busy(fp, &tl);
+	free(tl.busy);
 }
 
 /* Samples of one unit, for the memory chart. */
@@ -762,46 +969,50 @@ html_series_chart(FILE *fp, struct report *r, struct html_samples *hs,
 	json_decref(idx);
 }
 
-/* Memory: sampled series when present, and peaks against the budget. */
-static int
-html_memory(FILE *fp, struct report *r, char **cause)
+/* The geometry of the peak charts (pixels): width, left margin, bar
+   width, row height. */
+enum {
+	MEM_W = 900, MEM_L = 260, MEM_BW = 560, MEM_LH = 16,
+};
+
+/* The memory budget of a unit in KiB (0 when unknown) and what it is,
+   from the declared resources or the machine's memory and workers. */
+static double
+html_budget(const struct report *r, const char **what)
 {
-	struct html_samples hs;
-	double budget_kb, ram_mb, vmax = 0, x, hist_max;
-	const char *budget_what;
-	struct report_unit *u;
-	size_t i, n, hist[40];
-	const int W = 900, L = 260, BW = 560, LH = 16;
-	char buf[32], b2[32];
-	int k, over = 0;
 	json_int_t mem = json_integer_value(json_object_get(r->fingerprint,
 	    "mem_total_kb"));
+	double ram_mb = json_number_value(json_object_get(r->rank, "ram_mb"));
 
-	fputs("<div class=\"section\" id=\"memory\"><h2>Memory</h2>\n", fp);
-	ram_mb = json_number_value(json_object_get(r->rank, "ram_mb"));
 	if (ram_mb > 0) {
-		budget_kb = ram_mb * 1024;
-		budget_what = "declared resources.ram per unit";
-	} else if (mem > 0 && r->workers > 0) {
-		budget_kb = 0.8 * (double)mem / r->workers;
-		budget_what = "per-worker share of 80% of the machine's memory";
-	} else {
-		budget_kb = 0;
-		budget_what = "none known";
+		*what = "declared resources.ram per unit";
+		return ram_mb * 1024;
 	}
-	fprintf(fp, "<p>Budget: <b>%s</b> (%s).</p>\n",
-	    html_kb(budget_kb > 0 ? budget_kb : NAN, buf, sizeof buf),
-	    budget_what);
+	if (mem > 0 && r->workers > 0) {
+		*what = "per-worker share of 80% of the machine's memory";
+		return 0.8 * (double)mem / r->workers;
+	}
+	*what = "none known";
+	return 0;
+}
+
+/* The sampled RSS (and VRAM) series, or a note when there are none. */
+static int
+html_memory_series(FILE *fp, struct report *r, double budget_kb,
+    char **cause)
+{
+	struct html_samples hs;
+	size_t i;
 
 	memset(&hs, 0, sizeof hs);
 	if (store_samples_list(r->st, r->id, html_on_sample, &hs, cause) != 0)
 		return -1;
 	if (hs.n > 0) {
 		qsort(hs.v, hs.n, sizeof *hs.v, html_series_cmp);
-		fprintf(fp, "<h3>RSS over time</h3><p class=\"note\">%zu unit%s "
-		    "sampled%s.</p>", hs.n, hs.n == 1 ? "" : "s", hs.n >
-		    HTML_SERIES_MAX ? "; the 30 with the highest peaks drawn" :
-		    "");
+		fprintf(fp, "<h3>RSS over time</h3><p class=\"note\">%zu "
+		    "unit%s sampled%s.</p>", hs.n, hs.n == 1 ? "" : "s",
+		    hs.n > HTML_SERIES_MAX ?
+		    "; the 30 with the highest peaks drawn" : "");
 		html_series_chart(fp, r, &hs, 0, budget_kb);
 		if (hs.any_vram) {
 			fputs("<h3>VRAM over time</h3>", fp);
@@ -818,6 +1029,106 @@ html_memory(FILE *fp, struct report *r, char **cause)
 		free(hs.v[i].vram);
 	}
 	free(hs.v);
+	return 0;
+}
+
+/* A bar per unit's peak RSS, red above the budget; returns the rows. */
+static size_t
+html_peak_bars(FILE *fp, const struct report *r, double vmax,
+    double budget_kb)
+{
+	const struct report_unit *u;
+	char buf[32];
+	double x;
+	size_t i;
+
+	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
+	    "aria-label=\"peak RSS per unit\" id=\"peaks\">", MEM_W,
+	    r->nunits * MEM_LH + 24);
+	for (i = 0; i < r->nunits; i++) {
+		u = &r->units[i];
+		fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
+		    MEM_L - 6, i * MEM_LH + 12);
+		report_esc(fp, r->tcs[u->tc].name);
+		x = u->maxrss_kb < 0 ? 0 : MEM_BW * u->maxrss_kb / vmax;
+		fprintf(fp, "</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
+		    "height=\"%d\" fill=\"%s\"/><text x=\"%.1f\" y=\"%zu\">"
+		    "%s</text>", MEM_L, i * MEM_LH + 2, x, MEM_LH - 4,
+		    budget_kb > 0 && u->maxrss_kb > budget_kb ?
+		    "#e53935" : "#7e57c2", MEM_L + x + 4, i * MEM_LH + 12,
+		    html_kb((double)u->maxrss_kb, buf, sizeof buf));
+	}
+	return r->nunits;
+}
+
+/* Too many units for a bar each: a histogram of the peaks; returns the
+   rows it takes. */
+static size_t
+html_peak_histogram(FILE *fp, const struct report *r, double vmax)
+{
+	size_t i, hist[40];
+	double hist_max = 1;
+	char buf[32];
+	int k;
+
+	memset(hist, 0, sizeof hist);
+	for (i = 0; i < r->nunits; i++) {
+		if (r->units[i].maxrss_kb < 0)
+			continue;
+		k = (int)(40 * r->units[i].maxrss_kb / vmax);
+		hist[k >= 40 ? 39 : k]++;
+	}
+	for (k = 0; k < 40; k++)
+		if ((double)hist[k] > hist_max)
+			hist_max = (double)hist[k];
+	fprintf(fp, "<svg width=\"%d\" height=\"200\" role=\"img\" "
+	    "aria-label=\"histogram of unit peak RSS\" id=\"peaks\">", MEM_W);
+	for (k = 0; k < 40; k++)
+		fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "height=\"%.1f\" fill=\"#7e57c2\"><title>%zu units"
+		    "</title></rect>", MEM_L + MEM_BW * k / 40.0, 10 + 150 *
+		    (1 - hist[k] / hist_max), MEM_BW / 40.0 - 1,
+		    150 * hist[k] / hist_max, hist[k]);
+	fprintf(fp, "<text x=\"%d\" y=\"20\" text-anchor=\"end\">%.0f "
+	    "units</text><text x=\"%d\" y=\"160\" text-anchor=\"end\">0"
+	    "</text>", MEM_L - 6, hist_max, MEM_L - 6);
+	for (k = 0; k <= 4; k++)
+		fprintf(fp, "<text x=\"%.1f\" y=\"176\" text-anchor=\""
+		    "middle\">%s</text>", MEM_L + MEM_BW * k / 4.0,
+		    html_kb(vmax * k / 4, buf, sizeof buf));
+	return 10;
+}
+
+/* The budget line across n rows of a peak chart, or a note when it is
+   off the scale. */
+static void
+html_budget_line(FILE *fp, double budget_kb, double vmax, size_t n)
+{
+	char buf[32];
+	double x;
+
+	if (budget_kb > 0 && budget_kb <= vmax) {
+		x = MEM_L + MEM_BW * budget_kb / vmax;
+		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" "
+		    "y2=\"%zu\" stroke=\"#c62828\" stroke-width=\"2\" "
+		    "stroke-dasharray=\"6,4\"/><text x=\"%.1f\" y=\"%zu\" "
+		    "fill=\"#c62828\">budget %s</text>", x, x,
+		    n * MEM_LH + 4, x + 4, n * MEM_LH + 18,
+		    html_kb(budget_kb, buf, sizeof buf));
+	} else if (budget_kb > 0)
+		fprintf(fp, "<text x=\"%d\" y=\"%zu\" fill=\"#c62828\">budget "
+		    "%s is off the scale (far above every peak)</text>", MEM_L,
+		    n * MEM_LH + 18, html_kb(budget_kb, buf, sizeof buf));
+}
+
+/* The peak RSS of every unit against the budget. */
+static void
+html_memory_peaks(FILE *fp, const struct report *r, double budget_kb)
+{
+	double vmax = 0;
+	char buf[32];
+	size_t i, n;
+	int over = 0;
 
 	for (i = 0; i < r->nunits; i++) {
 		if ((double)r->units[i].maxrss_kb > vmax)
@@ -828,7 +1139,7 @@ html_memory(FILE *fp, struct report *r, char **cause)
 	if (vmax <= 0) {
 		fputs("<p class=\"note\">No peak RSS recorded.</p></div>\n",
 		    fp);
-		return 0;
+		return;
 	}
 	fprintf(fp, "<h3>Peak RSS per unit</h3><p>Highest: <b>%s</b>; %d "
 	    "unit%s above the budget.</p>", html_kb(vmax, buf, sizeof buf),
@@ -836,67 +1147,29 @@ html_memory(FILE *fp, struct report *r, char **cause)
 	if (budget_kb > vmax && budget_kb < 8 * vmax)
 		vmax = budget_kb;
 	vmax = html_nice(vmax);
-	if (r->nunits <= HTML_PEAK_BARS_MAX) {
-		fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
-		    "aria-label=\"peak RSS per unit\" id=\"peaks\">", W,
-		    r->nunits * LH + 24);
-		for (i = 0; i < r->nunits; i++) {
-			u = &r->units[i];
-			fprintf(fp, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
-			    L - 6, i * LH + 12);
-			report_esc(fp, r->tcs[u->tc].name);
-			x = u->maxrss_kb < 0 ? 0 : BW * u->maxrss_kb / vmax;
-			fprintf(fp, "</text><rect x=\"%d\" y=\"%zu\" width=\"%.1f\" "
-			    "height=\"%d\" fill=\"%s\"/><text x=\"%.1f\" y=\"%zu\">"
-			    "%s</text>", L, i * LH + 2, x, LH - 4,
-			    budget_kb > 0 && u->maxrss_kb > budget_kb ?
-			    "#e53935" : "#7e57c2", L + x + 4, i * LH + 12,
-			    html_kb((double)u->maxrss_kb, b2, sizeof b2));
-		}
-		n = r->nunits;
-	} else {
-		/* histogram of unit peaks */
-		memset(hist, 0, sizeof hist);
-		for (i = 0; i < r->nunits; i++) {
-			if (r->units[i].maxrss_kb < 0)
-				continue;
-			k = (int)(40 * r->units[i].maxrss_kb / vmax);
-			hist[k >= 40 ? 39 : k]++;
-		}
-		hist_max = 1;
-		for (k = 0; k < 40; k++)
-			if ((double)hist[k] > hist_max)
-				hist_max = (double)hist[k];
-		fprintf(fp, "<svg width=\"%d\" height=\"200\" role=\"img\" "
-		    "aria-label=\"histogram of unit peak RSS\" id=\"peaks\">",
-		    W);
-		for (k = 0; k < 40; k++)
-			fprintf(fp, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
-			    "height=\"%.1f\" fill=\"#7e57c2\"><title>%zu units"
-			    "</title></rect>", L + BW * k / 40.0, 10 + 150 *
-			    (1 - hist[k] / hist_max), BW / 40.0 - 1,
-			    150 * hist[k] / hist_max, hist[k]);
-		fprintf(fp, "<text x=\"%d\" y=\"20\" text-anchor=\"end\">%.0f "
-		    "units</text><text x=\"%d\" y=\"160\" text-anchor=\"end\">0"
-		    "</text>", L - 6, hist_max, L - 6);
-		for (k = 0; k <= 4; k++)
-			fprintf(fp, "<text x=\"%.1f\" y=\"176\" text-anchor=\""
-			    "middle\">%s</text>", L + BW * k / 4.0,
-			    html_kb(vmax * k / 4, buf, sizeof buf));
-		n = 10;
-	}
-	if (budget_kb > 0 && budget_kb <= vmax) {
-		x = L + BW * budget_kb / vmax;
-		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%zu\" "
-		    "stroke=\"#c62828\" stroke-width=\"2\" stroke-dasharray="
-		    "\"6,4\"/><text x=\"%.1f\" y=\"%zu\" fill=\"#c62828\">"
-		    "budget %s</text>", x, x, n * LH + 4, x + 4, n * LH + 18,
-		    html_kb(budget_kb, buf, sizeof buf));
-	} else if (budget_kb > 0)
-		fprintf(fp, "<text x=\"%d\" y=\"%zu\" fill=\"#c62828\">budget "
-		    "%s is off the scale (far above every peak)</text>", L,
-		    n * LH + 18, html_kb(budget_kb, buf, sizeof buf));
+	if (r->nunits <= HTML_PEAK_BARS_MAX)
+		n = html_peak_bars(fp, r, vmax, budget_kb);
+	else
+		n = html_peak_histogram(fp, r, vmax);
+	html_budget_line(fp, budget_kb, vmax, n);
 	fputs("</svg></div>\n", fp);
+}
+
+/* Memory: sampled series when present, and peaks against the budget. */
+static int
+html_memory(FILE *fp, struct report *r, char **cause)
+{
+	const char *budget_what;
+	double budget_kb = html_budget(r, &budget_what);
+	char buf[32];
+
+	fputs("<div class=\"section\" id=\"memory\"><h2>Memory</h2>\n", fp);
+	fprintf(fp, "<p>Budget: <b>%s</b> (%s).</p>\n",
+	    html_kb(budget_kb > 0 ? budget_kb : NAN, buf, sizeof buf),
+	    budget_what);
+	if (html_memory_series(fp, r, budget_kb, cause) != 0)
+		return -1;
+	html_memory_peaks(fp, r, budget_kb);
 	return 0;
 }
 
