@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "diff.h"
 #include "job.h"
 #include "store.h"
@@ -99,7 +100,7 @@ cmd_diff_exec(int argc, char **argv)
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	db = cmd_db_path(dbopt, job);
+	db = session_db_path(dbopt, job);
 	job_free(job);
 	if (store_open(db, &st, &cause) != 0 ||
 	    diff_runs(st, a, b, stdout, 50, &res, &cause) != 0) {

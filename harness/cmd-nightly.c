@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "nightly.h"
 #include "report.h"
 #include "store.h"
@@ -157,7 +158,7 @@ cmd_nightly_exec(int argc, char **argv)
 
 	if ((rc = cmd_nightly_options(argc, argv, &o, &dbopt, &out)) >= 0)
 		return rc;
-	db = cmd_db_path(dbopt, NULL);
+	db = session_db_path(dbopt, NULL);
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "bench: nightly: no database '%s'\n", db);
 		free(db);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "gpus.h"
 #include "hwinfo.h"
 #include "job.h"
@@ -150,15 +151,12 @@ profile_safe(const struct profile_ctx *c, size_t nunits,
  * ends the command.
  */
 static int
-profile_run(const char *file, const char *dbpath, const char *pattern,
-    const char *timeout, int64_t *run_id_out, int *rc_out)
+profile_run(const struct session_opts *o, int64_t *run_id_out, int *rc_out)
 {
-	const char *profile_only[] = { "--profile-only", NULL };
 	int64_t run_id = 0;
 	int rc;
 
-	rc = cmd_run_with(file, dbpath, pattern, timeout, profile_only,
-	    &run_id);
+	rc = (int)session_run(o, &run_id);
 	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
 	    rc == CMD_EXIT_USAGE)
 		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
@@ -169,7 +167,8 @@ profile_run(const char *file, const char *dbpath, const char *pattern,
 
 /* What the command line asks for. */
 struct cmd_profile_args {
-	const char	*file, *db, *pattern, *timeout;
+	const char	*file, *db, *pattern;
+	double		 timeout_s;	/* < 0: the job's */
 };
 
 /* The --help text. */
@@ -212,7 +211,9 @@ cmd_profile_options(int argc, char **argv, struct cmd_profile_args *a)
 			a->pattern = optarg;
 			break;
 		case 't':
-			a->timeout = optarg;
+			if (cmd_opt_seconds("--timeout", optarg,
+			    &a->timeout_s) != 0)
+				return CMD_EXIT_USAGE;
 			break;
 		case 'h':
 			return cmd_profile_help();
@@ -291,7 +292,8 @@ out:
 static int
 cmd_profile_exec(int argc, char **argv)
 {
-	struct cmd_profile_args a = { NULL, NULL, NULL, NULL };
+	struct session_opts o = SESSION_OPTS_INIT;
+	struct cmd_profile_args a = { .timeout_s = -1 };
 	struct job *job = NULL;
 	char *dbpath;
 	int64_t run_id = 0;
@@ -300,8 +302,17 @@ cmd_profile_exec(int argc, char **argv)
 	if ((ret = cmd_profile_options(argc, argv, &a)) >= 0 ||
 	    (ret = cmd_profile_job(&a, &job)) >= 0)
 		return ret;
-	dbpath = cmd_db_path(a.db, job);
-	ret = profile_run(a.file, dbpath, a.pattern, a.timeout, &run_id, &rc);
+	dbpath = session_db_path(a.db, job);
+	o.file = a.file;
+	o.db = dbpath;
+	o.pattern = a.pattern;
+	o.timeout_s = a.timeout_s;
+	o.profile_only = 1;
+	o.quiet = 1;
+	o.summary = stdout;
+	o.argc = argc;
+	o.argv = argv;
+	ret = profile_run(&o, &run_id, &rc);
 	if (ret < 0)
 		ret = cmd_profile_report(a.file, dbpath, job, run_id, rc);
 	job_free(job);

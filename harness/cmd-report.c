@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "job.h"
 #include "report.h"
 #include "store.h"
@@ -141,7 +142,7 @@ cmd_report_db(const struct cmd_report_args *a, const struct job *job)
 	int64_t run_id = a->run_id;
 	int rc = CMD_EXIT_ENV;
 
-	db = cmd_db_path(a->dbopt, job);
+	db = session_db_path(a->dbopt, job);
 	if (access(db, F_OK) != 0) {
 		fprintf(stderr, "bench: report: no database '%s'\n", db);
 		goto out;

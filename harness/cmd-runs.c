@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "job.h"
 #include "store.h"
 #include "term.h"
@@ -82,7 +83,7 @@ cmd_runs_exec(int argc, char **argv)
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	db = cmd_db_path(dbopt, job);
+	db = session_db_path(dbopt, job);
 	if (store_open(db, &st, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "gpus.h"
 #include "hwinfo.h"
 #include "job.h"
@@ -265,35 +266,17 @@ scale_measure(struct store *st, struct scale_level *l, const char *metric,
 	return rc;
 }
 
-/* Run the job at one level, its stdout (the run summary) kept quiet. */
+/* Run the job at one level (no summary on stdout). */
 static int
-scale_run_level(const char *file, const char *db, const char *pattern,
-    const char *timeout, struct scale_level *l)
+scale_run_level(const struct session_opts *base, struct scale_level *l)
 {
-	char wbuf[16];
-	const char *mode[] = { "--parallel", "-w", wbuf, NULL };
-	int saved, null, rc;
+	struct session_opts o = *base;
 
-	snprintf(wbuf, sizeof wbuf, "%d", l->workers);
 	fprintf(stderr, "bench scale: level %d\n", l->workers);
-	fflush(stdout);
-	saved = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
-	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	if (saved != -1 && null != -1) {
-		while (dup2(null, STDOUT_FILENO) == -1 && errno == EINTR)
-			;
-	}
-	if (null != -1)
-		close(null);
-	rc = cmd_run_with(file, db, pattern, timeout, mode, &l->run_id);
-	fflush(stdout);
-	if (saved != -1) {
-		while (dup2(saved, STDOUT_FILENO) == -1 && errno == EINTR)
-			;
-		close(saved);
-	}
-	l->rc = rc;
-	return rc;
+	o.parallel = 1;
+	o.workers = l->workers;
+	l->rc = (int)session_run(&o, &l->run_id);
+	return l->rc;
 }
 
 /*
@@ -302,14 +285,14 @@ scale_run_level(const char *file, const char *db, const char *pattern,
  * usage, or no run made).
  */
 static int
-scale_run_levels(const char *file, const char *db, const char *pattern,
-    const char *timeout, struct scale_level *lv, size_t n, int *failed)
+scale_run_levels(const struct session_opts *base, struct scale_level *lv,
+    size_t n, int *failed)
 {
 	size_t i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		rc = scale_run_level(file, db, pattern, timeout, &lv[i]);
+		rc = scale_run_level(base, &lv[i]);
 		if (lv[i].run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
 		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
 			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
@@ -324,7 +307,8 @@ scale_run_levels(const char *file, const char *db, const char *pattern,
 
 /* What the command line asks for. */
 struct cmd_scale_args {
-	const char	*file, *wlist, *db, *metric, *pattern, *timeout;
+	const char	*file, *wlist, *db, *metric, *pattern;
+	double		 timeout_s;	/* < 0: the job's */
 	double		 max_lat_x;
 	int		 levels[CMD_SCALE_MAX_LEVELS];
 	size_t		 nlevels;
@@ -406,7 +390,9 @@ cmd_scale_options(int argc, char **argv, struct cmd_scale_args *a)
 				return CMD_EXIT_USAGE;
 			break;
 		case 't':
-			a->timeout = optarg;
+			if (cmd_opt_seconds("--timeout", optarg,
+			    &a->timeout_s) != 0)
+				return CMD_EXIT_USAGE;
 			break;
 		case 'h':
 			return cmd_scale_help();
@@ -450,7 +436,7 @@ cmd_scale_job(const struct cmd_scale_args *a, char **dbpath)
 		fprintf(stderr, "bench scale: warning: the job has %zu unit%s; "
 		    "levels above it run with fewer workers\n",
 		    job_nunits(job), job_nunits(job) == 1 ? "" : "s");
-	*dbpath = cmd_db_path(a->db, job);
+	*dbpath = session_db_path(a->db, job);
 	job_free(job);
 	return -1;
 }
@@ -493,6 +479,7 @@ out:
 static int
 cmd_scale_exec(int argc, char **argv)
 {
+	struct session_opts base = SESSION_OPTS_INIT;
 	struct cmd_scale_args a;
 	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
 	struct scale_budget budget;
@@ -503,6 +490,7 @@ cmd_scale_exec(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.max_lat_x = 2;
+	a.timeout_s = -1;
 	if ((ret = cmd_scale_options(argc, argv, &a)) >= 0 ||
 	    (ret = cmd_scale_job(&a, &dbpath)) >= 0)
 		return ret;
@@ -520,8 +508,14 @@ cmd_scale_exec(int argc, char **argv)
 	memset(lv, 0, sizeof lv);
 	for (i = 0; i < a.nlevels; i++)
 		lv[i].workers = a.levels[i];
-	ret = scale_run_levels(a.file, dbpath, a.pattern, a.timeout, lv,
-	    a.nlevels, &failed);
+	base.file = a.file;
+	base.db = dbpath;
+	base.pattern = a.pattern;
+	base.timeout_s = a.timeout_s;
+	base.quiet = 1;
+	base.argc = argc;
+	base.argv = argv;
+	ret = scale_run_levels(&base, lv, a.nlevels, &failed);
 	if (ret < 0)
 		ret = cmd_scale_report(&a, dbpath, lv, &budget, failed);
 	for (i = 0; i < a.nlevels; i++)

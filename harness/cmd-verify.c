@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "session.h"
 #include "diff.h"
 #include "job.h"
 #include "store.h"
@@ -20,9 +21,9 @@
 #define CMD_VERIFY_USAGE "-f JOB [-w N|auto] [--db FILE] [-k PATTERN] " \
 	"[--timeout S]"
 
-/* Serial run, parallel run, comparison. */
+/* Parse verify's options into o: -1 to go on, else the exit code. */
 static int
-cmd_verify_exec(int argc, char **argv)
+cmd_verify_options(int argc, char **argv, struct session_opts *o)
 {
 	static const struct option longopts[] = {
 		{ "file", required_argument, NULL, 'f' },
@@ -32,33 +33,31 @@ cmd_verify_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *file = NULL, *workers = "auto", *db = NULL;
-	const char *pattern = NULL, *timeout = NULL;
-	char *cause = NULL, *dbpath;
-	struct diff_result res;
-	struct job *job = NULL;
-	struct store *st = NULL;
-	int64_t ids[2] = { 0, 0 };
-	int c, pass, rc;
+	int c;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:w:d:k:t:h", longopts,
 	    NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			file = optarg;
+			o->file = optarg;
 			break;
 		case 'w':
-			workers = optarg;
+			o->workers = -1;
+			if (strcmp(optarg, "auto") != 0 && cmd_opt_int("-w",
+			    optarg, 1, &o->workers) != 0)
+				return CMD_EXIT_USAGE;
 			break;
 		case 'd':
-			db = optarg;
+			o->db = optarg;
 			break;
 		case 'k':
-			pattern = optarg;
+			o->pattern = optarg;
 			break;
 		case 't':
-			timeout = optarg;
+			if (cmd_opt_seconds("--timeout", optarg,
+			    &o->timeout_s) != 0)
+				return CMD_EXIT_USAGE;
 			break;
 		case 'h':
 			printf("usage: bench verify %s\n\nRun the job serially "
@@ -72,28 +71,47 @@ cmd_verify_exec(int argc, char **argv)
 			return cmd_usage(&cmd_verify_entry);
 		}
 	}
-	if (file == NULL || optind < argc)
+	if (o->file == NULL || optind < argc)
 		return cmd_usage(&cmd_verify_entry);
+	o->quiet = 1;
+	o->summary = stdout;
+	o->argc = argc;
+	o->argv = argv;
+	if (o->workers == 0)
+		o->workers = -1;	/* auto */
+	return -1;
+}
 
+/* Serial run, parallel run, comparison. */
+static int
+cmd_verify_exec(int argc, char **argv)
+{
+	struct session_opts o = SESSION_OPTS_INIT;
+	char *cause = NULL, *dbpath;
+	struct diff_result res;
+	struct job *job = NULL;
+	struct store *st = NULL;
+	int64_t ids[2] = { 0, 0 };
+	int pass, rc;
+
+	if ((rc = cmd_verify_options(argc, argv, &o)) >= 0)
+		return rc;
 	for (pass = 0; pass < 2; pass++) {
-		const char *serial[] = { "--serial", NULL };
-		const char *parallel[] = { "--parallel", "-w", workers, NULL };
-
 		fprintf(stderr, "bench verify: %s run\n", pass == 0 ? "serial" :
 		    "parallel");
-		rc = cmd_run_with(file, db, pattern, timeout, pass == 0 ?
-		    serial : parallel, &ids[pass]);
+		o.parallel = pass;
+		rc = (int)session_run(&o, &ids[pass]);
 		if (ids[pass] == 0 || rc == CMD_EXIT_INTERRUPTED ||
 		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
 			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
 	}
 
-	if (job_load(file, &job, &cause) != 0) {
+	if (job_load(o.file, &job, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);
 		free(cause);
 		return CMD_EXIT_USAGE;
 	}
-	dbpath = cmd_db_path(db, job);
+	dbpath = session_db_path(o.db, job);
 	job_free(job);
 	printf("\n");
 	if (store_open(dbpath, &st, &cause) != 0 ||

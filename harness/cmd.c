@@ -3,13 +3,15 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
-#include "err.h"
-#include "job.h"
-#include "xalloc.h"
 #include "banned.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -47,49 +49,58 @@ cmd_usage(const struct cmd_entry *cmd)
 	return CMD_EXIT_USAGE;
 }
 
-/* The database a command uses. */
-char *
-cmd_db_path(const char *opt, const struct job *job)
+/* Parse an integer >= min. */
+int
+cmd_parse_int(const char *s, int min, int *out)
 {
-	if (opt != NULL)
-		return xstrdup(opt);
-	if (job != NULL && job_settings(job)->db != NULL)
-		return xstrdup(job_settings(job)->db);
-	if (job != NULL)
-		return xasprintf("%s/bench.db", job_workspace(job));
-	return xstrdup("workspace/bench.db");
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < min || v > INT_MAX)
+		return -1;
+	*out = (int)v;
+	return 0;
 }
 
-/* One run with the options a command passes on. */
+/* A non-negative number of seconds. */
 int
-cmd_run_with(const char *file, const char *db, const char *pattern,
-    const char *timeout, const char *const *mode, int64_t *run_id)
+cmd_opt_seconds(const char *opt, const char *arg, double *out)
 {
-	char *argv[24];
-	int n = 0;
-	size_t i;
+	char *end;
 
-	argv[n++] = (char *)"run";
-	argv[n++] = (char *)"-f";
-	argv[n++] = (char *)file;
-	argv[n++] = (char *)"-q";
-	if (db != NULL) {
-		argv[n++] = (char *)"--db";
-		argv[n++] = (char *)db;
-	}
-	if (pattern != NULL) {
-		argv[n++] = (char *)"-k";
-		argv[n++] = (char *)pattern;
-	}
-	if (timeout != NULL) {
-		argv[n++] = (char *)"--timeout";
-		argv[n++] = (char *)timeout;
-	}
-	for (i = 0; mode != NULL && mode[i] != NULL; i++) {
-		if (i == 8)
-			BUG("more than 8 mode arguments");
-		argv[n++] = (char *)mode[i];
-	}
-	argv[n] = NULL;
-	return cmd_run_main(n, argv, run_id);
+	errno = 0;
+	*out = strtod(arg, &end);
+	if (errno == 0 && end != arg && *end == '\0' && isfinite(*out) &&
+	    *out >= 0)
+		return 0;
+	fprintf(stderr, "bench: %s must be a number of seconds, got '%s'\n",
+	    opt, arg);
+	return -1;
+}
+
+/* An integer >= min. */
+int
+cmd_opt_int(const char *opt, const char *arg, int min, int *out)
+{
+	if (cmd_parse_int(arg, min, out) == 0)
+		return 0;
+	fprintf(stderr, "bench: %s must be %s integer, got '%s'\n", opt,
+	    min > 0 ? "a positive" : "a non-negative", arg);
+	return -1;
+}
+
+/* A run id. */
+int
+cmd_opt_run_id(const char *opt, const char *arg, int64_t *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(arg, &end, 10);
+	if (errno == 0 && end != arg && *end == '\0' && *out > 0)
+		return 0;
+	fprintf(stderr, "bench: %s must be a run id, got '%s'\n", opt, arg);
+	return -1;
 }

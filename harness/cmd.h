@@ -43,29 +43,22 @@ const struct cmd_entry *cmd_find(const char *name);
 int cmd_usage(const struct cmd_entry *cmd);
 
 /*
- * The run command itself (cmd-run.c), for commands made of runs (verify,
- * scale): argv as `bench run` takes it, argv[0] "run". Returns the exit
- * code; *run_id gets the id of the run it created, 0 if none.
+ * Option values, checked: each prints "bench: OPT must be ..., got 'ARG'"
+ * and returns -1 when arg is not one, else stores it and returns 0.
  */
-int cmd_run_main(int argc, char **argv, int64_t *run_id);
-/*
- * One run for a command made of runs: `bench run -f file -q [--db db]
- * [-k pattern] [--timeout timeout]` followed by mode (NULL-terminated, at
- * most 8 arguments, e.g. {"--parallel", "-w", "4", NULL}); NULL options
- * are left out. Returns cmd_run_main's exit code and run id.
- */
-int cmd_run_with(const char *file, const char *db, const char *pattern,
-    const char *timeout, const char *const *mode, int64_t *run_id);
+/* A non-negative number of seconds. */
+int cmd_opt_seconds(const char *opt, const char *arg, double *out);
+/* An integer >= min. */
+int cmd_opt_int(const char *opt, const char *arg, int min, int *out);
+/* A run id (> 0). */
+int cmd_opt_run_id(const char *opt, const char *arg, int64_t *out);
+/* The same without the message: 0, or -1. */
+int cmd_parse_int(const char *s, int min, int *out);
 
 struct diff_result;
 /* Print the one-line verdict of a run comparison (cmd-diff.c); returns
    CMD_EXIT_OK when identical, else CMD_EXIT_FAIL. */
 int cmd_diff_verdict(FILE *fp, int64_t a, int64_t b,
     const struct diff_result *r);
-
-struct job;
-/* The database of a command: opt (--db), else the job's `db` key, else
-   WORKSPACE/bench.db of the job, else ./workspace/bench.db. Allocated. */
-char *cmd_db_path(const char *opt, const struct job *job);
 
 #endif
