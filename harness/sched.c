@@ -47,6 +47,8 @@ struct sched {
 	unsigned char	 core_used[SCHED_MAX_CORES];
 	uint64_t	 gpu_used_mb[SCHED_MAX_GPUS];
 	unsigned	 gpu_units[SCHED_MAX_GPUS];
+	unsigned	 gpu_whole[SCHED_MAX_GPUS];	/* units of unknown
+							   VRAM need on it */
 };
 
 /* A scheduler. */
@@ -209,7 +211,8 @@ sched_gpu_free(const struct sched *s, size_t g, uint64_t vram)
 {
 	if (vram == 0)
 		return s->gpu_units[g] == 0;	/* unknown need: exclusive */
-	return s->gpu_used_mb[g] + vram <= s->cfg.gpu_budget_mb[g];
+	return s->gpu_whole[g] == 0 &&
+	    s->gpu_used_mb[g] + vram <= s->cfg.gpu_budget_mb[g];
 }
 
 /* Whether need can never fit this machine, even alone. */
@@ -339,6 +342,7 @@ sched_take(struct sched *s, size_t u, struct sched_grant *g)
 			break;		/* runs alone: it never fits */
 		s->gpu_used_mb[best] += g->need.vram_mb;
 		s->gpu_units[best]++;
+		s->gpu_whole[best] += g->need.vram_mb == 0;
 		g->gpu[g->ngpu++] = (int)best;
 	}
 }
@@ -357,6 +361,7 @@ sched_give(struct sched *s, struct sched_grant *g)
 	for (k = 0; k < g->ngpu; k++) {
 		s->gpu_used_mb[g->gpu[k]] -= g->need.vram_mb;
 		s->gpu_units[g->gpu[k]]--;
+		s->gpu_whole[g->gpu[k]] -= g->need.vram_mb == 0;
 	}
 	memset(g, 0, sizeof *g);
 }

@@ -321,14 +321,9 @@ test_admit_gpu_exclusive(void **state)
 	assert_false(sched_fits(s, &n));
 	sched_need(s, 1, &n);
 	assert_int_equal(n.vram_mb, 330);
-	/*
-	 * BUG: sched.c:212 sched_gpu_free() checks only the VRAM used when
-	 * the need is known; a unit of unknown need adds 0 MiB, so a unit of
-	 * known need is admitted onto its "exclusive" GPU.
-	 *
-	 * assert_false(sched_fits(s, &n));
-	 * pick_is(s, 0, -1, 0);
-	 */
+	/* and no unit of known need joins it there */
+	assert_false(sched_fits(s, &n));
+	pick_is(s, 0, -1, 0);
 	sched_give(s, &g0);
 	sched_free(s);
 }
