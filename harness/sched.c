@@ -184,7 +184,7 @@ sched_profile_max(const struct sched *s, long *peak_kb,
 static uint64_t
 sched_headroom_mb(double kib)
 {
-	return kib > 0 ? (uint64_t)ceil(kib * 1.1 / 1024.0) : 0;
+	return kib > 0 ? (uint64_t)ceil(kib * 11.0 / 10240.0) : 0;
 }
 
 /* What a unit needs. */

@@ -546,16 +546,9 @@ test_need(void **state)
 	assert_int_equal(n.ram_mb, 0);
 	assert_int_equal(sched_profile_peak_kb(s, 3), 0);
 	sched_need(s, 4, &n);
-	/*
-	 * BUG: sched.c:185 sched_headroom_mb() computes ceil(kib * 1.1 /
-	 * 1024.0) in floating point: 102400 KiB * 1.1 / 1024 comes out a
-	 * hair above 110, so a 100 MiB peak needs 111 MiB, not 110 (same for
-	 * 100 MiB of VRAM).
-	 *
-	 * assert_int_equal(n.ram_mb, 110);
-	 * assert_int_equal(n.vram_mb, 110);
-	 */
-	assert_true(n.ram_mb >= 110 && n.ram_mb <= 111);
+	/* 100 MiB + 10% is 110 MiB exactly, not a hair above */
+	assert_int_equal(n.ram_mb, 110);
+	assert_int_equal(n.vram_mb, 110);
 
 	assert_int_equal(sched_profile_peak_kb(s, 0), 1000 << 10);
 	assert_int_equal(sched_profile_peak_kb(s, 5), 0);
