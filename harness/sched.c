@@ -370,7 +370,7 @@ sched_give(struct sched *s, struct sched_grant *g)
 int
 sched_started(struct sched *s, size_t u)
 {
-	if (s->ustate[u] != SCHED_U_QUEUED)
+	if (u >= s->nunits || s->ustate[u] != SCHED_U_QUEUED)
 		BUG("sched: unit %zu started but not queued", u);
 	s->ustate[u] = SCHED_U_OUT;
 	s->queued--;
@@ -426,7 +426,7 @@ void
 sched_ended(struct sched *s, size_t u, const struct sched_end *e,
     double now, struct sched_decision *d)
 {
-	if (s->ustate[u] != SCHED_U_OUT)
+	if (u >= s->nunits || s->ustate[u] != SCHED_U_OUT)
 		BUG("sched: unit %zu ended but not started", u);
 	memset(d, 0, sizeof *d);
 	d->pool_before = s->pool;
