@@ -193,8 +193,13 @@ procstat_sample(struct procstat *ps, double now, struct procstat_sample *out,
 	out->cpu_pct = NAN;
 	ps->ncur = 0;
 	rewinddir(ps->dir);
-	errno = 0;
-	while ((de = readdir(ps->dir)) != NULL) {
+	/* errno before each readdir: a skipped process (gone since the
+	   readdir, ENOENT) must not read as a readdir error at the end */
+	for (;;) {
+		errno = 0;
+		de = readdir(ps->dir);
+		if (de == NULL)
+			break;
 		if (!isdigit((unsigned char)de->d_name[0]))
 			continue;
 		pid = (pid_t)strtol(de->d_name, &end, 10);
@@ -239,7 +244,6 @@ procstat_sample(struct procstat *ps, double now, struct procstat_sample *out,
 			if (v > hwm)
 				hwm = v;
 		}
-		errno = 0;
 	}
 	if (errno != 0)
 		return err_errno(cause, "cannot read /proc");
