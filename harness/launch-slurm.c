@@ -25,61 +25,18 @@
 #include "launch.h"
 #include "launch-slurm.h"
 #include "spawn.h"
+#include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define SLURM_CMD_TIMEOUT	30.0	/* squeue, scancel */
 #define SLURM_OUT_MAX		(1024 * 1024)
 
-/* A growing NULL-terminated string array. */
-struct slurm_strv {
-	char	**v;
-	size_t	  n, cap;
-};
-
-/* Append an allocated string to sv (taking it). */
-static void
-slurm_strv_add(struct slurm_strv *sv, char *s)
-{
-	if (sv->n + 2 > sv->cap) {
-		sv->cap = sv->cap == 0 ? 32 : sv->cap * 2;
-		sv->v = xreallocarray(sv->v, sv->cap, sizeof *sv->v);
-	}
-	sv->v[sv->n++] = s;
-	sv->v[sv->n] = NULL;
-}
-
-/* Append each blank-separated word of s. */
-static void
-slurm_strv_split(struct slurm_strv *sv, const char *s)
-{
-	const char *p = s, *start;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
-		    *p == '\v' || *p == '\f')
-			p++;
-		if (*p == '\0')
-			return;
-		start = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t' && *p != '\n' &&
-		    *p != '\r' && *p != '\v' && *p != '\f')
-			p++;
-		slurm_strv_add(sv, xstrndup(start, (size_t)(p - start)));
-	}
-}
-
-/* Free a NULL-terminated array of allocated strings. */
+/* Free an array from this module: see launch-slurm.h. */
 void
 slurm_argv_free(char **argv)
 {
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
+	strv_free(argv);
 }
 
 /* The job name of a unit. */
@@ -93,9 +50,8 @@ slurm_job_name(int64_t run_id, const char *unit_id)
 char **
 slurm_srun_argv(const struct slurm_unit_opts *o, char **cause)
 {
-	struct slurm_strv sv = { NULL, 0, 0 };
+	struct strvec sv = STRVEC_INIT;
 	double minutes;
-	size_t i;
 
 	if (o->unit_id == NULL || o->unit_id[0] == '\0') {
 		err_set(cause, "srun: no unit id");
@@ -115,51 +71,45 @@ slurm_srun_argv(const struct slurm_unit_opts *o, char **cause)
 		    o->timeout_s, o->unit_id);
 		return NULL;
 	}
-	slurm_strv_add(&sv, xstrdup(o->srun != NULL && o->srun[0] != '\0' ?
-	    o->srun : "srun"));
-	slurm_strv_add(&sv, xstrdup("--ntasks=1"));
-	slurm_strv_add(&sv, xstrdup("--nodes=1"));
-	slurm_strv_add(&sv, xasprintf("--cpus-per-task=%d",
-	    o->cpus > 0 ? o->cpus : 1));
+	strvec_push(&sv, o->srun != NULL && o->srun[0] != '\0' ? o->srun :
+	    "srun");
+	strvec_push(&sv, "--ntasks=1");
+	strvec_push(&sv, "--nodes=1");
+	strvec_pushf(&sv, "--cpus-per-task=%d", o->cpus > 0 ? o->cpus : 1);
 	if (o->mem_mb > 0)
-		slurm_strv_add(&sv, xasprintf("--mem=%" PRIu64 "M",
-		    o->mem_mb));
+		strvec_pushf(&sv, "--mem=%" PRIu64 "M", o->mem_mb);
 	if (o->gpus > 0)
-		slurm_strv_add(&sv, xasprintf("--gres=gpu:%d", o->gpus));
+		strvec_pushf(&sv, "--gres=gpu:%d", o->gpus);
 	if (o->partition != NULL && o->partition[0] != '\0')
-		slurm_strv_add(&sv, xasprintf("--partition=%s",
-		    o->partition));
+		strvec_pushf(&sv, "--partition=%s", o->partition);
 	if (o->timeout_s > 0) {
 		minutes = ceil(o->timeout_s / 60.0) + 1;
-		slurm_strv_add(&sv, xasprintf("--time=%.0f", minutes));
+		strvec_pushf(&sv, "--time=%.0f", minutes);
 	}
-	slurm_strv_add(&sv, xasprintf("--job-name=bench-%" PRId64 "-%s",
-	    o->run_id, o->unit_id));
-	slurm_strv_add(&sv, xstrdup("--kill-on-bad-exit=1"));
-	slurm_strv_add(&sv, xstrdup("--quiet"));
+	strvec_pushf(&sv, "--job-name=bench-%" PRId64 "-%s", o->run_id,
+	    o->unit_id);
+	strvec_push(&sv, "--kill-on-bad-exit=1");
+	strvec_push(&sv, "--quiet");
 	if (o->extra_args != NULL)
-		slurm_strv_split(&sv, o->extra_args);
-	for (i = 0; o->worker_argv[i] != NULL; i++)
-		slurm_strv_add(&sv, xstrdup(o->worker_argv[i]));
-	return sv.v;
+		strvec_split(&sv, o->extra_args);
+	strvec_pushv(&sv, o->worker_argv);
+	return strvec_detach(&sv);
 }
 
 /* BENCH worker --exec -- CMD... */
 char **
 slurm_exec_argv(const char *bench_exe, char *const *cmd)
 {
-	struct slurm_strv sv = { NULL, 0, 0 };
-	size_t i;
+	struct strvec sv = STRVEC_INIT;
 
-	slurm_strv_add(&sv, xstrdup(bench_exe));
-	slurm_strv_add(&sv, xstrdup("worker"));
-	slurm_strv_add(&sv, xstrdup("--exec"));
-	slurm_strv_add(&sv, xstrdup("--status-fd"));
-	slurm_strv_add(&sv, xstrdup("1"));
-	slurm_strv_add(&sv, xstrdup("--"));
-	for (i = 0; cmd != NULL && cmd[i] != NULL; i++)
-		slurm_strv_add(&sv, xstrdup(cmd[i]));
-	return sv.v;
+	strvec_push(&sv, bench_exe);
+	strvec_push(&sv, "worker");
+	strvec_push(&sv, "--exec");
+	strvec_push(&sv, "--status-fd");
+	strvec_push(&sv, "1");
+	strvec_push(&sv, "--");
+	strvec_pushv(&sv, cmd);
+	return strvec_detach(&sv);
 }
 
 /* Whether the line [p, end) was written by Slurm, not by the task. */
@@ -501,9 +451,10 @@ slurm_failed(char **cause, const char *what, int status, const char *out)
 int
 slurm_check_shared(const char *workspace, double timeout_s, char **cause)
 {
-	char *abs, *imm, *out = NULL, *argv[16];
+	struct strvec argv = STRVEC_INIT;
+	char *abs, *out = NULL;
 	struct stat sb;
-	int status, rc, n = 0;
+	int status, rc;
 
 	if (timeout_s <= 0)
 		timeout_s = 120;
@@ -515,23 +466,20 @@ slurm_check_shared(const char *workspace, double timeout_s, char **cause)
 		free(abs);
 		return rc;
 	}
-	imm = xasprintf("--immediate=%d", (int)ceil(timeout_s));
-	argv[n++] = xstrdup("srun");
-	argv[n++] = xstrdup("--ntasks=1");
-	argv[n++] = xstrdup("--nodes=1");
-	argv[n++] = imm;
-	argv[n++] = xstrdup("--job-name=bench-check-workspace");
-	argv[n++] = xstrdup("--quiet");
-	argv[n++] = xstrdup("test");
-	argv[n++] = xstrdup("-d");
-	argv[n++] = xstrdup(abs);
-	argv[n++] = xstrdup("-a");
-	argv[n++] = xstrdup("-w");
-	argv[n++] = xstrdup(abs);
-	argv[n] = NULL;
-	rc = slurm_run(argv, timeout_s + 10, &status, &out, cause);
-	while (n > 0)
-		free(argv[--n]);
+	strvec_push(&argv, "srun");
+	strvec_push(&argv, "--ntasks=1");
+	strvec_push(&argv, "--nodes=1");
+	strvec_pushf(&argv, "--immediate=%d", (int)ceil(timeout_s));
+	strvec_push(&argv, "--job-name=bench-check-workspace");
+	strvec_push(&argv, "--quiet");
+	strvec_push(&argv, "test");
+	strvec_push(&argv, "-d");
+	strvec_push(&argv, abs);
+	strvec_push(&argv, "-a");
+	strvec_push(&argv, "-w");
+	strvec_push(&argv, abs);
+	rc = slurm_run(argv.items, timeout_s + 10, &status, &out, cause);
+	strvec_clear(&argv);
 	if (rc == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
 		if (WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
 		    slurm_classify(status, out) == SLURM_END_UNIT)
@@ -551,33 +499,27 @@ slurm_check_shared(const char *workspace, double timeout_s, char **cause)
 int
 slurm_list_jobs(const char *name, char ***ids, size_t *n, char **cause)
 {
-	struct slurm_strv sv = { NULL, 0, 0 };
-	char *argv[8], *out = NULL;
-	int status, k = 0;
+	struct strvec argv = STRVEC_INIT, sv = STRVEC_INIT;
+	char *out = NULL;
+	int status, rc;
 
-	argv[k++] = xstrdup("squeue");
-	argv[k++] = xstrdup("-h");
-	argv[k++] = xasprintf("--name=%s", name);
-	argv[k++] = xstrdup("--format=%i");
-	argv[k] = NULL;
-	if (slurm_run(argv, SLURM_CMD_TIMEOUT, &status, &out, cause) != 0) {
-		while (k > 0)
-			free(argv[--k]);
+	strvec_push(&argv, "squeue");
+	strvec_push(&argv, "-h");
+	strvec_pushf(&argv, "--name=%s", name);
+	strvec_push(&argv, "--format=%i");
+	rc = slurm_run(argv.items, SLURM_CMD_TIMEOUT, &status, &out, cause);
+	strvec_clear(&argv);
+	if (rc != 0)
 		return -1;
-	}
-	while (k > 0)
-		free(argv[--k]);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
 		slurm_failed(cause, "squeue", status, out);
 		free(out);
 		return -1;
 	}
-	slurm_strv_split(&sv, out);
+	strvec_split(&sv, out);
 	free(out);
-	if (sv.v == NULL)
-		sv.v = xcalloc(1, sizeof *sv.v);
-	*ids = sv.v;
 	*n = sv.n;
+	*ids = strvec_detach(&sv);
 	return 0;
 }
 
@@ -585,19 +527,18 @@ slurm_list_jobs(const char *name, char ***ids, size_t *n, char **cause)
 int
 slurm_cancel_job_name(const char *name, char **cause)
 {
-	char *argv[8], *out = NULL;
-	int status, k = 0, rc = 0;
+	struct strvec argv = STRVEC_INIT;
+	char *out = NULL;
+	int status, rc = 0;
 
-	argv[k++] = xstrdup("scancel");
-	argv[k++] = xstrdup("--quiet");
-	argv[k++] = xasprintf("--name=%s", name);
-	argv[k] = NULL;
-	if (slurm_run(argv, SLURM_CMD_TIMEOUT, &status, &out, cause) != 0)
+	strvec_push(&argv, "scancel");
+	strvec_push(&argv, "--quiet");
+	strvec_pushf(&argv, "--name=%s", name);
+	if (slurm_run(argv.items, SLURM_CMD_TIMEOUT, &status, &out, cause) != 0)
 		rc = -1;
 	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		rc = slurm_failed(cause, "scancel", status, out);
-	while (k > 0)
-		free(argv[--k]);
+	strvec_clear(&argv);
 	free(out);
 	return rc;
 }

@@ -51,6 +51,9 @@ char *slurm_job_name(int64_t run_id, const char *unit_id);
  * unit_id or worker_argv is missing or a number is out of range.
  */
 char **slurm_srun_argv(const struct slurm_unit_opts *o, char **cause);
+
+/* Free an array this module returned: strv_free (strvec.h) by another
+   name, kept for the launcher's callers. NULL is a no-op. */
 void slurm_argv_free(char **argv);
 
 /*
