@@ -43,14 +43,23 @@ static const char *const spawn_step_names[] = {
 	"set the address-space limit", "bind to its CPUs", "exec",
 };
 
-/* Whether path names an executable regular file. */
+/*
+ * Whether path names an executable regular file. When not, errno says why
+ * the way execve would: ENOENT and the like from stat, EACCES for a file
+ * that is not regular or not executable.
+ */
 static int
 spawn_is_exec(const char *path)
 {
 	struct stat sb;
 
-	return stat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    access(path, X_OK) == 0;
+	if (stat(path, &sb) != 0)
+		return 0;
+	if (!S_ISREG(sb.st_mode)) {
+		errno = EACCES;
+		return 0;
+	}
+	return access(path, X_OK) == 0;
 }
 
 /* Find argv0 in PATH. */
@@ -59,18 +68,16 @@ spawn_which(const char *argv0, char **cause)
 {
 	const char *path, *p, *end;
 	char *cand;
+	int e = ENOENT;
 
 	if (argv0 == NULL || *argv0 == '\0') {
 		err_set(cause, "empty command");
+		errno = ENOENT;
 		return NULL;
 	}
 	if (strchr(argv0, '/') != NULL) {
 		if (!spawn_is_exec(argv0)) {
 			err_errno(cause, "cannot execute '%s'", argv0);
-			if (errno == 0 && cause != NULL) {
-				free(*cause);
-				err_set(cause, "cannot execute '%s'", argv0);
-			}
 			return NULL;
 		}
 		return xstrdup(argv0);
@@ -86,11 +93,14 @@ spawn_which(const char *argv0, char **cause)
 		    end == p ? "" : "/", argv0);
 		if (spawn_is_exec(cand))
 			return cand;
+		if (errno == EACCES)
+			e = EACCES;	/* execvp's rule: EACCES wins */
 		free(cand);
 		if (*end == '\0')
 			break;
 	}
 	err_set(cause, "command '%s' not found in PATH", argv0);
+	errno = e;
 	return NULL;
 }
 
@@ -263,9 +273,12 @@ spawn_posix(const struct spawn_opts *o, const char *path, pid_t *pidp,
 	    o->envp != NULL ? o->envp : environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
-	if (rc != 0)
-		return err_set(cause, "cannot start '%s': exec: %s", o->argv[0],
+	if (rc != 0) {
+		err_set(cause, "cannot start '%s': exec: %s", o->argv[0],
 		    strerror(rc));
+		errno = rc;
+		return -1;
+	}
 	return 0;
 }
 
@@ -310,8 +323,9 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 		return rc;
 	}
 	if (pipe2(errpipe, O_CLOEXEC) != 0) {
+		err_errno(cause, "pipe");
 		free(path);
-		return err_errno(cause, "pipe");
+		return -1;
 	}
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
@@ -323,9 +337,10 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(errpipe[1]);
 	if (pid < 0) {
+		err_errno(cause, "fork");
 		close(errpipe[0]);
 		free(path);
-		return err_errno(cause, "fork");
+		return -1;
 	}
 	/* Also from the parent, so killpg works before the child ran. */
 	setpgid(pid, pid);
@@ -348,9 +363,31 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 		err_set(cause, "cannot start '%s': %s: %s", o->argv[0],
 		    spawn_step_names[rec[0]], strerror(rec[1]));
 		free(path);
+		errno = rec[1];
 		return -1;
 	}
 	free(path);
 	*pidp = pid;
 	return 0;
+}
+
+/* Reap a child of spawn_start. */
+int
+spawn_finish(pid_t pid, int flags, int *wstatus, char **cause)
+{
+	int status;
+	pid_t w;
+
+	do
+		w = waitpid(pid, &status, (flags & SPAWN_NOHANG) ? WNOHANG : 0);
+	while (w == -1 && errno == EINTR);
+	if (w == -1)
+		return err_errno(cause, "waitpid %ld", (long)pid);
+	if (w == 0)
+		return SPAWN_RUNNING;
+	if (wstatus != NULL)
+		*wstatus = status;
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return WEXITSTATUS(status);
 }

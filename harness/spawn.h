@@ -44,15 +44,35 @@ struct spawn_opts {
 
 /*
  * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or
- * relative path, or NULL with *cause ("command 'x' not found in PATH").
+ * relative path, or NULL with *cause ("command 'x' not found in PATH") and
+ * errno as execvp would set it (ENOENT; EACCES when a candidate was found
+ * but cannot be executed).
  */
 char *spawn_which(const char *argv0, char **cause);
 
 /*
  * Fork and exec. On success *pid is the child's pid, which is also its
- * process group id. Signals are blocked across fork so no handler of bench
- * runs in the child.
+ * process group id; reap it with spawn_finish. Signals are blocked across
+ * fork so no handler of bench runs in the child. On failure returns -1
+ * with *cause and errno set to the failed step's (ENOENT: not found), the
+ * child, if any, already reaped.
  */
 int spawn_start(const struct spawn_opts *opts, pid_t *pid, char **cause);
+
+/* Flags of spawn_finish. */
+enum spawn_finish_flags {
+	SPAWN_NOHANG = 1 << 0,	/* return SPAWN_RUNNING while it runs */
+};
+#define SPAWN_RUNNING	(-2)
+
+/*
+ * Reap pid, a child from spawn_start, retrying on EINTR. Returns its exit
+ * code (0..255), or 128+N when signal N ended it, as a shell reports it;
+ * *wstatus (when not NULL) gets the raw wait status, which tells `exit 130`
+ * from SIGINT. With SPAWN_NOHANG, returns SPAWN_RUNNING at once while the
+ * child runs (*wstatus untouched). -1 with *cause when waitpid fails
+ * (ECHILD: not our child, or reaped already).
+ */
+int spawn_finish(pid_t pid, int flags, int *wstatus, char **cause);
 
 #endif
