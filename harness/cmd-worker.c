@@ -24,6 +24,7 @@
 
 #include "chan.h"
 #include "cmd.h"
+#include "spawn.h"
 #include "worker.h"
 #include "banned.h"
 
@@ -273,32 +274,199 @@ cmd_worker_relay(struct cmd_worker_relay *r, const char *buf, size_t n)
 	}
 }
 
+/* One command run by --exec. */
+struct cmd_worker_run {
+	char		**cmd;
+	pid_t		  pid;
+	int		  rd;		/* our end of its status pipe */
+	int		  err;		/* errno of a failed start; 0 */
+	int		  wstatus;	/* its wait status, once reaped */
+	int		  reaped;
+	double		  eof_deadline;	/* once reaped: EOF by then */
+	int		  held;		/* a leftover process kept the
+					   pipe open past the deadline */
+	struct cmd_worker_relay r;
+};
+
 /*
- * The child side of --exec: status pipe at EXEC_STATUS_FD, stdout to
- * stderr (the unit's log), exec the command. Reports errno on errfd.
+ * Start the command through spawn_start: its status pipe at
+ * EXEC_STATUS_FD (BENCH_STATUS_FD says so), stdin on /dev/null, stdout
+ * and stderr on our stderr (the unit's log). 0, with x->err set when the
+ * command could not be started; -1 when --exec itself failed (a message
+ * on stderr, and when the pipe failed, a failed end record).
+ */
+static int
+cmd_worker_run_start(struct cmd_worker_run *x)
+{
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	char *cause = NULL;
+	int sp[2];
+
+	if (pipe2(sp, O_CLOEXEC) != 0) {
+		fprintf(stderr, "bench worker: pipe: %s\n", strerror(errno));
+		chan_write_start(x->r.out, (long)getpid());
+		chan_write_end(x->r.out, "failed", "bench worker --exec: pipe "
+		    "failed");
+		return -1;
+	}
+	/* ours, for the command: it overrides what srun passed on */
+	if (setenv("BENCH_STATUS_FD", "3", 1) != 0) {
+		fprintf(stderr, "bench worker: setenv: %s\n", strerror(errno));
+		close(sp[0]);
+		close(sp[1]);
+		return -1;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	fflush(stdout);
+	fflush(stderr);
+	so.argv = x->cmd;
+	so.log_fd = STDERR_FILENO;
+	so.status_fd = sp[1];
+	so.child_status_fd = EXEC_STATUS_FD;
+	if (spawn_start(&so, &x->pid, &cause) != 0) {
+		x->err = errno != 0 ? errno : ENOENT;
+		x->pid = -1;
+		free(cause);	/* reported as "cannot run" with x->err */
+	}
+	close(sp[1]);
+	x->rd = sp[0];
+	return 0;
+}
+
+/* Install the handlers that pass SIGTERM, SIGINT and SIGHUP on to the
+   command, saving the old ones in old[], or (restore) put those back. */
+static void
+cmd_worker_run_signals(struct sigaction old[3], int restore)
+{
+	static const int sigs[3] = { SIGTERM, SIGINT, SIGHUP };
+	struct sigaction sa;
+	int i;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = cmd_worker_forward;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	for (i = 0; i < 3; i++) {
+		if (restore)
+			sigaction(sigs[i], &old[i], NULL);
+		else
+			sigaction(sigs[i], &sa, &old[i]);
+	}
+}
+
+/*
+ * Relay the command's records until its pipe's EOF, and reap it. Once it
+ * has exited, a leftover process (a grandchild) may hold the pipe open
+ * EXEC_EOF_GRACE seconds at most; then x->held is set.
  */
 static void
-cmd_worker_exec_child(char **cmd, int pipe_w, int errfd)
+cmd_worker_run_pump(struct cmd_worker_run *x)
 {
-	int e;
+	struct pollfd pfd;
+	char buf[8192];
+	double left;
+	ssize_t n;
+	int timeout;
 
-	if (pipe_w == EXEC_STATUS_FD) {
-		if (fcntl(pipe_w, F_SETFD, 0) == -1)
-			goto fail;
-	} else if (dup2(pipe_w, EXEC_STATUS_FD) == -1)
-		goto fail;
-	if (dup2(STDERR_FILENO, STDOUT_FILENO) == -1)
-		goto fail;
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGINT, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	execvp(cmd[0], cmd);
-fail:
-	e = errno;
-	while (write(errfd, &e, sizeof e) == -1 && errno == EINTR)
-		;
-	_exit(127);
+	for (;;) {
+		timeout = 200;
+		if (x->reaped) {
+			left = x->eof_deadline - cmd_worker_now();
+			if (left <= 0) {
+				x->held = 1;
+				return;
+			}
+			timeout = (int)(left * 1000) + 1;
+		}
+		pfd.fd = x->rd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, timeout) > 0) {
+			n = read(x->rd, buf, sizeof buf);
+			if (n > 0)
+				cmd_worker_relay(&x->r, buf, (size_t)n);
+			else if (n == 0 || (errno != EINTR &&
+			    errno != EAGAIN)) {
+				/* EOF: the command is gone, or about to be */
+				if (!x->reaped)
+					spawn_finish(x->pid, 0, &x->wstatus,
+					    NULL);
+				x->reaped = 1;
+				return;
+			}
+		}
+		if (!x->reaped && spawn_finish(x->pid, SPAWN_NOHANG,
+		    &x->wstatus, NULL) >= 0) {
+			x->reaped = 1;
+			x->eof_deadline = cmd_worker_now() + EXEC_EOF_GRACE;
+		}
+	}
+}
+
+/*
+ * The records after the command's: the end of its last line if it had no
+ * newline (so ours stand alone; the controller rejects that line as it
+ * would locally), a log record if the pipe was held, our usage record and,
+ * unless the command wrote one, an end record from how it ended.
+ */
+static void
+cmd_worker_run_end(const struct cmd_worker_run *x)
+{
+	const struct cmd_worker_relay *r = &x->r;
+	char msg[CHAN_LINE_MAX];
+	int st = x->wstatus;
+
+	if (r->out < 0)
+		return;
+	if (r->partial || r->len > 0) {
+		if (r->len > 0)
+			cmd_worker_write_all(r->out, r->line, r->len);
+		cmd_worker_write_all(r->out, "\n", 1);
+	}
+	if (x->held)
+		chan_write_log(r->out, "status pipe held open by a leftover "
+		    "process after the command exited");
+	chan_write_usage(r->out, RUSAGE_CHILDREN);
+	if (r->saw_end)
+		return;
+	if (x->err != 0) {
+		snprintf(msg, sizeof msg, "cannot run '%s': %s", x->cmd[0],
+		    strerror(x->err));
+		chan_write_end(r->out, "failed", msg);
+	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+		chan_write_end(r->out, "ok", NULL);
+	else if (WIFEXITED(st)) {
+		snprintf(msg, sizeof msg, "exit status %d", WEXITSTATUS(st));
+		chan_write_end(r->out, "failed", msg);
+	} else {
+		snprintf(msg, sizeof msg, "killed by signal %d (%s)",
+		    WTERMSIG(st), strsignal(WTERMSIG(st)));
+		chan_write_end(r->out, "failed", msg);
+	}
+}
+
+/*
+ * Leave the way the command did: its exit status; 127 when it could not
+ * be run (as a shell says); when it died of a signal, die of the same
+ * signal, without a core of our own.
+ */
+static int
+cmd_worker_run_exit(const struct cmd_worker_run *x)
+{
+	struct rlimit rl;
+	int sig;
+
+	if (x->err != 0)
+		return 127;
+	if (WIFSIGNALED(x->wstatus)) {
+		sig = WTERMSIG(x->wstatus);
+		rl.rlim_cur = rl.rlim_max = 0;
+		setrlimit(RLIMIT_CORE, &rl);
+		signal(sig, SIG_DFL);
+		fflush(stderr);
+		raise(sig);
+		return 128 + sig;
+	}
+	return WEXITSTATUS(x->wstatus);
 }
 
 /*
@@ -314,157 +482,33 @@ fail:
 static int
 cmd_worker_exec_cmd(char **cmd, int out)
 {
-	struct cmd_worker_relay *r;
-	struct sigaction sa, old[3];
-	struct pollfd pfd;
-	struct rlimit rl;
-	char buf[8192], *error = NULL, host[CHAN_HOST_MAX + 1];
-	int sp[2], ep[2], status = 0, e = 0, reaped = 0, sig, held = 0;
-	double eof_deadline = 0;
-	ssize_t n;
-	pid_t pid, w;
+	struct cmd_worker_run x;
+	struct sigaction old[3];
+	char host[CHAN_HOST_MAX + 1];
 
-	if (pipe2(sp, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
-		fprintf(stderr, "bench worker: pipe: %s\n", strerror(errno));
-		chan_write_start(out, (long)getpid());
-		chan_write_end(out, "failed", "bench worker --exec: pipe failed");
+	memset(&x, 0, sizeof x);
+	x.cmd = cmd;
+	x.r.out = out;
+	if (cmd_worker_run_start(&x) != 0)
 		return WORKER_EXIT_FAILED;
+	if (x.err == 0) {
+		cmd_worker_child = x.pid;
+		cmd_worker_run_signals(old, 0);
 	}
-	/* ours, for the command: it overrides what srun passed on */
-	if (setenv("BENCH_STATUS_FD", "3", 1) != 0) {
-		fprintf(stderr, "bench worker: setenv: %s\n", strerror(errno));
-		return WORKER_EXIT_FAILED;
+	if (chan_write_start_host(out, x.err == 0 ? (long)x.pid :
+	    (long)getpid(), chan_host(host, sizeof host)) != 0)
+		x.r.out = -1;
+	if (x.err == 0) {
+		cmd_worker_run_pump(&x);
+		cmd_worker_child = -1;
+		cmd_worker_run_signals(old, 1);
 	}
-	signal(SIGPIPE, SIG_IGN);
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid == -1) {
-		e = errno;
-		fprintf(stderr, "bench worker: fork: %s\n", strerror(e));
-		chan_write_start(out, (long)getpid());
-		chan_write_end(out, "failed", "bench worker --exec: fork "
-		    "failed");
-		return WORKER_EXIT_FAILED;
-	}
-	if (pid == 0)
-		cmd_worker_exec_child(cmd, sp[1], ep[1]);
-	cmd_worker_child = pid;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = cmd_worker_forward;
-	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGTERM, &sa, &old[0]);
-	sigaction(SIGINT, &sa, &old[1]);
-	sigaction(SIGHUP, &sa, &old[2]);
-	close(sp[1]);
-	close(ep[1]);
-	while ((n = read(ep[0], &e, sizeof e)) == -1 && errno == EINTR)
-		;
-	if (n != (ssize_t)sizeof e)
-		e = 0;
-	close(ep[0]);
-
-	r = calloc(1, sizeof *r);
-	if (r == NULL) {
-		fprintf(stderr, "bench worker: out of memory\n");
-		kill(pid, SIGKILL);
-	} else
-		r->out = out;
-	if (r != NULL && chan_write_start_host(out, (long)pid,
-	    chan_host(host, sizeof host)) != 0)
-		r->out = -1;
-	for (;;) {
-		int timeout = 200;
-
-		if (reaped) {
-			double left = eof_deadline - cmd_worker_now();
-
-			if (left <= 0) {
-				held = 1;	/* a leftover process */
-				break;
-			}
-			timeout = (int)(left * 1000) + 1;
-		}
-		pfd.fd = sp[0];
-		pfd.events = POLLIN;
-		if (poll(&pfd, 1, timeout) > 0) {
-			n = read(sp[0], buf, sizeof buf);
-			if (n > 0 && r != NULL)
-				cmd_worker_relay(r, buf, (size_t)n);
-			else if (n == 0 || (n < 0 && errno != EINTR &&
-			    errno != EAGAIN)) {
-				if (reaped)
-					break;
-				pfd.fd = -1;	/* EOF: just wait for it */
-				do
-					w = waitpid(pid, &status, 0);
-				while (w == -1 && errno == EINTR);
-				reaped = 1;
-				break;
-			}
-		}
-		if (!reaped) {
-			w = waitpid(pid, &status, WNOHANG);
-			if (w == pid) {
-				reaped = 1;
-				eof_deadline = cmd_worker_now() +
-				    EXEC_EOF_GRACE;
-			}
-		}
-	}
-	close(sp[0]);
-	cmd_worker_child = -1;
-	sigaction(SIGTERM, &old[0], NULL);
-	sigaction(SIGINT, &old[1], NULL);
-	sigaction(SIGHUP, &old[2], NULL);
-
-	if (r != NULL && r->out >= 0 && (r->partial || r->len > 0)) {
-		/* finish the command's last line so our record stands
-		   alone; the controller rejects that line as it would */
-		if (r->len > 0)
-			cmd_worker_write_all(r->out, r->line, r->len);
-		cmd_worker_write_all(r->out, "\n", 1);
-	}
-	if (held && r != NULL && r->out >= 0)
-		chan_write_log(r->out, "status pipe held open by a leftover "
-		    "process after the command exited");
-	if (e != 0)
-		error = strerror(e);
-	if (r != NULL && r->out >= 0)
-		chan_write_usage(r->out, RUSAGE_CHILDREN);
-	if (r != NULL && r->out >= 0 && !r->saw_end) {
-		if (e != 0) {
-			snprintf(buf, sizeof buf, "cannot run '%s': %s",
-			    cmd[0], error);
-			chan_write_end(r->out, "failed", buf);
-		} else if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-			chan_write_end(r->out, "ok", NULL);
-		else if (WIFEXITED(status)) {
-			snprintf(buf, sizeof buf, "exit status %d",
-			    WEXITSTATUS(status));
-			chan_write_end(r->out, "failed", buf);
-		} else {
-			snprintf(buf, sizeof buf, "killed by signal %d (%s)",
-			    WTERMSIG(status), strsignal(WTERMSIG(status)));
-			chan_write_end(r->out, "failed", buf);
-		}
-	}
-	if (e != 0)
+	close(x.rd);
+	cmd_worker_run_end(&x);
+	if (x.err != 0)
 		fprintf(stderr, "bench worker: cannot run '%s': %s\n", cmd[0],
-		    error);
-	free(r);
-	if (WIFSIGNALED(status)) {
-		/* die the same way, without a core of our own */
-		sig = WTERMSIG(status);
-		rl.rlim_cur = rl.rlim_max = 0;
-		setrlimit(RLIMIT_CORE, &rl);
-		signal(sig, SIG_DFL);
-		fflush(stderr);
-		raise(sig);
-		return 128 + sig;
-	}
-	return WEXITSTATUS(status);
+		    strerror(x.err));
+	return cmd_worker_run_exit(&x);
 }
 
 /* bench worker */
