@@ -511,112 +511,154 @@ cmd_worker_exec_cmd(char **cmd, int out)
 	return cmd_worker_run_exit(&x);
 }
 
+/* What the command line of bench worker asked for. */
+struct cmd_worker_args {
+	struct worker_unit u;
+	int		 fd;		/* --status-fd; -1: not given */
+	int		 have_seed;
+	int		 exec_mode;	/* --exec */
+};
+
+/* cmd_worker_option's verdicts besides 0 (go on). */
+#define CMD_WORKER_BAD	(-1)	/* bad usage: cmd_usage */
+#define CMD_WORKER_HELP	1	/* --help */
+
+/* A number option into *out (at most max); 0 or CMD_WORKER_BAD. */
+static int
+cmd_worker_num_opt(const char *name, uintmax_t max, uintmax_t *out)
+{
+	return cmd_worker_arg(name, optarg, max, out) == 0 ? 0 :
+	    CMD_WORKER_BAD;
+}
+
+/* Apply one option from getopt_long (its argument in optarg). */
+static int
+cmd_worker_option(struct cmd_worker_args *a, int opt)
+{
+	uintmax_t v;
+	int rc = 0;
+
+	switch (opt) {
+	case OPT_URL:
+		a->u.url = optarg;
+		break;
+	case OPT_TESTCASE:
+		a->u.testcase = optarg;
+		break;
+	case OPT_UNIT:
+		a->u.unit_id = optarg;
+		break;
+	case OPT_PARAMS:
+		a->u.params = optarg;
+		break;
+	case OPT_SEED:
+		if ((rc = cmd_worker_num_opt("seed", UINT64_MAX, &v)) == 0) {
+			a->u.seed = (uint64_t)v;
+			a->have_seed = 1;
+		}
+		break;
+	case OPT_PART:
+		if ((rc = cmd_worker_num_opt("part", UINT_MAX, &v)) == 0)
+			a->u.part = (unsigned)v;
+		break;
+	case OPT_NPARTS:
+		if ((rc = cmd_worker_num_opt("nparts", UINT_MAX, &v)) == 0)
+			a->u.nparts = (unsigned)v;
+		break;
+	case OPT_REP:
+		if ((rc = cmd_worker_num_opt("rep", UINT_MAX, &v)) == 0)
+			a->u.rep = (unsigned)v;
+		break;
+	case OPT_WORKSPACE:
+		a->u.workspace = optarg;
+		break;
+	case OPT_PARADIGM:
+		a->u.paradigm = optarg;
+		break;
+	case OPT_PARADIGM_CONFIG:
+		a->u.paradigm_config = optarg;
+		break;
+	case OPT_STATUS_FD:
+		if ((rc = cmd_worker_num_opt("status-fd", INT_MAX, &v)) == 0)
+			a->fd = (int)v;
+		break;
+	case OPT_EXEC:
+		a->exec_mode = 1;
+		break;
+	case OPT_HELP:
+		return CMD_WORKER_HELP;
+	default:
+		return CMD_WORKER_BAD;
+	}
+	return rc;
+}
+
+/* bench worker --exec [--status-fd FD] -- CMD...: check, then run. */
+static int
+cmd_worker_exec_mode(struct cmd_worker_args *a, int argc, char **argv)
+{
+	if (argc == 0) {
+		fprintf(stderr, "bench worker: --exec needs a command\n");
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (a->u.url != NULL) {
+		fprintf(stderr, "bench worker: --exec and --url exclude each "
+		    "other\n");
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (cmd_worker_status_fd(&a->fd) != 0)
+		return CMD_EXIT_USAGE;
+	return cmd_worker_exec_cmd(argv, a->fd);
+}
+
+/* bench worker --url ...: check, then run the unit in this process. */
+static int
+cmd_worker_unit_mode(struct cmd_worker_args *a, int argc, char **argv)
+{
+	if (argc != 0) {
+		fprintf(stderr, "bench worker: unexpected argument '%s'\n",
+		    argv[0]);
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (a->u.url == NULL || a->u.unit_id == NULL || !a->have_seed) {
+		fprintf(stderr, "bench worker: --url, --unit and --seed are "
+		    "required\n");
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (a->u.nparts < 1 || a->u.part >= a->u.nparts) {
+		fprintf(stderr, "bench worker: --part %u must be below "
+		    "--nparts %u\n", a->u.part, a->u.nparts);
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (cmd_worker_status_fd(&a->fd) != 0)
+		return a->fd == -2 ? CMD_EXIT_ENV :
+		    cmd_usage(&cmd_worker_entry);
+	a->u.status_fd = a->fd;
+	return worker_run(&a->u);
+}
+
 /* bench worker */
 static int
 cmd_worker_exec(int argc, char **argv)
 {
-	struct worker_unit u = WORKER_UNIT_INIT;
-	uintmax_t v;
-	int opt, fd = -1, have_seed = 0, exec_mode = 0;
+	struct cmd_worker_args a = { .u = WORKER_UNIT_INIT, .fd = -1 };
+	int opt, rc;
 
 	optind = 1;
 	opterr = 1;
 	while ((opt = getopt_long(argc, argv, "", cmd_worker_options,
 	    NULL)) != -1) {
-		switch (opt) {
-		case OPT_URL:
-			u.url = optarg;
-			break;
-		case OPT_TESTCASE:
-			u.testcase = optarg;
-			break;
-		case OPT_UNIT:
-			u.unit_id = optarg;
-			break;
-		case OPT_PARAMS:
-			u.params = optarg;
-			break;
-		case OPT_SEED:
-			if (cmd_worker_arg("seed", optarg, UINT64_MAX, &v) != 0)
-				return cmd_usage(&cmd_worker_entry);
-			u.seed = (uint64_t)v;
-			have_seed = 1;
-			break;
-		case OPT_PART:
-			if (cmd_worker_arg("part", optarg, UINT_MAX, &v) != 0)
-				return cmd_usage(&cmd_worker_entry);
-			u.part = (unsigned)v;
-			break;
-		case OPT_NPARTS:
-			if (cmd_worker_arg("nparts", optarg, UINT_MAX, &v) != 0)
-				return cmd_usage(&cmd_worker_entry);
-			u.nparts = (unsigned)v;
-			break;
-		case OPT_REP:
-			if (cmd_worker_arg("rep", optarg, UINT_MAX, &v) != 0)
-				return cmd_usage(&cmd_worker_entry);
-			u.rep = (unsigned)v;
-			break;
-		case OPT_WORKSPACE:
-			u.workspace = optarg;
-			break;
-		case OPT_PARADIGM:
-			u.paradigm = optarg;
-			break;
-		case OPT_PARADIGM_CONFIG:
-			u.paradigm_config = optarg;
-			break;
-		case OPT_STATUS_FD:
-			if (cmd_worker_arg("status-fd", optarg, INT_MAX,
-			    &v) != 0)
-				return cmd_usage(&cmd_worker_entry);
-			fd = (int)v;
-			break;
-		case OPT_EXEC:
-			exec_mode = 1;
-			break;
-		case OPT_HELP:
+		rc = cmd_worker_option(&a, opt);
+		if (rc == CMD_WORKER_HELP) {
 			printf("usage: bench worker %s\n", USAGE);
 			return CMD_EXIT_OK;
-		default:
-			return cmd_usage(&cmd_worker_entry);
 		}
-	}
-	if (exec_mode) {
-		if (optind == argc) {
-			fprintf(stderr, "bench worker: --exec needs a "
-			    "command\n");
+		if (rc != 0)
 			return cmd_usage(&cmd_worker_entry);
-		}
-		if (u.url != NULL) {
-			fprintf(stderr, "bench worker: --exec and --url "
-			    "exclude each other\n");
-			return cmd_usage(&cmd_worker_entry);
-		}
-		if (cmd_worker_status_fd(&fd) != 0)
-			return CMD_EXIT_USAGE;
-		return cmd_worker_exec_cmd(argv + optind, fd);
 	}
-	if (optind != argc) {
-		fprintf(stderr, "bench worker: unexpected argument '%s'\n",
-		    argv[optind]);
-		return cmd_usage(&cmd_worker_entry);
-	}
-	if (u.url == NULL || u.unit_id == NULL || !have_seed) {
-		fprintf(stderr, "bench worker: --url, --unit and --seed are "
-		    "required\n");
-		return cmd_usage(&cmd_worker_entry);
-	}
-	if (u.nparts < 1 || u.part >= u.nparts) {
-		fprintf(stderr, "bench worker: --part %u must be below "
-		    "--nparts %u\n", u.part, u.nparts);
-		return cmd_usage(&cmd_worker_entry);
-	}
-
-	if (cmd_worker_status_fd(&fd) != 0)
-		return fd == -2 ? CMD_EXIT_ENV : cmd_usage(&cmd_worker_entry);
-	u.status_fd = fd;
-	return worker_run(&u);
+	if (a.exec_mode)
+		return cmd_worker_exec_mode(&a, argc - optind, argv + optind);
+	return cmd_worker_unit_mode(&a, argc - optind, argv + optind);
 }
 
 const struct cmd_entry cmd_worker_entry = {
