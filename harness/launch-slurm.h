@@ -39,7 +39,7 @@ struct slurm_unit_opts {
 					   quoting, no shell; NULL: none */
 	char *const	*worker_argv;	/* what srun runs, NULL-terminated */
 };
-#define SLURM_UNIT_OPTS_INIT { NULL, 0, NULL, 0, 0, 0, NULL, 0, NULL, NULL }
+#define SLURM_UNIT_OPTS_INIT { .srun = NULL }
 
 /* The job name of a unit: "bench-RUN-UNIT". Allocated. */
 char *slurm_job_name(int64_t run_id, const char *unit_id);

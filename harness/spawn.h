@@ -40,7 +40,8 @@ struct spawn_opts {
 					   stdout, output on stderr). Not
 					   closed here. */
 };
-#define SPAWN_OPTS_INIT { NULL, NULL, -1, -1, 3, NULL, -1, 0, NULL, -1 }
+#define SPAWN_OPTS_INIT { .log_fd = -1, .status_fd = -1, \
+	.child_status_fd = 3, .cgroup_fd = -1, .stdout_fd = -1 }
 
 /*
  * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or

@@ -43,8 +43,7 @@ struct worker_unit {
 	const char	*paradigm;	/* paradigm_type; NULL: single task */
 	const char	*paradigm_config; /* testenv as JSON; NULL: {} */
 };
-#define WORKER_UNIT_INIT { NULL, NULL, NULL, NULL, NULL, 0, 0, 1, 0, -1, \
-	NULL, NULL }
+#define WORKER_UNIT_INIT { .nparts = 1, .status_fd = -1 }
 
 /*
  * Run the unit and return the worker's exit code (enum worker_exit).

@@ -31,7 +31,7 @@ struct safe_input {
 	size_t		 nunits;	 /* units to run; 0 = no cap */
 	unsigned	 explicit_workers; /* -w N; 0 = not given */
 };
-#define SAFE_INPUT_INIT { 0, -1, NULL, 0, 0, 0, 0, 0 }
+#define SAFE_INPUT_INIT { .mem_available_kb = -1 }
 
 /* Which cap decided the count. */
 enum safe_limit {

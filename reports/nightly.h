@@ -29,7 +29,8 @@ struct nightly_opts {
 	int		 history;	/* runs drawn per job (default 30) */
 	int		 min_baseline;	/* fewer baseline runs: no verdict (3) */
 };
-#define NIGHTLY_OPTS_INIT { NULL, 10, 10.0, 3.0, 30, 3 }
+#define NIGHTLY_OPTS_INIT { .window = 10, .threshold_pct = 10.0, \
+	.mad_k = 3.0, .history = 30, .min_baseline = 3 }
 
 enum nightly_verdict {
 	NIGHTLY_SAME = 0,
