@@ -1,10 +1,18 @@
 /*
  * test-gpu: the CUDA test cases, builtin:cuda-gemm and builtin:cudnn-conv,
- * run through worker_run into a pipe. With a GPU (/dev/nvidia0 and devices
- * not hidden by CUDA_VISIBLE_DEVICES) they must end ok with sane metrics
- * and cuda-gemm's checksum must be a function of the seed; without one they
- * must end skipped, saying "no CUDA device". Hiding every device in a child
- * process checks the skip on any machine; bad parameters fail on any.
+ * run through worker_run into a pipe. Built only when configure found
+ * CUDA; two groups:
+ *
+ *  - on any machine: both are registered, bad parameters fail, and with
+ *    every device hidden (CUDA_VISIBLE_DEVICES="" in a child) both end
+ *    skipped saying "no CUDA device";
+ *  - with a usable GPU: they end ok with sane metrics, and cuda-gemm's
+ *    checksum is a function of the seed.
+ *
+ * Whether a GPU is usable is asked of cuda-gemm itself, in a child: when it
+ * ends skipped (no NVIDIA driver, no device, all hidden) the program exits
+ * 77 with its reason after the first group passed, so make check says SKIP,
+ * never PASS, for a GPU test that did not run.
  */
 #include "config.h"
 
@@ -26,6 +34,7 @@
 
 #include <jansson.h>
 
+#include "chan.h"
 #include "registry.h"
 #include "worker.h"
 #include "banned.h"
@@ -167,10 +176,12 @@ run_unit(const char *url, const char *params, uint64_t seed,
 	return code;
 }
 
-/* Run one unit in a child with every CUDA device hidden (the runtime reads
-   CUDA_VISIBLE_DEVICES once, at its first call); parse its records. */
+/* Run one unit in a child, with every CUDA device hidden when hide is set
+   (the runtime reads CUDA_VISIBLE_DEVICES once, at its first call), so
+   that this process has not touched CUDA; parse its records. */
 static int
-run_unit_hidden(const char *url, const char *params, struct records *r)
+run_unit_child(const char *url, const char *params, int hide,
+    struct records *r)
 {
 	pid_t pid;
 	int p[2], status;
@@ -182,7 +193,7 @@ run_unit_hidden(const char *url, const char *params, struct records *r)
 		struct worker_unit u = WORKER_UNIT_INIT;
 
 		close(p[0]);
-		if (setenv("CUDA_VISIBLE_DEVICES", "", 1) != 0)
+		if (hide && setenv("CUDA_VISIBLE_DEVICES", "", 1) != 0)
 			_exit(99);
 		u.url = url;
 		u.params = params;
@@ -202,15 +213,27 @@ run_unit_hidden(const char *url, const char *params, struct records *r)
 	return WEXITSTATUS(status);
 }
 
-/* Whether this machine should have a usable CUDA device. */
+/*
+ * Whether a CUDA device is usable here: a small cuda-gemm unit, run in a
+ * child, does not end skipped. When it does, why gets its reason. A unit
+ * that fails counts as usable, so that the GPU tests run and fail.
+ */
 static int
-have_gpu(void)
+gpu_usable(char *why, size_t len)
 {
-	const char *v = getenv("CUDA_VISIBLE_DEVICES");
+	struct records r = { .n = 0 };
+	const char *status, *error;
+	int usable = 1;
 
-	if (v != NULL && (v[0] == '\0' || strcmp(v, "-1") == 0))
-		return 0;
-	return access("/dev/nvidia0", F_OK) == 0;
+	run_unit_child("builtin:cuda-gemm", "{\"n\":8,\"reps\":1}", 0, &r);
+	status = rec_end(&r, &error);
+	if (strcmp(status, "skipped") == 0) {
+		snprintf(why, len, "no usable NVIDIA driver/GPU (%s)",
+		    error != NULL ? error : "no reason given");
+		usable = 0;
+	}
+	records_clear(&r);
+	return usable;
 }
 
 /* Assert the unit ended skipped for lack of a device. */
@@ -250,19 +273,18 @@ test_hidden_skips(void **unused)
 {
 	struct records r = { .n = 0 };
 
-	assert_int_equal(run_unit_hidden("builtin:cuda-gemm", GEMM_SMALL,
+	assert_int_equal(run_unit_child("builtin:cuda-gemm", GEMM_SMALL, 1,
 	    &r), WORKER_EXIT_OK);
 	assert_skipped(&r);
 #ifdef HAVE_CUDNN
-	assert_int_equal(run_unit_hidden("builtin:cudnn-conv", CONV_SMALL,
+	assert_int_equal(run_unit_child("builtin:cudnn-conv", CONV_SMALL, 1,
 	    &r), WORKER_EXIT_OK);
 	assert_skipped(&r);
 #endif
 	records_clear(&r);
 }
 
-/* cuda-gemm: ok with a reproducible checksum and a small error on a GPU,
-   skipped without. */
+/* cuda-gemm: ok with a reproducible checksum and a small error. */
 static void
 test_cuda_gemm(void **unused)
 {
@@ -273,11 +295,6 @@ test_cuda_gemm(void **unused)
 
 	assert_int_equal(run_unit("builtin:cuda-gemm", GEMM_SMALL, 7, &r),
 	    WORKER_EXIT_OK);
-	if (!have_gpu()) {
-		assert_skipped(&r);
-		records_clear(&r);
-		return;
-	}
 	status = rec_end(&r, &error);
 	assert_string_equal(status, "ok");
 	assert_true(rec_metric(&r, "gflops", &timing) > 0);
@@ -307,8 +324,8 @@ test_cuda_gemm(void **unused)
 }
 
 #ifdef HAVE_CUDNN
-/* cudnn-conv: ok with sane metrics on a GPU (one stream and several),
-   skipped without; a batch too large for the GPU is "CUDA out of memory". */
+/* cudnn-conv: ok with sane metrics (one stream and several); a batch too
+   large for the GPU is "CUDA out of memory". */
 static void
 test_cudnn_conv(void **unused)
 {
@@ -323,10 +340,6 @@ test_cudnn_conv(void **unused)
 	for (i = 0; i < sizeof params / sizeof params[0]; i++) {
 		assert_int_equal(run_unit("builtin:cudnn-conv", params[i], 5,
 		    &r), WORKER_EXIT_OK);
-		if (!have_gpu()) {
-			assert_skipped(&r);
-			continue;
-		}
 		status = rec_end(&r, &error);
 		assert_string_equal(status, "ok");
 		assert_true(rec_metric(&r, "images_per_s", &timing) > 0);
@@ -336,16 +349,14 @@ test_cudnn_conv(void **unused)
 		assert_true(isfinite(rec_metric(&r, "checksum", &timing)));
 		assert_int_equal(timing, 1);
 	}
-	if (have_gpu()) {
-		/* 4096 x 1024 x 128 x 128 floats: 256 GiB of input */
-		assert_int_equal(run_unit("builtin:cudnn-conv",
-		    "{\"batch_size\":4096,\"channels\":1024,\"size\":128,"
-		    "\"kernel\":1}", 5, &r), WORKER_EXIT_FAILED);
-		status = rec_end(&r, &error);
-		assert_string_equal(status, "failed");
-		assert_non_null(error);
-		assert_non_null(strstr(error, "CUDA out of memory"));
-	}
+	/* 4096 x 1024 x 128 x 128 floats: 256 GiB of input */
+	assert_int_equal(run_unit("builtin:cudnn-conv",
+	    "{\"batch_size\":4096,\"channels\":1024,\"size\":128,"
+	    "\"kernel\":1}", 5, &r), WORKER_EXIT_FAILED);
+	status = rec_end(&r, &error);
+	assert_string_equal(status, "failed");
+	assert_non_null(error);
+	assert_non_null(strstr(error, "CUDA out of memory"));
 	records_clear(&r);
 }
 #endif
@@ -378,18 +389,29 @@ test_bad_params(void **unused)
 	records_clear(&r);
 }
 
+/* The tests for any machine, then, when a GPU is usable, the GPU ones;
+   exit 77 (automake SKIP) with the reason when none is. */
 int
 main(void)
 {
-	const struct CMUnitTest tests[] = {
+	const struct CMUnitTest any[] = {
 		cmocka_unit_test(test_registered),
 		cmocka_unit_test(test_hidden_skips),
+		cmocka_unit_test(test_bad_params),
+	};
+	const struct CMUnitTest gpu[] = {
 		cmocka_unit_test(test_cuda_gemm),
 #ifdef HAVE_CUDNN
 		cmocka_unit_test(test_cudnn_conv),
 #endif
-		cmocka_unit_test(test_bad_params),
 	};
+	char why[CHAN_TEXT_MAX + 64];
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	if (cmocka_run_group_tests_name("any machine", any, NULL, NULL) != 0)
+		return 1;
+	if (!gpu_usable(why, sizeof why)) {
+		printf("SKIP: test-gpu: the GPU tests did not run: %s\n", why);
+		return 77;
+	}
+	return cmocka_run_group_tests_name("with a GPU", gpu, NULL, NULL) != 0;
 }
