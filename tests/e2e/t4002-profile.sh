@@ -5,9 +5,6 @@
 . "$top_srcdir/tests/helper/lib.sh"
 set -e
 
-"$BENCH" run --help | grep -q -- --profile-only ||
-	skip "bench run has no --profile-only yet"
-
 cp -r "$top_srcdir/examples" .
 DB=workspace/bench.db
 run_bench 0 profile -f examples/quickstart.yaml
