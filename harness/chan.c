@@ -80,6 +80,103 @@ chan_get_number(json_t *obj, const char *key, double *out, int required,
 	return 0;
 }
 
+/* The fields of a start record. */
+static int
+chan_parse_start(json_t *root, struct chan_record *rec, char **cause)
+{
+	double d;
+
+	if (chan_get_number(root, "pid", &d, 0, cause) != 0)
+		return -1;
+	/* untrusted: only a pid-sized positive integer is one */
+	rec->pid = (isnan(d) || d < 1 || d > INT_MAX) ? -1 : (long)d;
+	return chan_get_string(root, "host", rec->host, sizeof rec->host, 0,
+	    cause);
+}
+
+/* The fields of a metric record. */
+static int
+chan_parse_metric(json_t *root, struct chan_record *rec, char **cause)
+{
+	json_t *v;
+
+	if (chan_get_string(root, "name", rec->name, sizeof rec->name, 1,
+	    cause) != 0)
+		return -1;
+	if (rec->name[0] == '\0')
+		return err_set(cause, "metric name is empty");
+	if (chan_get_number(root, "value", &rec->value, 1, cause) != 0)
+		return -1;
+	v = json_object_get(root, "timing");
+	if (v != NULL && !json_is_boolean(v))
+		return err_set(cause, "'timing' must be true or false");
+	rec->timing = json_is_true(v);
+	return 0;
+}
+
+/* The fields of a sample record. */
+static int
+chan_parse_sample(json_t *root, struct chan_record *rec, char **cause)
+{
+	if (chan_get_number(root, "rss_kb", &rec->rss_kb, 0, cause) ||
+	    chan_get_number(root, "vram_mb", &rec->vram_mb, 0, cause) ||
+	    chan_get_number(root, "cpu_pct", &rec->cpu_pct, 0, cause) ||
+	    chan_get_number(root, "gpu_util", &rec->gpu_util, 0, cause))
+		return -1;
+	return 0;
+}
+
+/* The fields of an end record. */
+static int
+chan_parse_end(json_t *root, struct chan_record *rec, char **cause)
+{
+	if (chan_get_string(root, "status", rec->status, sizeof rec->status,
+	    1, cause) != 0)
+		return -1;
+	if (strcmp(rec->status, "ok") != 0 &&
+	    strcmp(rec->status, "failed") != 0 &&
+	    strcmp(rec->status, "skipped") != 0 &&
+	    strcmp(rec->status, "oom") != 0)
+		return err_set(cause, "unknown end status '%s'", rec->status);
+	return chan_get_string(root, "error", rec->text, sizeof rec->text, 0,
+	    cause);
+}
+
+/* The fields of a usage record. */
+static int
+chan_parse_usage(json_t *root, struct chan_record *rec, char **cause)
+{
+	if (chan_get_number(root, "cpu_user_s", &rec->cpu_user_s, 0, cause) ||
+	    chan_get_number(root, "cpu_sys_s", &rec->cpu_sys_s, 0, cause) ||
+	    chan_get_number(root, "maxrss_kb", &rec->maxrss_kb, 0, cause))
+		return -1;
+	if (rec->cpu_user_s < 0 || rec->cpu_sys_s < 0 || rec->maxrss_kb < 0)
+		return err_set(cause, "usage figures must not be negative");
+	return 0;
+}
+
+/* The fields of a log record. */
+static int
+chan_parse_log(json_t *root, struct chan_record *rec, char **cause)
+{
+	return chan_get_string(root, "msg", rec->text, sizeof rec->text, 1,
+	    cause);
+}
+
+/* The record types: the value of "t", and the parser of the rest. */
+static const struct chan_type_entry {
+	const char	*name;
+	enum chan_type	 type;
+	int		(*parse)(json_t *, struct chan_record *, char **);
+} chan_types[] = {
+	{ "start", CHAN_START, chan_parse_start },
+	{ "metric", CHAN_METRIC, chan_parse_metric },
+	{ "sample", CHAN_SAMPLE, chan_parse_sample },
+	{ "end", CHAN_END, chan_parse_end },
+	{ "usage", CHAN_USAGE, chan_parse_usage },
+	{ "log", CHAN_LOG, chan_parse_log },
+};
+
 /* Parse and validate one record line. */
 int
 chan_parse_line(const char *line, size_t len, struct chan_record *rec,
@@ -88,7 +185,7 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 	json_error_t jerr;
 	json_t *root, *v;
 	const char *t;
-	double d;
+	size_t i;
 	int rc = -1;
 
 	memset(rec, 0, sizeof *rec);
@@ -112,78 +209,16 @@ chan_parse_line(const char *line, size_t len, struct chan_record *rec,
 		goto out;
 	}
 	t = json_string_value(v);
-	if (strcmp(t, "start") == 0) {
-		rec->type = CHAN_START;
-		if (chan_get_number(root, "pid", &d, 0, cause) != 0)
-			goto out;
-		/* untrusted: only a pid-sized positive integer is one */
-		rec->pid = (isnan(d) || d < 1 || d > INT_MAX) ? -1 : (long)d;
-		if (chan_get_string(root, "host", rec->host, sizeof rec->host,
-		    0, cause) != 0)
-			goto out;
-	} else if (strcmp(t, "metric") == 0) {
-		rec->type = CHAN_METRIC;
-		if (chan_get_string(root, "name", rec->name, sizeof rec->name,
-		    1, cause) != 0)
-			goto out;
-		if (rec->name[0] == '\0') {
-			err_set(cause, "metric name is empty");
-			goto out;
-		}
-		if (chan_get_number(root, "value", &rec->value, 1, cause) != 0)
-			goto out;
-		v = json_object_get(root, "timing");
-		if (v != NULL && !json_is_boolean(v)) {
-			err_set(cause, "'timing' must be true or false");
-			goto out;
-		}
-		rec->timing = json_is_true(v);
-	} else if (strcmp(t, "sample") == 0) {
-		rec->type = CHAN_SAMPLE;
-		if (chan_get_number(root, "rss_kb", &rec->rss_kb, 0, cause) ||
-		    chan_get_number(root, "vram_mb", &rec->vram_mb, 0, cause) ||
-		    chan_get_number(root, "cpu_pct", &rec->cpu_pct, 0, cause) ||
-		    chan_get_number(root, "gpu_util", &rec->gpu_util, 0, cause))
-			goto out;
-	} else if (strcmp(t, "end") == 0) {
-		rec->type = CHAN_END;
-		if (chan_get_string(root, "status", rec->status,
-		    sizeof rec->status, 1, cause) != 0)
-			goto out;
-		if (strcmp(rec->status, "ok") != 0 &&
-		    strcmp(rec->status, "failed") != 0 &&
-		    strcmp(rec->status, "skipped") != 0 &&
-		    strcmp(rec->status, "oom") != 0) {
-			err_set(cause, "unknown end status '%s'", rec->status);
-			goto out;
-		}
-		if (chan_get_string(root, "error", rec->text, sizeof rec->text,
-		    0, cause) != 0)
-			goto out;
-	} else if (strcmp(t, "usage") == 0) {
-		rec->type = CHAN_USAGE;
-		if (chan_get_number(root, "cpu_user_s", &rec->cpu_user_s, 0,
-		    cause) ||
-		    chan_get_number(root, "cpu_sys_s", &rec->cpu_sys_s, 0,
-		    cause) ||
-		    chan_get_number(root, "maxrss_kb", &rec->maxrss_kb, 0,
-		    cause))
-			goto out;
-		if (rec->cpu_user_s < 0 || rec->cpu_sys_s < 0 ||
-		    rec->maxrss_kb < 0) {
-			err_set(cause, "usage figures must not be negative");
-			goto out;
-		}
-	} else if (strcmp(t, "log") == 0) {
-		rec->type = CHAN_LOG;
-		if (chan_get_string(root, "msg", rec->text, sizeof rec->text,
-		    1, cause) != 0)
-			goto out;
-	} else {
+	for (i = 0; i < sizeof chan_types / sizeof chan_types[0]; i++) {
+		if (strcmp(t, chan_types[i].name) == 0)
+			break;
+	}
+	if (i == sizeof chan_types / sizeof chan_types[0]) {
 		err_set(cause, "unknown record type '%.32s'", t);
 		goto out;
 	}
-	rc = 0;
+	rec->type = chan_types[i].type;
+	rc = chan_types[i].parse(root, rec, cause) == 0 ? 0 : -1;
 out:
 	json_decref(root);
 	return rc;
