@@ -71,26 +71,32 @@ safe_limit_label(enum safe_limit limit)
 	return "?";
 }
 
-/* Apply the rule; see safe.h. */
-void
-safe_workers(const struct safe_input *in, struct safe_result *out)
+/* How many GPUs of in count: those listed, at most SAFE_MAX_GPUS. */
+static size_t
+safe_ngpus(const struct safe_input *in)
 {
-	char *line = out->line;
-	size_t len = sizeof out->line, off = 0, i, ngpus;
+	size_t ngpus = in->gpu_free_mb != NULL ? in->ngpus : 0;
+
+	return ngpus > SAFE_MAX_GPUS ? SAFE_MAX_GPUS : ngpus;
+}
+
+/*
+ * Apply the caps: fill out's cores_cap, ram_cap, vram_cap and fits, and
+ * return the safe count, with *limit the cap that decided it.
+ */
+static unsigned
+safe_count(const struct safe_input *in, struct safe_result *out,
+    enum safe_limit *limit)
+{
+	size_t i, ngpus = safe_ngpus(in);
 	unsigned cores, count;
 	long long free_mb;
-	enum safe_limit limit;
-
-	memset(out, 0, sizeof *out);
-	out->ram_cap = -1;
-	out->vram_cap = -1;
-	out->fits = 1;
 
 	/* cores-1, at least 1 */
 	cores = in->cores > 0 ? in->cores : 1;
 	out->cores_cap = cores > 1 ? cores - 1 : 1;
 	count = out->cores_cap;
-	limit = SAFE_CORES;
+	*limit = SAFE_CORES;
 
 	/* RAM: floor(0.8 x MemAvailable / peak RSS), in KiB */
 	if (in->peak_rss_kb > 0 && in->mem_available_kb >= 0) {
@@ -100,46 +106,86 @@ safe_workers(const struct safe_input *in, struct safe_result *out)
 			out->fits = 0;
 		if (out->ram_cap < (long long)count) {
 			count = out->ram_cap > 0 ? (unsigned)out->ram_cap : 1;
-			limit = SAFE_RAM;
+			*limit = SAFE_RAM;
 		}
 	}
 
 	/* VRAM: sum over GPUs of floor(0.9 x free / peak VRAM), in MiB */
-	ngpus = in->gpu_free_mb != NULL ? in->ngpus : 0;
-	if (ngpus > SAFE_MAX_GPUS)
-		ngpus = SAFE_MAX_GPUS;
 	if (in->peak_vram_mb > 0 && ngpus > 0) {
 		out->vram_cap = 0;
 		for (i = 0; i < ngpus; i++) {
-			free_mb = in->gpu_free_mb[i] > 0 ? in->gpu_free_mb[i] : 0;
-			out->vram_cap += (free_mb * 9) / (in->peak_vram_mb * 10);
+			free_mb = in->gpu_free_mb[i] > 0 ?
+			    in->gpu_free_mb[i] : 0;
+			out->vram_cap += (free_mb * 9) /
+			    (in->peak_vram_mb * 10);
 		}
 		if (out->vram_cap == 0)
 			out->fits = 0;
 		if (out->vram_cap < (long long)count) {
 			count = out->vram_cap > 0 ? (unsigned)out->vram_cap : 1;
-			limit = SAFE_VRAM;
+			*limit = SAFE_VRAM;
 		}
 	}
 
 	/* the number of units */
 	if (in->nunits > 0 && in->nunits < count) {
 		count = (unsigned)in->nunits;
-		limit = SAFE_UNITS;
+		*limit = SAFE_UNITS;
 	}
+	return count;
+}
 
-	if (in->explicit_workers > 0) {
-		out->workers = in->explicit_workers;
-		out->limit = SAFE_EXPLICIT;
-		safe_append(line, len, &off, "%u worker%s (-w %u; safe %u by %s):",
-		    out->workers, out->workers == 1 ? "" : "s",
-		    in->explicit_workers, count, safe_limit_label(limit));
+/* Append the VRAM arithmetic to out->line at *off. */
+static void
+safe_line_vram(const struct safe_input *in, struct safe_result *out,
+    size_t *off)
+{
+	char *line = out->line;
+	size_t len = sizeof out->line, i, ngpus = safe_ngpus(in);
+	long long free_mb;
+
+	if (ngpus == 0) {
+		if (in->peak_vram_mb > 0)
+			safe_append(line, len, off, "; VRAM no GPU visible");
+	} else if (in->peak_vram_mb <= 0)
+		safe_append(line, len, off, "; VRAM peak unknown");
+	else if (ngpus <= SAFE_LINE_GPUS) {
+		safe_append(line, len, off, "; VRAM");
+		for (i = 0; i < ngpus; i++) {
+			free_mb = in->gpu_free_mb[i] > 0 ?
+			    in->gpu_free_mb[i] : 0;
+			safe_append(line, len, off,
+			    "%s GPU%zu floor(0.9 x %lld MiB / %lld MiB) = %lld",
+			    i == 0 ? "" : " +", i, free_mb, in->peak_vram_mb,
+			    (free_mb * 9) / (in->peak_vram_mb * 10));
+		}
+		if (ngpus > 1)
+			safe_append(line, len, off, " = %lld", out->vram_cap);
 	} else {
-		out->workers = count;
-		out->limit = limit;
+		safe_append(line, len, off,
+		    "; VRAM sum over %zu GPUs of floor(0.9 x free / %lld MiB)"
+		    " = %lld", ngpus, in->peak_vram_mb, out->vram_cap);
+	}
+}
+
+/* Write out->line: the decision, then the arithmetic of every cap;
+   count and limit are the safe count and what decided it. */
+static void
+safe_line(const struct safe_input *in, struct safe_result *out,
+    unsigned count, enum safe_limit limit)
+{
+	char *line = out->line;
+	size_t len = sizeof out->line, off = 0;
+	unsigned cores = in->cores > 0 ? in->cores : 1;
+
+	if (in->explicit_workers > 0)
+		safe_append(line, len, &off,
+		    "%u worker%s (-w %u; safe %u by %s):", out->workers,
+		    out->workers == 1 ? "" : "s", in->explicit_workers, count,
+		    safe_limit_label(limit));
+	else
 		safe_append(line, len, &off, "%u worker%s (%s):", count,
 		    count == 1 ? "" : "s", safe_limit_label(limit));
-	}
 
 	safe_append(line, len, &off, " cores-1 = %u of %u core%s",
 	    out->cores_cap, cores, cores == 1 ? "" : "s");
@@ -154,31 +200,31 @@ safe_workers(const struct safe_input *in, struct safe_result *out)
 		    in->mem_available_kb / 1024,
 		    (in->peak_rss_kb + 1023) / 1024, out->ram_cap);
 	}
-
-	if (ngpus == 0) {
-		if (in->peak_vram_mb > 0)
-			safe_append(line, len, &off, "; VRAM no GPU visible");
-	} else if (in->peak_vram_mb <= 0)
-		safe_append(line, len, &off, "; VRAM peak unknown");
-	else if (ngpus <= SAFE_LINE_GPUS) {
-		safe_append(line, len, &off, "; VRAM");
-		for (i = 0; i < ngpus; i++) {
-			free_mb = in->gpu_free_mb[i] > 0 ? in->gpu_free_mb[i] : 0;
-			safe_append(line, len, &off,
-			    "%s GPU%zu floor(0.9 x %lld MiB / %lld MiB) = %lld",
-			    i == 0 ? "" : " +", i, free_mb, in->peak_vram_mb,
-			    (free_mb * 9) / (in->peak_vram_mb * 10));
-		}
-		if (ngpus > 1)
-			safe_append(line, len, &off, " = %lld", out->vram_cap);
-	} else {
-		safe_append(line, len, &off,
-		    "; VRAM sum over %zu GPUs of floor(0.9 x free / %lld MiB)"
-		    " = %lld", ngpus, in->peak_vram_mb, out->vram_cap);
-	}
-
+	safe_line_vram(in, out, &off);
 	if (in->nunits > 0)
 		safe_append(line, len, &off, "; units %zu", in->nunits);
 	if (!out->fits)
 		safe_append(line, len, &off, "; one unit may not fit");
+}
+
+/* Apply the rule; see safe.h. */
+void
+safe_workers(const struct safe_input *in, struct safe_result *out)
+{
+	enum safe_limit limit;
+	unsigned count;
+
+	memset(out, 0, sizeof *out);
+	out->ram_cap = -1;
+	out->vram_cap = -1;
+	out->fits = 1;
+	count = safe_count(in, out, &limit);
+	if (in->explicit_workers > 0) {
+		out->workers = in->explicit_workers;
+		out->limit = SAFE_EXPLICIT;
+	} else {
+		out->workers = count;
+		out->limit = limit;
+	}
+	safe_line(in, out, count, limit);
 }
