@@ -24,6 +24,7 @@
 
 #include "chan.h"
 #include "cmd.h"
+#include "merge.h"
 #include "spawn.h"
 #include "worker.h"
 #include "banned.h"
@@ -39,7 +40,9 @@ static volatile sig_atomic_t cmd_worker_child = -1;
 	"[--params JSON] [--part P] [--nparts N] [--rep R] " \
 	"[--workspace DIR] [--status-fd FD] [--paradigm NAME] " \
 	"[--paradigm-config JSON]\n" \
-	"       bench worker --exec [--status-fd FD] -- COMMAND [ARG...]"
+	"       bench worker --exec [--status-fd FD] -- COMMAND [ARG...]\n" \
+	"       bench worker --merge IN --merge-out OUT --url URL " \
+	"--testcase NAME"
 
 extern const struct cmd_entry cmd_worker_entry;
 
@@ -57,6 +60,8 @@ enum {
 	OPT_PARADIGM,
 	OPT_PARADIGM_CONFIG,
 	OPT_EXEC,
+	OPT_MERGE,
+	OPT_MERGE_OUT,
 	OPT_HELP,
 };
 
@@ -72,6 +77,8 @@ static const struct option cmd_worker_options[] = {
 	{ "workspace", required_argument, NULL, OPT_WORKSPACE },
 	{ "status-fd", required_argument, NULL, OPT_STATUS_FD },
 	{ "exec", no_argument, NULL, OPT_EXEC },
+	{ "merge", required_argument, NULL, OPT_MERGE },
+	{ "merge-out", required_argument, NULL, OPT_MERGE_OUT },
 	{ "paradigm", required_argument, NULL, OPT_PARADIGM },
 	{ "paradigm-config", required_argument, NULL, OPT_PARADIGM_CONFIG },
 	{ "help", no_argument, NULL, OPT_HELP },
@@ -517,6 +524,8 @@ struct cmd_worker_args {
 	int		 fd;		/* --status-fd; -1: not given */
 	int		 have_seed;
 	int		 exec_mode;	/* --exec */
+	const char	*merge_in;	/* --merge */
+	const char	*merge_out;	/* --merge-out */
 };
 
 /* cmd_worker_option's verdicts besides 0 (go on). */
@@ -585,6 +594,12 @@ cmd_worker_option(struct cmd_worker_args *a, int opt)
 	case OPT_EXEC:
 		a->exec_mode = 1;
 		break;
+	case OPT_MERGE:
+		a->merge_in = optarg;
+		break;
+	case OPT_MERGE_OUT:
+		a->merge_out = optarg;
+		break;
 	case OPT_HELP:
 		return CMD_WORKER_HELP;
 	default:
@@ -637,6 +652,30 @@ cmd_worker_unit_mode(struct cmd_worker_args *a, int argc, char **argv)
 	return worker_run(&a->u);
 }
 
+/*
+ * bench worker --merge IN --merge-out OUT --url URL --testcase NAME: a
+ * test case's merge() (plugin code) run for the controller, away from it.
+ */
+static int
+cmd_worker_merge_mode(struct cmd_worker_args *a, int argc)
+{
+	char *cause = NULL;
+
+	if (argc != 0 || a->merge_out == NULL || a->u.url == NULL ||
+	    a->u.testcase == NULL) {
+		fprintf(stderr, "bench worker: --merge needs --merge-out, --url "
+		    "and --testcase\n");
+		return cmd_usage(&cmd_worker_entry);
+	}
+	if (merge_serve(a->u.url, a->u.testcase, a->merge_in, a->merge_out,
+	    &cause) != 0) {
+		fprintf(stderr, "bench worker: merge: %s\n", cause);
+		free(cause);
+		return CMD_EXIT_ENV;
+	}
+	return CMD_EXIT_OK;
+}
+
 /* bench worker */
 static int
 cmd_worker_exec(int argc, char **argv)
@@ -658,6 +697,8 @@ cmd_worker_exec(int argc, char **argv)
 	}
 	if (a.exec_mode)
 		return cmd_worker_exec_mode(&a, argc - optind, argv + optind);
+	if (a.merge_in != NULL)
+		return cmd_worker_merge_mode(&a, argc - optind);
 	return cmd_worker_unit_mode(&a, argc - optind, argv + optind);
 }
 

@@ -8,12 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
+#include "err.h"
 #include "job.h"
 #include "merge.h"
 #include "plugin.h"
+#include "spawn.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -132,79 +138,268 @@ merge_by_testcase(const struct bench_testcase *desc, const char *name,
 	return mr->out;
 }
 
-/* The test case's description, when its partitions need its merge(). */
-static const struct bench_testcase *
-merge_open(const struct job_testcase *tc, unsigned nparts, void **handle,
-    merge_warn_cb warn, void *data)
+/* The url of a test case for `bench worker --url`. */
+static char *
+merge_url(const struct job_testcase *tc)
 {
-	const struct bench_testcase *desc = NULL;
-	char *url, *cause = NULL;
-
-	*handle = NULL;
-	if (nparts <= 1 || tc->runner == JOB_RUNNER_COMMAND)
-		return NULL;
-	url = tc->runner == JOB_RUNNER_BUILTIN ?
+	return tc->runner == JOB_RUNNER_BUILTIN ?
 	    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
-	if (testcase_open(url, &desc, handle, &cause) != 0) {
-		/* the units ran it: this should not happen */
-		warn(cause, data);
-		free(cause);
-		desc = NULL;
-	}
-	free(url);
-	return desc != NULL && desc->merge != NULL ? desc : NULL;
 }
 
 /* The units of repetition r in part order; returns how many. */
 static size_t
 merge_rep_units(const struct job *job, const struct job_testcase *tc,
-    unsigned r, unsigned nparts, size_t *units, json_t *const *um,
-    json_t **parts)
+    unsigned r, unsigned nparts, json_t *const *um, json_t **parts)
 {
 	const struct job_unit *u;
 	size_t i, k = 0;
 
 	for (i = 0; i < tc->nunits; i++) {
 		u = job_unit(job, tc->first_unit + i);
-		if (u->rep == r && k < nparts) {
-			units[k] = u->index;
+		if (u->rep == r && k < nparts)
 			parts[k++] = um[u->index];
-		}
 	}
 	return k;
+}
+
+/* The worker's input: every repetition's part metrics, in part order. */
+static json_t *
+merge_input(const struct job *job, const struct job_testcase *tc,
+    unsigned nparts, unsigned nreps, json_t *const *um)
+{
+	json_t *reps = json_array(), *a, **parts;
+	unsigned r;
+	size_t k, i;
+
+	parts = xcalloc(nparts, sizeof *parts);
+	for (r = 0; r < nreps; r++) {
+		k = merge_rep_units(job, tc, r, nparts, um, parts);
+		a = json_array();
+		for (i = 0; i < k; i++)
+			json_array_append(a, parts[i] != NULL ? parts[i] :
+			    json_object());
+		json_array_append_new(reps, a);
+	}
+	free(parts);
+	return json_pack("{s:o}", "reps", reps);
+}
+
+/* Wait for the merge worker, killing it after the time limit: its wait
+   status, or -1 when it had to be killed. */
+static int
+merge_wait(pid_t pid, double timeout_s)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int status = 0, waited;
+
+	for (waited = 0; (double)waited * 0.01 < timeout_s; waited++) {
+		if (spawn_finish(pid, SPAWN_NOHANG, &status, NULL) !=
+		    SPAWN_RUNNING)
+			return status;
+		nanosleep(&ts, NULL);
+	}
+	killpg(pid, SIGKILL);
+	spawn_finish(pid, 0, &status, NULL);
+	return -1;
+}
+
+/* Run `bench worker --merge` on in, its answer in out. NULL with *why. */
+static json_t *
+merge_run_worker(const struct merge_env *env, const struct job_testcase *tc,
+    const char *in, const char *out, char **why)
+{
+	char *url = merge_url(tc), *cause = NULL;
+	char *argv[] = { (char *)env->self_exe, (char *)"worker",
+	    (char *)"--merge", (char *)in, (char *)"--merge-out", (char *)out,
+	    (char *)"--url", url, (char *)"--testcase", tc->name, NULL };
+	struct spawn_opts so = SPAWN_OPTS_INIT;
+	json_t *res = NULL;
+	json_error_t jerr;
+	pid_t pid;
+	int st;
+
+	so.argv = argv;
+	if (spawn_start(&so, &pid, &cause) != 0) {
+		*why = cause;
+		free(url);
+		return NULL;
+	}
+	free(url);
+	st = merge_wait(pid, env->timeout_s);
+	if (st < 0)
+		*why = xasprintf("the merge worker ran past %gs and was "
+		    "killed", env->timeout_s);
+	else if (WIFSIGNALED(st))
+		*why = xasprintf("the merge worker was killed by signal %d "
+		    "(%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WEXITSTATUS(st) != 0)
+		*why = xasprintf("the merge worker exited %d", WEXITSTATUS(st));
+	else if ((res = json_load_file(out, 0, &jerr)) == NULL ||
+	    !json_is_array(json_object_get(res, "reps")))
+		*why = xasprintf("the merge worker's answer is not valid: %s",
+		    res == NULL ? jerr.text : "no reps");
+	if (*why != NULL) {
+		json_decref(res);
+		res = NULL;
+	}
+	return res;
+}
+
+/* The mean over the repetitions of the worker's answer. */
+static json_t *
+merge_answer(json_t *res, unsigned nreps, char **why)
+{
+	json_t *reps = json_object_get(res, "reps"), **objs, *out;
+	size_t i;
+
+	if (json_array_size(reps) != nreps) {
+		*why = xasprintf("the merge worker answered %zu repetitions, "
+		    "not %u", json_array_size(reps), nreps);
+		return json_object();
+	}
+	objs = xcalloc(nreps + 1, sizeof *objs);
+	for (i = 0; i < nreps; i++) {
+		objs[i] = json_array_get(reps, i);
+		if (!json_is_object(objs[i])) {
+			*why = xstrdup("the merge worker's answer is not "
+			    "valid: a repetition is not an object");
+			free(objs);
+			return json_object();
+		}
+	}
+	out = merge_mean(objs, nreps);
+	free(objs);
+	return out;
+}
+
+/* Merge the repetitions through the test case's merge() in a worker. */
+static json_t *
+merge_in_worker(const struct job *job, const struct job_testcase *tc,
+    unsigned nparts, unsigned nreps, json_t *const *um,
+    const struct merge_env *env, merge_warn_cb warn, void *data)
+{
+	char *in = xasprintf("%s/merge-%zu.in.json", env->dir, tc->index);
+	char *out = xasprintf("%s/merge-%zu.out.json", env->dir, tc->index);
+	char *why = NULL, *msg;
+	json_t *input, *res = NULL, *e, *merged;
+	size_t i;
+
+	input = merge_input(job, tc, nparts, nreps, um);
+	if (json_dump_file(input, in, JSON_COMPACT) != 0)
+		why = xasprintf("cannot write '%s'", in);
+	json_decref(input);
+	if (why == NULL)
+		res = merge_run_worker(env, tc, in, out, &why);
+	json_array_foreach(json_object_get(res, "errors"), i, e)
+		warn(json_string_value(e), data);
+	merged = res != NULL ? merge_answer(res, nreps, &why) : json_object();
+	json_decref(res);
+	unlink(in);
+	unlink(out);
+	free(in);
+	free(out);
+	if (why != NULL) {
+		msg = xasprintf("merge of test case '%s' failed: %s", tc->name,
+		    why);
+		warn(msg, data);
+		free(msg);
+		free(why);
+	}
+	return merged;
 }
 
 /* A test case's metrics. */
 json_t *
 merge_testcase(const struct job *job, size_t tci, json_t *const *um,
-    const char *self_exe, merge_warn_cb warn, void *data)
+    const struct merge_env *env, merge_warn_cb warn, void *data)
 {
 	const struct job_testcase *tc = job_testcase(job, tci);
 	unsigned nparts = job_unit(job, tc->first_unit)->nparts, nreps, r;
-	const struct bench_testcase *desc;
-	struct merge_rep mr = { .unit_metrics = um };
 	json_t **reps, **parts, *res;
-	size_t *units, k;
-	void *handle;
+	size_t k;
 
-	(void)self_exe;
 	nreps = (unsigned)(tc->nunits / nparts);
-	desc = merge_open(tc, nparts, &handle, warn, data);
+	if (nparts > 1 && tc->runner != JOB_RUNNER_COMMAND)
+		return merge_in_worker(job, tc, nparts, nreps, um, env, warn,
+		    data);
 	reps = xcalloc(nreps + 1, sizeof *reps);
 	parts = xcalloc(nparts, sizeof *parts);
-	units = xcalloc(nparts, sizeof *units);
-	mr.units = units;
 	for (r = 0; r < nreps; r++) {
-		k = merge_rep_units(job, tc, r, nparts, units, um, parts);
-		reps[r] = desc != NULL ? merge_by_testcase(desc, tc->name, &mr,
-		    k, warn, data) : merge_mean(parts, k);
+		k = merge_rep_units(job, tc, r, nparts, um, parts);
+		reps[r] = merge_mean(parts, k);
 	}
 	res = merge_mean(reps, nreps);
 	for (r = 0; r < nreps; r++)
 		json_decref(reps[r]);
 	free(reps);
 	free(parts);
-	free(units);
-	testcase_close(handle);
 	return res;
+}
+
+/* Collect a worker's warnings into an array. */
+static void
+merge_collect(const char *msg, void *data)
+{
+	json_array_append_new(data, json_string(msg));
+}
+
+/* One repetition in the worker: the merge() of desc, else the mean. */
+static json_t *
+merge_serve_rep(const struct bench_testcase *desc, const char *name,
+    json_t *parts, json_t *errors)
+{
+	size_t k = json_array_size(parts), i, *units;
+	json_t **objs, *out;
+	struct merge_rep mr;
+
+	objs = xcalloc(k + 1, sizeof *objs);
+	units = xcalloc(k + 1, sizeof *units);
+	for (i = 0; i < k; i++) {
+		objs[i] = json_array_get(parts, i);
+		units[i] = i;
+	}
+	if (desc != NULL && desc->merge != NULL) {
+		memset(&mr, 0, sizeof mr);
+		mr.unit_metrics = objs;
+		mr.units = units;
+		out = merge_by_testcase(desc, name, &mr, k, merge_collect,
+		    errors);
+	} else
+		out = merge_mean(objs, k);
+	free(objs);
+	free(units);
+	return out;
+}
+
+/* The worker's side of a merge. */
+int
+merge_serve(const char *url, const char *testcase, const char *in,
+    const char *out, char **cause)
+{
+	const struct bench_testcase *desc = NULL;
+	json_t *input, *reps, *answer, *errors, *parts;
+	json_error_t jerr;
+	void *handle = NULL;
+	size_t r;
+	int rc;
+
+	if ((input = json_load_file(in, 0, &jerr)) == NULL)
+		return err_set(cause, "merge input '%s': %s", in, jerr.text);
+	if (testcase_open(url, &desc, &handle, cause) != 0) {
+		json_decref(input);
+		return -1;
+	}
+	reps = json_array();
+	errors = json_array();
+	json_array_foreach(json_object_get(input, "reps"), r, parts)
+		json_array_append_new(reps, merge_serve_rep(desc, testcase,
+		    parts, errors));
+	answer = json_pack("{s:o,s:o}", "reps", reps, "errors", errors);
+	rc = json_dump_file(answer, out, JSON_COMPACT);
+	json_decref(answer);
+	json_decref(input);
+	testcase_close(handle);
+	if (rc != 0)
+		return err_errno(cause, "cannot write '%s'", out);
+	return 0;
 }

@@ -67,6 +67,8 @@ int
 run_merge(struct run_state *rs, size_t tci)
 {
 	const struct job_testcase *tc = job_testcase(rs->job, tci);
+	struct merge_env env = { .self_exe = rs->cfg->self_exe,
+	    .dir = rs->work_dir, .timeout_s = MERGE_TIMEOUT };
 	json_t *res = NULL, *m;
 	const char *name;
 	char *cause = NULL;
@@ -74,8 +76,8 @@ run_merge(struct run_state *rs, size_t tci)
 	int rc = 0;
 
 	if (!rs->tc_bad[tci])
-		res = merge_testcase(rs->job, tci, rs->unit_metrics,
-		    rs->cfg->self_exe, run_merge_warn, rs);
+		res = merge_testcase(rs->job, tci, rs->unit_metrics, &env,
+		    run_merge_warn, rs);
 	json_object_foreach(res, name, m) {
 		if (run_tx(rs) != 0 ||
 		    store_testcase_metric_set(rs->st, rs->run_id, tc->name,
