@@ -26,6 +26,7 @@
 #include "paradigm.h"
 #include "plan.h"
 #include "sha256.h"
+#include "strvec.h"
 #include "xalloc.h"
 #include "yaml.h"
 #include "banned.h"
@@ -769,19 +770,6 @@ fail:
 	return NULL;
 }
 
-/* Free a NULL-terminated argv. */
-static void
-argv_free(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
 /* Fill a command node's templates with params; BUG on error (checked). */
 static char **
 fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params)
@@ -809,7 +797,7 @@ testcase_clear(struct job_testcase *tc)
 	json_decref(tc->params);
 	json_decref(tc->modules);
 	free(tc->url);
-	argv_free(tc->argv);
+	strv_free(tc->argv);
 }
 
 /* Hex SHA-256 of a test case's canonical configuration. */
@@ -1153,7 +1141,7 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 		if (j == a->run)
 			tc->argv = argv;
 		else
-			argv_free(argv);
+			strv_free(argv);
 	}
 	mh = yjson_check(json_object());
 	for (i = md->hp_first; i < md->hp_first + md->hp_count; i++)

@@ -32,13 +32,6 @@
 #define SLURM_CMD_TIMEOUT	30.0	/* squeue, scancel */
 #define SLURM_OUT_MAX		(1024 * 1024)
 
-/* Free an array from this module: see launch-slurm.h. */
-void
-slurm_argv_free(char **argv)
-{
-	strv_free(argv);
-}
-
 /* The job name of a unit. */
 char *
 slurm_job_name(int64_t run_id, const char *unit_id)
@@ -572,20 +565,14 @@ launch_slurm_prepare(const struct launcher *l, const char *dir, char **note,
 static char **
 launch_slurm_worker(const struct launcher *l, const struct launch_unit *u)
 {
-	char **worker;
-	size_t n, i;
+	struct strvec worker = STRVEC_INIT;
 
 	if (u->command)
 		return slurm_exec_argv(l->self_exe, u->argv);
-	for (n = 0; u->argv[n] != NULL; n++)
-		;
-	worker = xcalloc(n + 3, sizeof *worker);
-	for (i = 0; i < n; i++)
-		worker[i] = xstrdup(u->argv[i]);
-	worker[n++] = xstrdup("--status-fd");
-	worker[n++] = xstrdup("1");
-	worker[n] = NULL;
-	return worker;
+	strvec_pushv(&worker, u->argv);
+	strvec_push(&worker, "--status-fd");
+	strvec_push(&worker, "1");
+	return strvec_detach(&worker);
 }
 
 /* Start a unit as srun around `bench worker`. */
@@ -609,7 +596,7 @@ launch_slurm_start(const struct launcher *l, const struct launch_unit *u,
 	so.extra_args = l->extra_args;
 	so.worker_argv = worker;
 	srun = slurm_srun_argv(&so, cause);
-	slurm_argv_free(worker);
+	strv_free(worker);
 	if (srun == NULL)
 		return -1;
 	sp.argv = srun;
@@ -617,7 +604,7 @@ launch_slurm_start(const struct launcher *l, const struct launch_unit *u,
 	sp.stdout_fd = u->status_fd;
 	sp.log_fd = u->out_fd;
 	rc = spawn_start(&sp, pid, cause);
-	slurm_argv_free(srun);
+	strv_free(srun);
 	return rc;
 }
 
@@ -692,7 +679,7 @@ launch_slurm_count(const struct launcher *l, const char *const *unit_ids,
 		return -1;
 	}
 	free(names);
-	slurm_argv_free(ids);
+	strv_free(ids);
 	*count = nids;
 	return 0;
 }

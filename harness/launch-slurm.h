@@ -46,7 +46,7 @@ char *slurm_job_name(int64_t run_id, const char *unit_id);
 
 /*
  * The srun argv for a unit: NULL-terminated, every string allocated (free
- * with slurm_argv_free). --time is the timeout in whole minutes rounded up,
+ * with strv_free). --time is the timeout in whole minutes rounded up,
  * plus one, so the engine's own timeout fires first. NULL with *cause when
  * unit_id or worker_argv is missing or a number is out of range.
  */
@@ -54,7 +54,6 @@ char **slurm_srun_argv(const struct slurm_unit_opts *o, char **cause);
 
 /* Free an array this module returned: strv_free (strvec.h) by another
    name, kept for the launcher's callers. NULL is a no-op. */
-void slurm_argv_free(char **argv);
 
 /*
  * The argv of `BENCH worker --exec --status-fd 1 -- CMD...` for a command
@@ -124,7 +123,7 @@ int slurm_path_node_local(const char *path);
 /*
  * Our jobs with this name, from `squeue -h -n NAME -o %i` (job ids as
  * text, in squeue's order). *ids is a NULL-terminated allocated array (free
- * with slurm_argv_free), *n its length. 0, or -1 with *cause.
+ * with strv_free), *n its length. 0, or -1 with *cause.
  */
 int slurm_list_jobs(const char *name, char ***ids, size_t *n, char **cause);
 

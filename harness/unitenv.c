@@ -13,17 +13,16 @@
 #include "gpus.h"
 #include "job.h"
 #include "sched.h"
+#include "strvec.h"
 #include "unitenv.h"
 #include "xalloc.h"
 #include "banned.h"
-
-#define UNITENV_OWN_MAX		16	/* variables a unit gets */
 
 struct unitenv {
 	const char	*self_exe;
 	const char	*work_dir;
 	int64_t		 run_id;
-	json_t		*testenv;
+	char		*testenv;	/* the testenv as compact JSON */
 	int		 parallel;
 	unsigned	 ncores;
 	const struct gpus *gpus;
@@ -43,7 +42,9 @@ unitenv_new(const char *self_exe, const char *work_dir, int64_t run_id,
 	ue->self_exe = self_exe;
 	ue->work_dir = work_dir;
 	ue->run_id = run_id;
-	ue->testenv = testenv;
+	ue->testenv = json_dumps(testenv, JSON_COMPACT);
+	if (ue->testenv == NULL)
+		ue->testenv = xstrdup("{}");
 	ue->parallel = parallel;
 	ue->ncores = ncores;
 	ue->gpus = gpus;
@@ -64,6 +65,7 @@ unitenv_free(struct unitenv *ue)
 	if (ue == NULL)
 		return;
 	free(ue->base);
+	free(ue->testenv);
 	free(ue);
 }
 
@@ -76,79 +78,66 @@ unitenv_params(const struct job_testcase *tc)
 	return s != NULL ? s : xstrdup("{}");
 }
 
-/* Free a NULL-terminated array of allocated strings. */
-static void
-unitenv_strv_free(char **v)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && v[i] != NULL; i++)
-		free(v[i]);
-	free(v);
-}
-
 /* The argv of a unit. */
 static char **
 unitenv_argv(const struct unitenv *ue, const struct job_unit *u,
     const struct job_testcase *tc, const char *work)
 {
-	char **argv;
-	size_t i, n = 0;
+	struct strvec v = STRVEC_INIT;
+	char *params;
 
 	if (tc->runner == JOB_RUNNER_COMMAND) {
-		for (n = 0; tc->argv[n] != NULL; n++)
-			;
-		argv = xcalloc(n + 1, sizeof *argv);
-		for (i = 0; i < n; i++)
-			argv[i] = xstrdup(tc->argv[i]);
-		return argv;
+		strvec_pushv(&v, tc->argv);
+		return strvec_detach(&v);
 	}
-	argv = xcalloc(26, sizeof *argv);
-	argv[n++] = xstrdup(ue->self_exe);
-	argv[n++] = xstrdup("worker");
-	argv[n++] = xstrdup("--url");
-	argv[n++] = tc->runner == JOB_RUNNER_BUILTIN ?
-	    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
-	argv[n++] = xstrdup("--testcase");
-	argv[n++] = xstrdup(tc->name);
-	argv[n++] = xstrdup("--unit");
-	argv[n++] = xstrdup(u->id);
-	argv[n++] = xstrdup("--params");
-	argv[n++] = unitenv_params(tc);
-	argv[n++] = xstrdup("--seed");
-	argv[n++] = xasprintf("%" PRIu64, u->seed);
-	argv[n++] = xstrdup("--part");
-	argv[n++] = xasprintf("%u", u->part);
-	argv[n++] = xstrdup("--nparts");
-	argv[n++] = xasprintf("%u", u->nparts);
-	argv[n++] = xstrdup("--rep");
-	argv[n++] = xasprintf("%u", u->rep);
-	argv[n++] = xstrdup("--workspace");
-	argv[n++] = xstrdup(work);
-	argv[n++] = xstrdup("--paradigm");
-	argv[n++] = xstrdup(tc->paradigm);
-	argv[n++] = xstrdup("--paradigm-config");
-	argv[n++] = json_dumps(ue->testenv, JSON_COMPACT);
-	argv[n] = NULL;
-	return argv;
+	strvec_push(&v, ue->self_exe);
+	strvec_push(&v, "worker");
+	strvec_push(&v, "--url");
+	if (tc->runner == JOB_RUNNER_BUILTIN)
+		strvec_pushf(&v, "builtin:%s", tc->url);
+	else
+		strvec_push(&v, tc->url);
+	strvec_push(&v, "--testcase");
+	strvec_push(&v, tc->name);
+	strvec_push(&v, "--unit");
+	strvec_push(&v, u->id);
+	strvec_push(&v, "--params");
+	params = unitenv_params(tc);
+	strvec_push(&v, params);
+	free(params);
+	strvec_push(&v, "--seed");
+	strvec_pushf(&v, "%" PRIu64, u->seed);
+	strvec_push(&v, "--part");
+	strvec_pushf(&v, "%u", u->part);
+	strvec_push(&v, "--nparts");
+	strvec_pushf(&v, "%u", u->nparts);
+	strvec_push(&v, "--rep");
+	strvec_pushf(&v, "%u", u->rep);
+	strvec_push(&v, "--workspace");
+	strvec_push(&v, work);
+	strvec_push(&v, "--paradigm");
+	strvec_push(&v, tc->paradigm);
+	strvec_push(&v, "--paradigm-config");
+	strvec_push(&v, ue->testenv);
+	return strvec_detach(&v);
 }
 
-/* CUDA_VISIBLE_DEVICES=UUID,... of the GPUs granted. */
-static char *
-unitenv_gpus(const struct unitenv *ue, const struct sched_grant *g)
+/* CUDA_VISIBLE_DEVICES=UUID,... of the GPUs granted, onto v. */
+static void
+unitenv_gpus(const struct unitenv *ue, const struct sched_grant *g,
+    struct strvec *v)
 {
-	char *list = NULL, *more, *var;
+	char *list = xstrdup(""), *more;
 	unsigned k;
 
 	for (k = 0; k < g->ngpu; k++) {
-		more = xasprintf("%s%s%s", list ? list : "", list ? "," : "",
+		more = xasprintf("%s%s%s", list, k > 0 ? "," : "",
 		    gpus_get(ue->gpus, (size_t)g->gpu[k])->uuid);
 		free(list);
 		list = more;
 	}
-	var = xasprintf("CUDA_VISIBLE_DEVICES=%s", list);
+	strvec_pushf(v, "CUDA_VISIBLE_DEVICES=%s", list);
 	free(list);
-	return var;
 }
 
 /* The variables bench adds for a unit. */
@@ -157,33 +146,31 @@ unitenv_own(const struct unitenv *ue, const struct job_unit *u,
     const struct job_testcase *tc, const struct sched_grant *g, int pool,
     const char *work)
 {
-	char **own = xcalloc(UNITENV_OWN_MAX, sizeof *own);
+	struct strvec v = STRVEC_INIT;
 	unsigned threads = g->need.cpus;
-	size_t k = 0;
 
 	if (threads == 0 && ue->parallel)
 		threads = ue->ncores / (unsigned)(pool > 0 ? pool : 1);
 	if (ue->parallel && threads == 0)
 		threads = 1;
-	own[k++] = xasprintf("BENCH_STATUS_FD=%d", UNITENV_STATUS_FD);
-	own[k++] = xasprintf("BENCH_UNIT=%s", u->id);
-	own[k++] = xasprintf("BENCH_SEED=%" PRIu64, u->seed);
-	own[k++] = xasprintf("BENCH_PART=%u", u->part);
-	own[k++] = xasprintf("BENCH_NPARTS=%u", u->nparts);
-	own[k++] = xasprintf("BENCH_REP=%u", u->rep);
-	own[k++] = xasprintf("BENCH_TESTCASE=%s", tc->name);
-	own[k++] = xasprintf("BENCH_WORKSPACE=%s", work);
-	own[k++] = xasprintf("BENCH_RUN=%" PRId64, ue->run_id);
+	strvec_pushf(&v, "BENCH_STATUS_FD=%d", UNITENV_STATUS_FD);
+	strvec_pushf(&v, "BENCH_UNIT=%s", u->id);
+	strvec_pushf(&v, "BENCH_SEED=%" PRIu64, u->seed);
+	strvec_pushf(&v, "BENCH_PART=%u", u->part);
+	strvec_pushf(&v, "BENCH_NPARTS=%u", u->nparts);
+	strvec_pushf(&v, "BENCH_REP=%u", u->rep);
+	strvec_pushf(&v, "BENCH_TESTCASE=%s", tc->name);
+	strvec_pushf(&v, "BENCH_WORKSPACE=%s", work);
+	strvec_pushf(&v, "BENCH_RUN=%" PRId64, ue->run_id);
 	if (g->ngpu > 0)
-		own[k++] = unitenv_gpus(ue, g);
+		unitenv_gpus(ue, g, &v);
 	if (threads > 0 && getenv("OMP_NUM_THREADS") == NULL)
-		own[k++] = xasprintf("OMP_NUM_THREADS=%u", threads);
+		strvec_pushf(&v, "OMP_NUM_THREADS=%u", threads);
 	if (threads > 0 && getenv("MKL_NUM_THREADS") == NULL)
-		own[k++] = xasprintf("MKL_NUM_THREADS=%u", threads);
+		strvec_pushf(&v, "MKL_NUM_THREADS=%u", threads);
 	if (threads > 0 && getenv("OPENBLAS_NUM_THREADS") == NULL)
-		own[k++] = xasprintf("OPENBLAS_NUM_THREADS=%u", threads);
-	own[k] = NULL;
-	return own;
+		strvec_pushf(&v, "OPENBLAS_NUM_THREADS=%u", threads);
+	return strvec_detach(&v);
 }
 
 /*
@@ -222,8 +209,8 @@ unitenv_build(const struct unitenv *ue, const struct job_unit *u,
 void
 unitenv_release(struct unitenv_unit *out)
 {
-	unitenv_strv_free(out->argv);
-	unitenv_strv_free(out->own);
+	strv_free(out->argv);
+	strv_free(out->own);
 	free(out->envp);
 	memset(out, 0, sizeof *out);
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "launch-slurm.h"
+#include "strvec.h"
 #include "banned.h"
 
 /* Read all of stdin into an allocated string. */
@@ -68,7 +69,7 @@ mode(int opt, const char *arg)
 			break;
 		for (i = 0; i < n; i++)
 			printf("%s\n", ids[i]);
-		slurm_argv_free(ids);
+		strv_free(ids);
 		return 0;
 	case 'S':
 		if (slurm_check_shared(arg, 60, &cause) != 0)
@@ -147,12 +148,12 @@ main(int argc, char **argv)
 	if (av == NULL) {
 		fprintf(stderr, "srunargv: %s\n", cause);
 		free(cause);
-		slurm_argv_free(exec_argv);
+		strv_free(exec_argv);
 		return 1;
 	}
 	for (i = 0; av[i] != NULL; i++)
 		printf("%s\n", av[i]);
-	slurm_argv_free(av);
-	slurm_argv_free(exec_argv);
+	strv_free(av);
+	strv_free(exec_argv);
 	return 0;
 }

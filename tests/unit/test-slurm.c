@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "launch-slurm.h"
+#include "strvec.h"
 #include "launch.h"
 #include "xalloc.h"
 
@@ -70,7 +71,7 @@ test_argv_defaults(void **state)
 	    "/opt/bench/bin/bench worker --url builtin:gemm --unit u0001 "
 	    "--seed 42 --status-fd 1");
 	free(s);
-	slurm_argv_free(argv);
+	strv_free(argv);
 }
 
 static void
@@ -99,7 +100,7 @@ test_argv_everything(void **state)
 	    "--quiet --account=ml --qos high /opt/bench/bin/bench worker "
 	    "--url builtin:gemm --unit u0001 --seed 42 --status-fd 1");
 	free(s);
-	slurm_argv_free(argv);
+	strv_free(argv);
 }
 
 /* --time: minutes rounded up, plus one. */
@@ -133,7 +134,7 @@ test_argv_time(void **state)
 			}
 		}
 		assert_true(found);
-		slurm_argv_free(argv);
+		strv_free(argv);
 	}
 }
 
@@ -185,7 +186,7 @@ test_exec_argv(void **state)
 	assert_string_equal(s, "/usr/bin/bench worker --exec --status-fd 1 "
 	    "-- python3 train.py --lr 0.1");
 	free(s);
-	slurm_argv_free(argv);
+	strv_free(argv);
 }
 
 static void
