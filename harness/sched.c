@@ -31,6 +31,8 @@ struct sched {
 	double		*ready_at;	/* not before (backoff); 0 now */
 	size_t		*order;		/* queued units in start order */
 	size_t		 norder;
+	size_t		*pos;		/* each unit's index in order */
+	size_t		 cursor;	/* order[0..cursor) are not queued */
 	size_t		 queued;
 	int		 running;
 	size_t		 head_skips;	/* backfills past the head */
@@ -73,6 +75,7 @@ sched_new(const struct sched_config *cfg, size_t nunits, size_t ntestcases)
 	s->attempts = xcalloc(nunits + 1, sizeof *s->attempts);
 	s->ready_at = xcalloc(nunits + 1, sizeof *s->ready_at);
 	s->order = xcalloc(nunits + 1, sizeof *s->order);
+	s->pos = xcalloc(nunits + 1, sizeof *s->pos);
 	s->peak_kb = xcalloc(ntestcases + 1, sizeof *s->peak_kb);
 	s->peak_vram = xcalloc(ntestcases + 1, sizeof *s->peak_vram);
 	s->wall = xcalloc(ntestcases + 1, sizeof *s->wall);
@@ -94,6 +97,7 @@ sched_free(struct sched *s)
 	free(s->attempts);
 	free(s->ready_at);
 	free(s->order);
+	free(s->pos);
 	free(s->peak_kb);
 	free(s->peak_vram);
 	free(s->wall);
@@ -110,6 +114,7 @@ sched_add(struct sched *s, size_t u, size_t tc, int first)
 	s->ustate[u] = SCHED_U_QUEUED;
 	s->first[u] = first != 0;
 	s->tc_of[u] = tc;
+	s->pos[u] = s->norder;
 	s->order[s->norder++] = u;
 	s->queued++;
 }
@@ -132,6 +137,9 @@ sched_order(struct sched *s)
 		}
 		s->order[j] = x;
 	}
+	for (k = 0; k < s->norder; k++)
+		s->pos[s->order[k]] = k;
+	s->cursor = 0;
 }
 
 /* Set a test case's profile. */
@@ -277,7 +285,12 @@ sched_pick(struct sched *s, double now, double *next_ready)
 	*next_ready = 0;
 	if (s->paused || s->running >= s->pool)
 		return -1;
-	for (k = 0; k < s->norder; k++) {
+	/* skip the head of the order that has left the queue for good, so
+	   a pick costs what is queued, not what ran */
+	while (s->cursor < s->norder &&
+	    s->ustate[s->order[s->cursor]] != SCHED_U_QUEUED)
+		s->cursor++;
+	for (k = s->cursor; k < s->norder; k++) {
 		u = s->order[k];
 		if (!sched_eligible(s, u, now, next_ready))
 			continue;
@@ -437,6 +450,8 @@ sched_ended(struct sched *s, size_t u, const struct sched_end *e,
 	s->running--;
 	if (d->retry) {
 		s->ustate[u] = SCHED_U_QUEUED;
+		if (s->pos[u] < s->cursor)
+			s->cursor = s->pos[u];
 		s->queued++;
 		s->ready_at[u] = now + d->backoff;
 	} else
