@@ -150,10 +150,24 @@ static const char store_migrate_v3[] =
 	"ALTER TABLE units ADD COLUMN host TEXT;\n"
 	"PRAGMA user_version = 3;\n";
 
+/*
+ * Version 4: statistics. units.warmup (1: a warm-up repetition, run but
+ * left out of every statistic), runs.labels (JSON object of --label
+ * KEY=VALUE) and runs.machine_state (JSON object: load, governor, busy
+ * processes at run start).
+ */
+static const char store_migrate_v4[] =
+	"ALTER TABLE units ADD COLUMN warmup INTEGER NOT NULL DEFAULT 0"
+	" CHECK (warmup IN (0, 1));\n"
+	"ALTER TABLE runs ADD COLUMN labels TEXT;\n"
+	"ALTER TABLE runs ADD COLUMN machine_state TEXT;\n"
+	"PRAGMA user_version = 4;\n";
+
 static const char *const store_migrations[STORE_SCHEMA_VERSION] = {
 	NULL,		/* store_schema_v1 + statuses + store_schema_v1_tail */
 	store_migrate_v2,
 	store_migrate_v3,
+	store_migrate_v4,
 };
 
 /* The statements kept prepared for the connection's lifetime. */
@@ -190,7 +204,8 @@ enum store_stmt {
 #define RUN_SELECT \
 	"SELECT r.id, r.job_name, r.job_sha256, r.mode, r.launcher, r.host," \
 	" r.status, r.fingerprint_id, r.workspace, r.workers, r.started_at," \
-	" r.finished_at, r.rank, r.fingerprint, r.job_path, count(u.id)," \
+	" r.finished_at, r.rank, r.fingerprint, r.job_path, r.labels," \
+	" r.machine_state, count(u.id)," \
 	" count(CASE WHEN u.status = 'ok' THEN 1 END)," \
 	" count(CASE WHEN u.status NOT IN ('ok', 'skipped', 'pending'," \
 	" 'running') THEN 1 END)" \
@@ -203,19 +218,21 @@ static const char *const store_sql[S__COUNT] = {
 	[S_RUN_CREATE] =
 	    "INSERT INTO runs (job_name, job_sha256, job_path, mode, workers,"
 	    " launcher, host, fingerprint, fingerprint_id, argv, workspace,"
-	    " bench_version, started_at, status)"
+	    " bench_version, started_at, labels, machine_state, status)"
 	    " VALUES (:job_name, :job_sha256, :job_path, :mode, :workers,"
 	    " :launcher, :host, :fingerprint, :fingerprint_id, :argv,"
-	    " :workspace, :bench_version, :started_at, 'running')",
+	    " :workspace, :bench_version, :started_at, :labels,"
+	    " :machine_state, 'running')",
 	[S_RUN_FINISH] =
 	    "UPDATE runs SET status = :status, finished_at = :finished_at"
 	    " WHERE id = :id",
 	[S_RUN_WORKERS] = "UPDATE runs SET workers = :workers WHERE id = :id",
 	[S_UNIT_ADD] =
 	    "INSERT INTO units (run_id, testcase, algorithm, paradigm, params,"
-	    " key, log_path, part, nparts, rep, seed, status)"
+	    " key, log_path, part, nparts, rep, seed, warmup, status)"
 	    " VALUES (:run_id, :testcase, :algorithm, :paradigm, :params,"
-	    " :key, :log_path, :part, :nparts, :rep, :seed, 'pending')",
+	    " :key, :log_path, :part, :nparts, :rep, :seed, :warmup,"
+	    " 'pending')",
 	[S_UNIT_START] =
 	    "UPDATE units SET status = 'running', attempts = :attempt,"
 	    " worker_slot = :worker_slot, pid = :pid, started_at = :started_at,"
@@ -258,7 +275,7 @@ static const char *const store_sql[S__COUNT] = {
 	    " status, error, log_path, part, nparts, rep, attempts,"
 	    " worker_slot, exit_code, signal, co_running, started_at,"
 	    " finished_at, wall_s, cpu_user_s, cpu_sys_s, maxrss_kb,"
-	    " vram_peak_mb, seed, host"
+	    " vram_peak_mb, seed, host, warmup"
 	    " FROM units WHERE run_id = :run_id ORDER BY id",
 	[S_UNIT_METRICS] =
 	    "SELECT m.unit_id, u.testcase, m.name, m.value, m.timing"
@@ -284,12 +301,12 @@ static const char *const store_sql[S__COUNT] = {
 	    " key, part, nparts, rep, seed, status, attempts, worker_slot, pid,"
 	    " started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s,"
 	    " maxrss_kb, vram_peak_mb, exit_code, signal, co_running, error,"
-	    " log_path)"
+	    " log_path, warmup)"
 	    " SELECT :run_id, testcase, algorithm, paradigm, params, key, part,"
 	    " nparts, rep, seed, status, attempts, worker_slot, pid,"
 	    " started_at, finished_at, wall_s, cpu_user_s, cpu_sys_s,"
 	    " maxrss_kb, vram_peak_mb, exit_code, signal, co_running, error,"
-	    " log_path FROM units WHERE id = :id",
+	    " log_path, warmup FROM units WHERE id = :id",
 	[S_METRICS_COPY] =
 	    "INSERT INTO metrics (unit_id, name, value, timing)"
 	    " SELECT :new_id, name, value, timing FROM metrics"
@@ -909,7 +926,10 @@ store_run_create(struct store *st, const struct store_run_info *info,
 	    bind_text(st, s, ":workspace", info->workspace, cause) != 0 ||
 	    bind_text(st, s, ":bench_version", info->bench_version,
 	    cause) != 0 ||
-	    bind_real(st, s, ":started_at", info->started_at, cause) != 0)
+	    bind_real(st, s, ":started_at", info->started_at, cause) != 0 ||
+	    bind_text(st, s, ":labels", info->labels, cause) != 0 ||
+	    bind_text(st, s, ":machine_state", info->machine_state,
+	    cause) != 0)
 		goto out;
 	if (step_done(st, s, cause, "create run of job '%s'",
 	    info->job_name == NULL ? "" : info->job_name) != 0)
@@ -1016,7 +1036,8 @@ store_unit_add(struct store *st, int64_t run_id,
 	    bind_int(st, s, ":part", info->part, 0, cause) != 0 ||
 	    bind_int(st, s, ":nparts", info->nparts, 0, cause) != 0 ||
 	    bind_int(st, s, ":rep", info->rep, 0, cause) != 0 ||
-	    bind_int(st, s, ":seed", seed_to_db(info->seed), 0, cause) != 0)
+	    bind_int(st, s, ":seed", seed_to_db(info->seed), 0, cause) != 0 ||
+	    bind_int(st, s, ":warmup", info->warmup != 0, 0, cause) != 0)
 		goto out;
 	if (step_done(st, s, cause, "add unit to run %lld",
 	    (long long)run_id) != 0)
@@ -1194,9 +1215,11 @@ store_run_walk(struct store *st, sqlite3_stmt *s, store_run_cb cb,
 		row.rank = col_text(s, 12);
 		row.fingerprint = col_text(s, 13);
 		row.job_path = col_text(s, 14);
-		row.units_total = (int)col_int(s, 15, 0);
-		row.units_ok = (int)col_int(s, 16, 0);
-		row.units_failed = (int)col_int(s, 17, 0);
+		row.labels = col_text(s, 15);
+		row.machine_state = col_text(s, 16);
+		row.units_total = (int)col_int(s, 17, 0);
+		row.units_ok = (int)col_int(s, 18, 0);
+		row.units_failed = (int)col_int(s, 19, 0);
 		(*rows)++;
 		if ((ret = cb(&row, data)) != 0)
 			return ret;
@@ -1311,6 +1334,7 @@ store_units_list(struct store *st, int64_t run_id, store_unit_cb cb,
 		row.vram_peak_mb = col_real(s, 24);
 		row.seed = seed_from_db(col_int(s, 25, 0));
 		row.host = col_text(s, 26);
+		row.warmup = (int)col_int(s, 27, 0);
 		if ((ret = cb(&row, data)) != 0)
 			goto out;
 	}

@@ -19,8 +19,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* 1: first schema; 2: runs.rank (JSON text, NULL before) */
-#define STORE_SCHEMA_VERSION 3
+/* 1: first schema; 2: runs.rank (JSON text, NULL before); 3: units.host;
+   4: units.warmup, runs.labels, runs.machine_state */
+#define STORE_SCHEMA_VERSION 4
 
 struct store;
 
@@ -51,6 +52,10 @@ struct store_run_info {
 	const char *workspace;		/* the run's output directory */
 	const char *bench_version;
 	double	    started_at;
+	const char *labels;		/* JSON object text {"KEY":"VALUE"} or
+					   NULL (--label) */
+	const char *machine_state;	/* JSON object text or NULL: load,
+					   governor, busy processes at start */
 };
 /* Insert a run with status 'running'; *run_id receives its id. */
 int store_run_create(struct store *st, const struct store_run_info *info,
@@ -80,6 +85,8 @@ struct store_unit_info {
 	const char *log_path;
 	unsigned    part, nparts, rep;
 	uint64_t    seed;		/* stored as a signed 64-bit integer */
+	int	    warmup;		/* 1: a warm-up repetition, left out
+					   of every statistic */
 };
 /* Insert a unit with status 'pending'. */
 int store_unit_add(struct store *st, int64_t run_id,
@@ -138,6 +145,8 @@ struct store_run_row {
 	const char *rank;		/* JSON text or NULL (store_run_set_rank) */
 	const char *fingerprint;	/* JSON text or NULL */
 	const char *job_path;
+	const char *labels;		/* JSON text or NULL */
+	const char *machine_state;	/* JSON text or NULL */
 	int	    workers;
 	double	    started_at, finished_at;	/* finished_at NAN if running */
 	/* units_failed: ended neither ok nor skipped (pending/running not) */
@@ -165,6 +174,7 @@ struct store_unit_row {
 	double	    vram_peak_mb;
 	uint64_t    seed;		/* as given to store_unit_add */
 	const char *host;		/* where it ran; NULL unknown */
+	int	    warmup;		/* 1: a warm-up repetition */
 };
 typedef int (*store_unit_cb)(const struct store_unit_row *row, void *data);
 /* Units of a run in id order. */

@@ -26,7 +26,7 @@ run_bench 0 -f examples/quickstart.yaml -q --parallel -w 2 --sample 0 \
 	--report html=run.html --report junit=run.xml
 DB=workspace/bench.db
 expect_eq "rank stored" "$(sql $DB "SELECT json_extract(rank, '\$.sort_by[0].gflops') FROM runs WHERE id=2")" descend
-expect_eq "schema" "$(sql $DB 'PRAGMA user_version')" 3
+expect_eq "schema" "$(sql $DB 'PRAGMA user_version')" 4
 
 # term: the ranked table and totals
 run_bench 0 report --last --db $DB --format term

@@ -167,6 +167,9 @@ test_migrate_v1(void **state)
 	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(db, "ALTER TABLE runs DROP COLUMN rank;"
 	    "ALTER TABLE units DROP COLUMN host;"
+	    "ALTER TABLE units DROP COLUMN warmup;"
+	    "ALTER TABLE runs DROP COLUMN labels;"
+	    "ALTER TABLE runs DROP COLUMN machine_state;"
 	    "PRAGMA user_version = 1;", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(db);
 
@@ -187,7 +190,7 @@ test_migrate_v1(void **state)
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(s, 0), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 3);
+	assert_int_equal(STORE_SCHEMA_VERSION, 4);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	rm_db(path);

@@ -766,10 +766,13 @@ test_host(void **state)
 	store_close(fx->st);
 	fx->st = NULL;
 	raw_exec(fx->path, "ALTER TABLE units DROP COLUMN host;"
+	    "ALTER TABLE units DROP COLUMN warmup;"
+	    "ALTER TABLE runs DROP COLUMN labels;"
+	    "ALTER TABLE runs DROP COLUMN machine_state;"
 	    "PRAGMA user_version = 2;");
 	if (store_open(fx->path, &fx->st, &cause) != 0)
 		fail_msg("reopen: %s", cause);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 3);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 4);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM units "
 	    "WHERE host IS NULL"), 1);
 	assert_int_equal(store_units_list(fx->st, run, host_of_unit, &host,
@@ -784,6 +787,77 @@ test_host(void **state)
 	    "FROM (SELECT host FROM units ORDER BY id)");
 	assert_string_equal(v, "n2,-");
 	free(v);
+}
+
+/* store_runs_list callback: labels and machine_state, allocated. */
+static int
+labels_of_run(const struct store_run_row *r, void *data)
+{
+	char **out = data;
+
+	out[0] = r->labels != NULL ? xstrdup(r->labels) : NULL;
+	out[1] = r->machine_state != NULL ? xstrdup(r->machine_state) : NULL;
+	return 0;
+}
+
+/* store_units_list callback: count the warm-up units. */
+static int
+count_warmup(const struct store_unit_row *r, void *data)
+{
+	*(int *)data += r->warmup;
+	return 0;
+}
+
+/* Schema 4: units.warmup, runs.labels and runs.machine_state are stored,
+   listed and copied; a version 3 database gets them (0 and NULL). */
+static void
+test_stats_columns(void **state)
+{
+	struct fx *fx = *state;
+	struct store_run_info ri = {
+		.job_name = "l", .job_sha256 = "00", .mode = "serial",
+		.launcher = "local", .started_at = 1,
+		.labels = "{\"commit\":\"abc\"}", .machine_state = "{\"load1\":0.5}",
+	};
+	struct store_unit_info ui = { .testcase = "tc", .nparts = 1,
+	    .warmup = 1 };
+	char *cause = NULL, *got[2];
+	int64_t run, u, copy;
+	int n = 0;
+
+	assert_int_equal(store_run_create(fx->st, &ri, &run, &cause), 0);
+	assert_int_equal(store_unit_add(fx->st, run, &ui, &u, &cause), 0);
+	ui.warmup = 0;
+	assert_int_equal(store_unit_add(fx->st, run, &ui, &u, &cause), 0);
+	assert_int_equal(store_unit_copy(fx->st, u - 1, run, &copy, &cause),
+	    0);
+	assert_int_equal(store_units_list(fx->st, run, count_warmup, &n,
+	    &cause), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(store_run_get(fx->st, run, labels_of_run, got,
+	    &cause), 0);
+	assert_string_equal(got[0], "{\"commit\":\"abc\"}");
+	assert_string_equal(got[1], "{\"load1\":0.5}");
+	free(got[0]);
+	free(got[1]);
+
+	store_close(fx->st);
+	fx->st = NULL;
+	raw_exec(fx->path, "ALTER TABLE units DROP COLUMN warmup;"
+	    "ALTER TABLE runs DROP COLUMN labels;"
+	    "ALTER TABLE runs DROP COLUMN machine_state;"
+	    "PRAGMA user_version = 3;");
+	if (store_open(fx->path, &fx->st, &cause) != 0)
+		fail_msg("reopen: %s", cause);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 4);
+	n = 0;
+	assert_int_equal(store_units_list(fx->st, run, count_warmup, &n,
+	    &cause), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(store_run_get(fx->st, run, labels_of_run, got,
+	    &cause), 0);
+	assert_null(got[0]);
+	assert_null(got[1]);
 }
 
 /* A second connection opens and reads while the first holds a batch. */
@@ -826,7 +900,7 @@ test_newer_schema(void **state)
 	assert_null(st);
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "schema version 99, newer than this "
-	    "bench (3): upgrade bench"));
+	    "bench (4): upgrade bench"));
 	free(cause);
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM runs"), 1);
@@ -1188,6 +1262,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_events_samples, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_profiles, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stats_columns, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_integrity, setup,
 		    teardown),
