@@ -107,7 +107,7 @@ static const char *const root_keys[] = { "benchmarkingjob", NULL };
 static const char *const job_keys[] = {
 	"name", "workspace", "testenv", "test_object", "rank",
 	"parallel_execution", "num_workers", "timeout", "retries", "resources",
-	"launcher", "slurm_partition", "partitions", "repeat", "db", NULL
+	"launcher", "slurm_partition", "partitions", "repeat", "warmup", "db", NULL
 };
 static const char *const test_object_keys[] = { "type", "algorithms", NULL };
 static const char *const entry_keys[] = { "name", "url", "algorithm", NULL };
@@ -575,6 +575,9 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		return -1;
 	if ((n = yfile_get(f, bj, "repeat")) != NULL &&
 	    yfile_int(f, n, "repeat", 1, &st->repeat) != 0)
+		return -1;
+	if ((n = yfile_get(f, bj, "warmup")) != NULL &&
+	    yfile_int(f, n, "warmup", 0, &st->warmup) != 0)
 		return -1;
 	if ((n = yfile_get(f, bj, "db")) != NULL) {
 		if (yfile_string(f, n, "db", 1, &s) != 0)
@@ -1477,15 +1480,31 @@ check_unique(struct loader *ld)
 	return rc;
 }
 
-/* Expand the test cases into units (plan.c). */
+/* Lay out warmup + repeat repetitions of every unit (plan.c) and mark
+   the first warmup ones: 0, or -1 when there would be too many. */
+static int
+job_plan(struct job *job)
+{
+	struct job_unit *units;
+	size_t n, i;
+
+	if (plan_units(job->name, job->testcases, job->ntestcases,
+	    job->settings.partitions, (unsigned)(job->settings.repeat +
+	    job->settings.warmup), &units, &n) != 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		units[i].warmup = units[i].rep < (unsigned)job->settings.warmup;
+	free(job->units);
+	job->units = units;
+	job->nunits = n;
+	return 0;
+}
+
+/* Expand the test cases into units. */
 static int
 build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 {
-	struct job *job = ld->job;
-
-	if (plan_units(job->name, job->testcases, job->ntestcases,
-	    job->settings.partitions, job->settings.repeat, &job->units,
-	    &job->nunits) != 0)
+	if (job_plan(ld->job) != 0)
 		return yfile_err(f, bj, "job makes more than %u units",
 		    PLAN_MAX_UNITS);
 	return 0;
@@ -1773,6 +1792,21 @@ json_t *
 job_metric_names(const struct job *job)
 {
 	return job->metric_names;
+}
+
+/* New repeat and warm-up counts; see job.h. */
+int
+job_set_repeat(struct job *job, int repeat, int warmup, char **cause)
+{
+	if (repeat >= 1)
+		job->settings.repeat = repeat;
+	if (warmup >= 0)
+		job->settings.warmup = warmup;
+	if (job->settings.repeat > (int)PLAN_MAX_UNITS ||
+	    job->settings.warmup > (int)PLAN_MAX_UNITS || job_plan(job) != 0)
+		return err_set(cause, "job makes more than %u units",
+		    PLAN_MAX_UNITS);
+	return 0;
 }
 
 /* Keep the matching test cases; see job.h. */

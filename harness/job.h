@@ -47,6 +47,9 @@ struct job_settings {
 	char	*slurm_partition; /* srun --partition; NULL: Slurm's default */
 	int	 partitions;	/* default 1; units per test case for jointinference */
 	int	 repeat;	/* default 1; every unit is run this many times */
+	int	 warmup;	/* default 0; warm-up repetitions run before the
+				   repeat ones, stored marked and left out of
+				   every statistic and merged metric */
 	char	*db;		/* absolute path of the database, or NULL for default */
 };
 
@@ -82,7 +85,9 @@ struct job_unit {
 	unsigned part;		/* dataset partition, 0..nparts-1 */
 	unsigned nparts;	/* partitions of its test case (1 unless
 				   jointinference) */
-	unsigned rep;		/* repetition, 0..repeat-1 */
+	unsigned rep;		/* repetition, 0..warmup+repeat-1; the first
+				   warmup ones are warm-up */
+	int	 warmup;	/* 1: a warm-up repetition (rep < warmup) */
 	uint64_t seed;		/* from SHA-256(job name, test case name, part,
 				   rep): never from order or time */
 	char	 id[64];	/* "u0003" style, unique in the job, safe as a
@@ -139,5 +144,13 @@ json_t *job_metric_names(const struct job *job);
  * Returns -1 with *cause when nothing matches.
  */
 int job_filter(struct job *job, const char *pattern, char **cause);
+
+/*
+ * Lay the units out again with repeat measured and warmup warm-up
+ * repetitions per unit (--repeat, --warmup); repeat >= 1 and warmup >= 0,
+ * or -1 to keep the job's. Returns -1 with *cause when there would be too
+ * many units.
+ */
+int job_set_repeat(struct job *job, int repeat, int warmup, char **cause);
 
 #endif

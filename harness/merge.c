@@ -146,7 +146,8 @@ merge_url(const struct job_testcase *tc)
 	    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
 }
 
-/* The units of repetition r in part order; returns how many. */
+/* The units of measured repetition r (after the warm-up ones) in part
+   order; returns how many. */
 static size_t
 merge_rep_units(const struct job *job, const struct job_testcase *tc,
     unsigned r, unsigned nparts, json_t *const *um, json_t **parts)
@@ -154,9 +155,10 @@ merge_rep_units(const struct job *job, const struct job_testcase *tc,
 	const struct job_unit *u;
 	size_t i, k = 0;
 
+	r += (unsigned)job_settings(job)->warmup;	/* measured rep r */
 	for (i = 0; i < tc->nunits; i++) {
 		u = job_unit(job, tc->first_unit + i);
-		if (u->rep == r && k < nparts)
+		if (u->rep == r && !u->warmup && k < nparts)
 			parts[k++] = um[u->index];
 	}
 	return k;
@@ -318,7 +320,10 @@ merge_testcase(const struct job *job, size_t tci, json_t *const *um,
 	json_t **reps, **parts, *res;
 	size_t k;
 
+	/* warm-up repetitions come first (rep < warmup) and merge as none */
 	nreps = (unsigned)(tc->nunits / nparts);
+	if (nreps > (unsigned)job_settings(job)->warmup)
+		nreps -= (unsigned)job_settings(job)->warmup;
 	if (nparts > 1 && tc->runner != JOB_RUNNER_COMMAND)
 		return merge_in_worker(job, tc, nparts, nreps, um, env, warn,
 		    data);

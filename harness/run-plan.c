@@ -124,6 +124,7 @@ run_queue(struct run_state *rs, size_t i)
 		.testcase = tc->name, .algorithm = tc->algorithm,
 		.paradigm = tc->paradigm, .key = u->key, .part = u->part,
 		.nparts = u->nparts, .rep = u->rep, .seed = u->seed,
+		.warmup = u->warmup,
 	};
 	char *params = unitenv_params(tc);
 	int rc;
