@@ -20,7 +20,8 @@
 	"[--resume RUN] [--dry-run] [--profile-only] [--sample S] [-q]\n" \
 	"                 [--report FORMAT[=FILE]]... [--launcher local|slurm] " \
 	"[--slurm-args ARGS]\n" \
-	"                 [--partition P]"
+	"                 [--partition P] [--repeat N] [--warmup K] " \
+	"[--label KEY=VALUE]..."
 
 /* The full usage text. */
 static void
@@ -64,6 +65,15 @@ cmd_run_help(FILE *fp)
 	    "shared\n"
 	    "      --slurm-args ARGS  more srun options, split on blanks\n"
 	    "      --partition P   the Slurm partition\n"
+	    "      --repeat N      run every unit N times (the job's repeat:)"
+	    "; statistics\n"
+	    "                      (n, mean, sigma, 95%% interval) over them\n"
+	    "      --warmup K      run K warm-up repetitions first (the job's "
+	    "warmup:);\n"
+	    "                      stored marked, left out of statistics\n"
+	    "      --label KEY=VALUE  stored with the run (bench runs, bench "
+	    "compare\n"
+	    "                      KEY=VALUE); repeatable\n"
 	    "  -h, --help          this text\n\n"
 	    "exit: 0 all ok, 1 a unit failed, 2 bad usage or job file, "
 	    "3 environment error,\n      130 interrupted\n");
@@ -138,6 +148,9 @@ cmd_run_option(int c, const char *arg, struct session_opts *o)
 	case 'L': o->launcher = arg; return 0;
 	case 'A': o->cluster_args = arg; return 0;
 	case 'T': o->partition = arg; return 0;
+	case 'e': return cmd_opt_int("--repeat", arg, 1, &o->repeat);
+	case 'W': return cmd_opt_int("--warmup", arg, 0, &o->warmup);
+	case 'l': return session_opts_label(o, arg);
 	default:
 		fprintf(stderr, "usage: bench [run] %s\n", CMD_RUN_USAGE);
 		return -1;
@@ -166,6 +179,9 @@ cmd_run_parse(int argc, char **argv, struct session_opts *o)
 		{ "launcher", required_argument, NULL, 'L' },
 		{ "slurm-args", required_argument, NULL, 'A' },
 		{ "partition", required_argument, NULL, 'T' },
+		{ "repeat", required_argument, NULL, 'e' },
+		{ "warmup", required_argument, NULL, 'W' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

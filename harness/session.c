@@ -18,6 +18,7 @@
 #include "job.h"
 #include "launch.h"
 #include "loop.h"
+#include "quiet.h"
 #include "report.h"
 #include "run.h"
 #include "session.h"
@@ -150,6 +151,9 @@ session_load(struct session *s)
 	if (o->pattern != NULL && job_filter(s->job, o->pattern,
 	    &cause) != 0)
 		goto usage;
+	if ((o->repeat > 0 || o->warmup >= 0) && job_set_repeat(s->job,
+	    o->repeat, o->warmup, &cause) != 0)
+		goto usage;
 	js = job_settings_mut(s->job);
 	if (o->timeout_s >= 0)
 		js->timeout_s = o->timeout_s;
@@ -252,6 +256,67 @@ session_check_resume(struct session *s, char **cause)
 	return rc;
 }
 
+/* Check and add a --label; see session.h. */
+int
+session_opts_label(struct session_opts *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg) {
+		fprintf(stderr, "bench: --label wants KEY=VALUE, got '%s'\n",
+		    arg);
+		return -1;
+	}
+	if (o->nlabels == SESSION_LABELS_MAX) {
+		fprintf(stderr, "bench: at most %d --label options\n",
+		    SESSION_LABELS_MAX);
+		return -1;
+	}
+	o->labels[o->nlabels++] = arg;
+	return 0;
+}
+
+/* The --label pairs as a JSON object text, NULL when there are none. */
+static char *
+session_labels(const struct session_opts *o)
+{
+	json_t *obj, *v;
+	char *text, *key;
+	const char *eq;
+	int i;
+
+	if (o->nlabels == 0)
+		return NULL;
+	obj = json_object();
+	for (i = 0; i < o->nlabels; i++) {
+		eq = strchr(o->labels[i], '=');
+		key = xstrndup(o->labels[i], (size_t)(eq - o->labels[i]));
+		if ((v = json_string(eq + 1)) == NULL)	/* not UTF-8 */
+			v = json_string("?");
+		json_object_set_new(obj, key, v);
+		free(key);
+	}
+	text = json_dumps(obj, JSON_COMPACT);
+	json_decref(obj);
+	return text;
+}
+
+/* The machine's state now as JSON text; warns when it is not quiet. */
+static char *
+session_machine_state(void)
+{
+	char *why = NULL, *text;
+	json_t *st = quiet_state(hwinfo_cores(), &why);
+
+	if (why != NULL)
+		fprintf(stderr, "bench: warning: the machine is not quiet: %s; "
+		    "timings will be noisy\n", why);
+	free(why);
+	text = json_dumps(st, JSON_COMPACT);
+	json_decref(st);
+	return text;
+}
+
 /* Record the run: the machine, the command line, the ranking. */
 static enum session_rc
 session_create(struct session *s)
@@ -267,6 +332,7 @@ session_create(struct session *s)
 		.started_at = loop_walltime(),
 	};
 	char *cause = NULL, *fptext, *argvj, *rank, fpid[65], host[256];
+	char *labels = session_labels(s->o), *mstate = session_machine_state();
 	json_t *fp = NULL;
 	int rc;
 
@@ -285,6 +351,8 @@ session_create(struct session *s)
 	ri.fingerprint_id = fpid;
 	ri.host = host;
 	ri.argv = argvj = session_argv_json(s->o->argc, s->o->argv);
+	ri.labels = labels;
+	ri.machine_state = mstate;
 	s->sort_by = session_sort_by(s->job);
 	rank = session_rank(s);
 	rc = store_run_create(s->st, &ri, &s->run_id, &cause) != 0 ||
@@ -295,6 +363,8 @@ session_create(struct session *s)
 	free(fptext);
 	free(argvj);
 	free(rank);
+	free(labels);
+	free(mstate);
 	json_decref(fp);
 	return rc != 0 ? SESSION_ENV : SESSION_OK;
 }

@@ -23,6 +23,7 @@ enum session_rc {
 };
 
 #define SESSION_REPORTS_MAX	8
+#define SESSION_LABELS_MAX	16
 
 /* The options of a run. Plain data; nothing is owned. */
 struct session_opts {
@@ -45,11 +46,19 @@ struct session_opts {
 	const char	*launcher;	/* NULL: the job's */
 	const char	*cluster_args;	/* the launcher's extra arguments */
 	const char	*partition;
+	int		 repeat;	/* --repeat; 0: the job's */
+	int		 warmup;	/* --warmup; -1: the job's */
+	const char	*labels[SESSION_LABELS_MAX];	/* KEY=VALUE */
+	int		 nlabels;
 	int		 argc;		/* the command line, for runs.argv */
 	char	       **argv;
 };
 #define SESSION_OPTS_INIT { .parallel = -1, .timeout_s = -1, \
-	.grace_s = 5, .retries = -1, .sample_s = 0.5 }
+	.grace_s = 5, .retries = -1, .sample_s = 0.5, .warmup = -1 }
+
+/* Check and add a --label KEY=VALUE (KEY non-empty, no '='): 0, or -1
+   after printing why. */
+int session_opts_label(struct session_opts *o, const char *arg);
 
 /*
  * Run the job o->file once. *run_id (when not NULL) gets the id of the run
