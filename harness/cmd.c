@@ -20,6 +20,7 @@ const struct cmd_entry *const cmd_table[] = {
 	&cmd_runs_entry,
 	&cmd_verify_entry,
 	&cmd_diff_entry,
+	&cmd_compare_entry,
 	&cmd_scale_entry,
 	&cmd_profile_entry,
 	&cmd_worker_entry,

@@ -33,6 +33,7 @@ extern const struct cmd_entry cmd_report_entry;
 extern const struct cmd_entry cmd_nightly_entry;
 extern const struct cmd_entry cmd_verify_entry;
 extern const struct cmd_entry cmd_diff_entry;
+extern const struct cmd_entry cmd_compare_entry;
 extern const struct cmd_entry cmd_scale_entry;
 extern const struct cmd_entry cmd_profile_entry;
 

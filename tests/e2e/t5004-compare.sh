@@ -1,0 +1,52 @@
+#!/bin/sh
+# bench compare: 3 test cases, repeat 5 + warmup 1, units of 0.20 s. Two
+# runs alike compare as no change (exit 0); a third at 0.25 s is about
+# +25% wall time per test case, an interval that excludes 0, exit 1.
+# Also: warm-up units are stored marked and left out, labels pick runs,
+# a different machine fingerprint is refused unless --force.
+. "$top_srcdir/tests/helper/lib.sh"
+set -e
+
+cat >unit.sh <<'SH'
+#!/bin/sh
+sleep "$(cat "$1")"
+SH
+echo 0.20 >delay
+job_begin cmp "  repeat: 5
+  warmup: 1"
+algo nap "[sh, $SCRATCH/unit.sh, $SCRATCH/delay, '{id}']" \
+"              hyperparameters:
+                - id: {values: [1, 2, 3]}"
+DB=ws/bench.db
+
+run_bench 0 -f job.yaml --parallel -w 3 -q --label commit=a
+run_bench 0 -f job.yaml --parallel -w 3 -q --label commit=b
+echo 0.25 >delay
+run_bench 0 -f job.yaml --parallel -w 3 -q --label commit=c
+
+expect_eq "units per run" "$(sql $DB "SELECT count(*) FROM units WHERE run_id = 1")" 18
+expect_eq "warm-up units" "$(sql $DB "SELECT count(*) FROM units WHERE run_id = 1 AND warmup = 1 AND rep = 0")" 3
+expect_eq "labels" "$(sql $DB "SELECT labels FROM runs WHERE id = 3")" '{"commit":"c"}'
+
+run_bench 0 compare --db $DB 1 2
+expect_match "compare 1 2" "$(cat out.txt)" "0 items got worse"
+run_bench 0 compare --db $DB commit=a commit=b --format md
+expect_match "md" "$(cat out.txt)" '^\| nap\[id=1\] \| wall_s \|'
+
+run_bench 1 compare --db $DB 2 3 --format json
+cp out.txt cmp.json
+# every test case: wall_s about +25%, interval above 0, slower, n = 5
+q="SELECT count(*) FROM json_each(readfile('cmp.json'), '\$.items') WHERE json_extract(value, '\$.metric') = 'wall_s'"
+expect_eq "wall_s items" "$(sqlite3 :memory: "$q")" 3
+expect_eq "slower, +20..+30%, interval excludes 0" "$(sqlite3 :memory: "$q AND json_extract(value, '\$.verdict') = 'slower' AND json_extract(value, '\$.change_pct') BETWEEN 20 AND 30 AND json_extract(value, '\$.ci_low') > 0 AND json_extract(value, '\$.ci_high') < 40 AND json_extract(value, '\$.a.n') = 5 AND json_extract(value, '\$.b.n') = 5")" 3
+run_bench 1 compare -f job.yaml --last
+expect_match "term" "$(cat out.txt)" "3 items got worse"
+
+# only like with like
+sql $DB "UPDATE runs SET fingerprint_id = 'elsewhere' WHERE id = 3" >/dev/null
+run_bench 2 compare --db $DB 2 3
+expect_match "refused" "$(cat err.txt)" "different machines"
+run_bench 1 compare --db $DB 2 3 --force
+expect_match "forced" "$(cat err.txt)" "WARNING"
+run_bench 2 compare --db $DB commit=a commit=nope
+expect_match "no label" "$(cat err.txt)" "no run has the label commit=nope"
