@@ -21,7 +21,7 @@
 	"                 [--report FORMAT[=FILE]]... [--launcher local|slurm] " \
 	"[--slurm-args ARGS]\n" \
 	"                 [--partition P] [--repeat N] [--warmup K] " \
-	"[--label KEY=VALUE]..."
+	"[--label KEY=VALUE]... [--python PATH]"
 
 /* The full usage text. */
 static void
@@ -74,6 +74,9 @@ cmd_run_help(FILE *fp)
 	    "      --label KEY=VALUE  stored with the run (bench runs, bench "
 	    "compare\n"
 	    "                      KEY=VALUE); repeatable\n"
+	    "      --python PATH   the interpreter of .py (Ianvs) modules "
+	    "(default: the job's\n"
+	    "                      python:, else python3 from PATH)\n"
 	    "  -h, --help          this text\n\n"
 	    "exit: 0 all ok, 1 a unit failed, 2 bad usage or job file, "
 	    "3 environment error,\n      130 interrupted\n");
@@ -151,6 +154,7 @@ cmd_run_option(int c, const char *arg, struct session_opts *o)
 	case 'e': return cmd_opt_int("--repeat", arg, 1, &o->repeat);
 	case 'W': return cmd_opt_int("--warmup", arg, 0, &o->warmup);
 	case 'l': return session_opts_label(o, arg);
+	case 'Y': o->python = arg; return 0;
 	default:
 		fprintf(stderr, "usage: bench [run] %s\n", CMD_RUN_USAGE);
 		return -1;
@@ -182,6 +186,7 @@ cmd_run_parse(int argc, char **argv, struct session_opts *o)
 		{ "repeat", required_argument, NULL, 'e' },
 		{ "warmup", required_argument, NULL, 'W' },
 		{ "label", required_argument, NULL, 'l' },
+		{ "python", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};

@@ -19,7 +19,8 @@
 #include "banned.h"
 
 #define CMD_VERIFY_USAGE "-f JOB [-w N|auto] [--db FILE] [-k PATTERN] " \
-	"[--timeout S]"
+	"[--timeout S]\n" \
+	"                    [--python PATH]"
 
 /* Parse verify's options into o: -1 to go on, else the exit code. */
 static int
@@ -30,6 +31,7 @@ cmd_verify_options(int argc, char **argv, struct session_opts *o)
 		{ "workers", required_argument, NULL, 'w' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "python", required_argument, NULL, 'Y' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -53,6 +55,9 @@ cmd_verify_options(int argc, char **argv, struct session_opts *o)
 			break;
 		case 'k':
 			o->pattern = optarg;
+			break;
+		case 'Y':
+			o->python = optarg;
 			break;
 		case 't':
 			if (cmd_opt_seconds("--timeout", optarg,

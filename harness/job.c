@@ -54,6 +54,12 @@ struct job {
 	json_t			*metric_names;
 };
 
+/* Ianvs's paradigm_type values bench does not run (core/common/constant.py
+   ParadigmType): refused at load, by name. */
+static const char *const ianvs_only_paradigms[] = {
+	"multiedgeinference", "federatedclassincrementallearning", NULL
+};
+
 /* A module of the algorithm being loaded (borrows from the documents). */
 struct mod {
 	struct yfile	*f;
@@ -63,6 +69,7 @@ struct mod {
 	const char	*url;		/* as written, or NULL */
 	yaml_node_t	*urlnode;
 	char		*so;		/* absolute .so path when url is one */
+	char		*py;		/* absolute .py path when url is one */
 	yaml_node_t	*cmd;		/* command: sequence node, or NULL */
 	size_t		 hp_first;
 	size_t		 hp_count;
@@ -95,6 +102,10 @@ struct loader {
 	struct job	 *job;
 	char		 *cwd;
 
+	/* The first testenv metric with a .py url, for its mark. */
+	struct yfile	 *pymetric_f;
+	yaml_node_t	 *pymetric;
+
 	/* For each test case, the algorithm entry it came from. */
 	size_t		 *tc_alg;
 	/* For each algorithm entry, its name node. */
@@ -107,7 +118,11 @@ static const char *const root_keys[] = { "benchmarkingjob", NULL };
 static const char *const job_keys[] = {
 	"name", "workspace", "testenv", "test_object", "rank",
 	"parallel_execution", "num_workers", "timeout", "retries", "resources",
-	"launcher", "slurm_partition", "partitions", "repeat", "warmup", "db", NULL
+	"launcher", "slurm_partition", "partitions", "repeat", "warmup", "db",
+	"python",
+	/* read by Ianvs itself (benchmarkingjob.py, the paradigms); bench
+	   accepts them and has no use for them */
+	"hard_example_mining_mode", "simulation", "sandbox", NULL
 };
 static const char *const test_object_keys[] = { "type", "algorithms", NULL };
 static const char *const entry_keys[] = { "name", "url", "algorithm", NULL };
@@ -584,7 +599,77 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 			return -1;
 		st->db = path_abs(ld->cwd, s);
 	}
+	if ((n = yfile_get(f, bj, "python")) != NULL) {
+		if (yfile_string(f, n, "python", 1, &s) != 0)
+			return -1;
+		free(st->python);
+		st->python = xstrdup(s);
+	}
 	return 0;
+}
+
+/*
+ * A testenv metric `{name, url}` whose url is a .py: find the file, write
+ * its absolute path back into the testenv JSON (the adapter runs it from
+ * the unit's directory) and remember the first one's mark.
+ */
+static int
+load_py_metric(struct loader *ld, struct yfile *tf, yaml_node_t *m,
+    json_t *jm)
+{
+	yaml_node_t *url = yfile_get(tf, m, "url");
+	const char *s;
+	char *found;
+	size_t len;
+
+	if (url == NULL || (s = ynode_scalar(url)) == NULL)
+		return 0;
+	len = strlen(s);
+	if (len < 3 || strcmp(s + len - 3, ".py") != 0)
+		return 0;
+	if (resolve_file(tf, url, "python metric", s, &found) != 0)
+		return -1;
+	json_object_set_new(jm, "url", yjson_check(json_string(found)));
+	free(found);
+	if (ld->pymetric == NULL) {
+		ld->pymetric_f = tf;
+		ld->pymetric = url;
+	}
+	return 0;
+}
+
+/*
+ * The testenv dataset's files (train_url, test_url, train_index,
+ * test_index) that exist, found as Ianvs finds them, made absolute in the
+ * testenv JSON so that a unit finds them from its own directory.
+ */
+static void
+load_dataset_paths(struct loader *ld, struct yfile *tf, yaml_node_t *te)
+{
+	static const char *const keys[] = {
+		"train_url", "test_url", "train_index", "test_index", NULL
+	};
+	yaml_node_t *ds = yfile_get(tf, te, "dataset"), *n;
+	json_t *jds = json_object_get(ld->job->testenv, "dataset");
+	char *dir, *path, *abs;
+	const char *s;
+	size_t i;
+
+	if (ds == NULL || ds->type != YAML_MAPPING_NODE || !json_is_object(jds))
+		return;
+	dir = path_dir(tf->path);
+	for (i = 0; keys[i] != NULL; i++) {
+		if ((n = yfile_get(tf, ds, keys[i])) == NULL ||
+		    (s = ynode_scalar(n)) == NULL || *s == '\0')
+			continue;
+		path = is_file(s) || *s == '/' ? xstrdup(s) :
+		    path_join(dir, s);
+		abs = path_abs(ld->cwd, is_file(path) ? path : s);
+		json_object_set_new(jds, keys[i], yjson_check(json_string(abs)));
+		free(abs);
+		free(path);
+	}
+	free(dir);
 }
 
 /* Load `testenv`: a path to a file with `testenv:` or an inline mapping. */
@@ -617,6 +702,7 @@ load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
 		return -1;
 	if (yfile_json(tf, n, &job->testenv) != 0)
 		return -1;
+	load_dataset_paths(ld, tf, n);
 
 	metrics = yfile_get(tf, n, "metrics");
 	if (metrics == NULL)
@@ -630,6 +716,9 @@ load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
 			if (name == NULL)
 				return yfile_err(tf, m,
 				    "missing key 'name' in metric");
+			if (load_py_metric(ld, tf, m, json_array_get(
+			    json_object_get(job->testenv, "metrics"), i)) != 0)
+				return -1;
 		} else
 			name = m;
 		if (yfile_string(tf, name, "metric name", 1, &s) != 0)
@@ -800,6 +889,7 @@ testcase_clear(struct job_testcase *tc)
 	json_decref(tc->params);
 	json_decref(tc->modules);
 	free(tc->url);
+	free(tc->python);
 	strv_free(tc->argv);
 }
 
@@ -807,7 +897,9 @@ testcase_clear(struct job_testcase *tc)
 static void
 testcase_key(struct job *job, struct job_testcase *tc)
 {
-	static const char *const runners[] = { "builtin", "plugin", "command" };
+	static const char *const runners[] = {
+		"builtin", "plugin", "command", "python"
+	};
 	json_t *o, *a;
 	char *s;
 	size_t i;
@@ -829,6 +921,8 @@ testcase_key(struct job *job, struct job_testcase *tc)
 		json_object_set_new(o, "url",
 		    yjson_check(json_string(tc->url)));
 	json_object_set(o, "params", tc->params);
+	if (tc->runner == JOB_RUNNER_PYTHON)
+		json_object_set(o, "modules", tc->modules);
 	json_object_set(o, "testenv", job->testenv);
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	if (s == NULL)
@@ -855,19 +949,21 @@ load_url(struct loader *ld, struct mod *md)
 		if (s[8] == '\0')
 			return yfile_err(f, md->urlnode,
 			    "'builtin:' needs a test case name");
-	} else if (len >= 3 && strcmp(s + len - 3, ".py") == 0)
-		return yfile_err(f, md->urlnode, "python module '%s' cannot "
-		    "run in bench: use `command: [python3, %s, ...]` or a "
-		    "builtin:/.so test case", s, s);
-	else if (len >= 3 && strcmp(s + len - 3, ".so") == 0) {
+	} else if (len >= 3 && strcmp(s + len - 3, ".py") == 0) {
+		if (resolve_file(f, md->urlnode, "python module", s,
+		    &found) != 0)
+			return -1;
+		md->py = path_abs(ld->cwd, found);
+		free(found);
+	} else if (len >= 3 && strcmp(s + len - 3, ".so") == 0) {
 		if (resolve_file(f, md->urlnode, "plugin", s, &found) != 0)
 			return -1;
 		md->so = path_abs(ld->cwd, found);
 		free(found);
 	} else
 		return yfile_err(f, md->urlnode, "url '%s' is neither "
-		    "'builtin:NAME' nor a .so plugin (use `command: [...]` to "
-		    "run a program)", s);
+		    "'builtin:NAME', a .so plugin nor a .py module (use "
+		    "`command: [...]` to run a program)", s);
 	return 0;
 }
 
@@ -1030,14 +1126,53 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 	return load_hyperparameters(md, hps, nhps);
 }
 
-/* Pick the module that runs: command or .so first, then builtin. */
+/*
+ * An algorithm with .py modules runs the one of type basemodel, or its only
+ * .py module, as Ianvs's paradigms call the basemodel; the others go to the
+ * adapter with it. 0 picked, 1 none is Python, -1 error.
+ */
+static int
+pick_python(struct yfile *af, yaml_node_t *alg, const char *algname,
+    struct mod *mods, size_t nmods, size_t *out)
+{
+	size_t i, npy = 0, py = 0, nbase = 0, base = 0;
+
+	for (i = 0; i < nmods; i++) {
+		if (mods[i].py == NULL)
+			continue;
+		if (npy++ == 0)
+			py = i;
+		if (strcmp(mods[i].type, "basemodel") == 0 && nbase++ == 0)
+			base = i;
+	}
+	if (npy == 0)
+		return 1;
+	for (i = 0; i < nmods; i++) {
+		if (mods[i].cmd != NULL || mods[i].so != NULL ||
+		    (mods[i].url != NULL && mods[i].py == NULL))
+			return yfile_err(mods[i].f, mods[i].node, "algorithm "
+			    "'%s' mixes .py modules with a command, .so or "
+			    "builtin: module: give .py modules only", algname);
+	}
+	if (npy == 1 || nbase == 1) {
+		*out = npy == 1 ? py : base;
+		return 0;
+	}
+	return yfile_err(af, alg, "algorithm '%s' has several .py modules "
+	    "and not one of type 'basemodel' to run", algname);
+}
+
+/* Pick the module that runs: .py, command or .so first, then builtin. */
 static int
 pick_runnable(struct yfile *af, yaml_node_t *alg, const char *algname,
     struct mod *mods, size_t nmods, size_t *out)
 {
 	size_t i, found = SIZE_MAX, nbuiltin = 0, nbase = 0, base = 0;
 	size_t builtin = 0;
+	int rc = pick_python(af, alg, algname, mods, nmods, out);
 
+	if (rc <= 0)
+		return rc;
 	for (i = 0; i < nmods; i++) {
 		if (mods[i].cmd == NULL && mods[i].so == NULL)
 			continue;
@@ -1133,7 +1268,8 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 		    yjson_check(json_string(md->name)));
 	if (md->url != NULL)
 		json_object_set_new(mj, "url", yjson_check(json_string(
-		    md->so != NULL ? md->so : md->url)));
+		    md->so != NULL ? md->so : md->py != NULL ? md->py :
+		    md->url)));
 	if (md->cmd != NULL) {
 		argv = fill_command(md->f, md->cmd, tc->params);
 		arr = yjson_check(json_array());
@@ -1156,13 +1292,17 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 
 /* How a test case runs: the running module's command, .so or builtin. */
 static void
-set_runner(struct alg *a, struct job_testcase *tc)
+set_runner(struct alg *a, struct job_testcase *tc, const char *python)
 {
 	struct mod *md = &a->mods[a->run];
 
 	if (md->cmd != NULL)
 		tc->runner = JOB_RUNNER_COMMAND;
-	else if (md->so != NULL) {
+	else if (md->py != NULL) {
+		tc->runner = JOB_RUNNER_PYTHON;
+		tc->url = xstrdup(md->py);
+		tc->python = xstrdup(python != NULL ? python : "python3");
+	} else if (md->so != NULL) {
 		tc->runner = JOB_RUNNER_PLUGIN;
 		tc->url = xstrdup(md->so);
 	} else {
@@ -1189,7 +1329,7 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	tc->modules = yjson_check(json_array());
 	for (j = 0; j < a->nmods; j++)
 		json_array_append_new(tc->modules, module_json(a, j, tc, idx));
-	set_runner(a, tc);
+	set_runner(a, tc, ld->job->settings.python);
 	testcase_key(ld->job, tc);
 }
 
@@ -1224,6 +1364,10 @@ check_paradigm(struct yfile *f, yaml_node_t *n, const char *name)
 
 	if (paradigm_find(name) != NULL)
 		return 0;
+	if (yword_in(name, ianvs_only_paradigms))
+		return yfile_err(f, n, "paradigm_type '%s' is an Ianvs paradigm "
+		    "bench does not support yet (bench runs: %s)", name,
+		    paradigm_names());
 	names = xcalloc(count + 1, sizeof *names);
 	for (i = 0; i < count; i++)
 		names[i] = paradigm_at(i)->name;
@@ -1310,12 +1454,18 @@ load_paradigm(struct alg *a)
 	return check_paradigm(a->f, n, a->paradigm);
 }
 
-/* Error unless a learner paradigm runs bench's learner, builtin:logreg. */
+/* Error unless a learner paradigm runs bench's learner, builtin:logreg;
+   a Python module runs under singletasklearning only. */
 static int
 check_learner(struct alg *a)
 {
 	const struct paradigm *pd = paradigm_find(a->paradigm);
 	struct mod *md = &a->mods[a->run];
+
+	if (md->py != NULL && strcmp(a->paradigm, "singletasklearning") != 0)
+		return yfile_err(md->f, md->urlnode, "paradigm %s with Python "
+		    "modules is not supported yet: bench runs .py modules "
+		    "under singletasklearning only", a->paradigm);
 
 	if (pd == NULL || !pd->learner || (md->url != NULL &&
 	    strcmp(md->url, "builtin:logreg") == 0))
@@ -1424,8 +1574,10 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 		expand_grid(ld, &a);
 		rc = 0;
 	}
-	for (i = 0; i < a.nmods; i++)
+	for (i = 0; i < a.nmods; i++) {
 		free(a.mods[i].so);
+		free(a.mods[i].py);
+	}
 	free(a.mods);
 	for (i = 0; i < a.nhps; i++)
 		json_decref(a.hps[i].values);
@@ -1500,7 +1652,28 @@ job_plan(struct job *job)
 	return 0;
 }
 
-/* Expand the test cases into units. */
+/* A .py metric is run by the Python adapter: every test case must be one
+   of its units, never silently left without it. */
+static int
+check_py_metrics(struct loader *ld)
+{
+	struct job *job = ld->job;
+	size_t i;
+
+	if (ld->pymetric == NULL)
+		return 0;
+	for (i = 0; i < job->ntestcases; i++) {
+		if (job->testcases[i].runner != JOB_RUNNER_PYTHON)
+			return yfile_err(ld->pymetric_f, ld->pymetric, "this "
+			    ".py metric runs only in Python-module test cases, "
+			    "and test case '%s' is not one (give its "
+			    "algorithm a .py module, or the metric no url)",
+			    job->testcases[i].name);
+	}
+	return 0;
+}
+
+/* Expand the test cases into units (plan.c). */
 static int
 build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 {
@@ -1587,7 +1760,8 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		if (load_algorithm(ld, f, yfile_item(f, algs, i), i) != 0)
 			return -1;
 	}
-	if (check_unique(ld) != 0 || build_units(ld, f, bj) != 0)
+	if (check_unique(ld) != 0 || check_py_metrics(ld) != 0 ||
+	    build_units(ld, f, bj) != 0)
 		return -1;
 	job_hash(job);
 	return 0;
@@ -1655,6 +1829,7 @@ job_free(struct job *job)
 	free(job->settings.launcher);
 	free(job->settings.slurm_partition);
 	free(job->settings.db);
+	free(job->settings.python);
 	for (i = 0; i < job->ntestcases; i++)
 		testcase_clear(&job->testcases[i]);
 	free(job->testcases);
@@ -1807,6 +1982,22 @@ job_set_repeat(struct job *job, int repeat, int warmup, char **cause)
 		return err_set(cause, "job makes more than %u units",
 		    PLAN_MAX_UNITS);
 	return 0;
+}
+
+/* Set the Python units' interpreter; see job.h. */
+void
+job_set_python(struct job *job, const char *python)
+{
+	size_t i;
+
+	free(job->settings.python);
+	job->settings.python = xstrdup(python);
+	for (i = 0; i < job->ntestcases; i++) {
+		if (job->testcases[i].runner != JOB_RUNNER_PYTHON)
+			continue;
+		free(job->testcases[i].python);
+		job->testcases[i].python = xstrdup(python);
+	}
 }
 
 /* Keep the matching test cases; see job.h. */

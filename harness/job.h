@@ -21,6 +21,8 @@ enum job_runner {
 	JOB_RUNNER_BUILTIN,	/* url: builtin:NAME, compiled into bench */
 	JOB_RUNNER_PLUGIN,	/* url: path to a .so test-case plugin */
 	JOB_RUNNER_COMMAND,	/* command: [argv...], exec'd without a shell */
+	JOB_RUNNER_PYTHON,	/* url: path to a .py Ianvs module, run by bench's
+				   Python adapter (python/bench_ianvs) */
 };
 
 /* One rank.sort_by entry: `- METRIC: descend|ascend`. */
@@ -51,6 +53,8 @@ struct job_settings {
 				   repeat ones, stored marked and left out of
 				   every statistic and merged metric */
 	char	*db;		/* absolute path of the database, or NULL for default */
+	char	*python;	/* `python`: the interpreter of Python units,
+				   NULL: "python3" from PATH */
 };
 
 struct job_testcase {
@@ -68,7 +72,10 @@ struct job_testcase {
 	enum job_runner runner;
 	char	*url;		/* BUILTIN: the name after "builtin:";
 				   PLUGIN: absolute path of the .so;
+				   PYTHON: absolute path of the .py;
 				   COMMAND: NULL */
+	char	*python;	/* PYTHON: the interpreter (job_set_python);
+				   else NULL */
 	char   **argv;		/* COMMAND: argv with {NAME} placeholders filled
 				   from params, NULL-terminated; else NULL */
 	char	 key[65];	/* hex SHA-256 of the test case's canonical
@@ -137,6 +144,12 @@ const char *job_save_mode(const struct job *job);
 json_t *job_testenv(const struct job *job);
 /* Names listed in testenv.metrics, in order (borrowed array of strings). */
 json_t *job_metric_names(const struct job *job);
+
+/*
+ * The interpreter of the Python units: `python` of the job file, or this
+ * one (--python), or "python3" found on PATH when both are unset.
+ */
+void job_set_python(struct job *job, const char *python);
 
 /*
  * Keep only the test cases whose name matches pattern (fnmatch glob, or a

@@ -141,7 +141,8 @@ run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
 	run_caps(rs, ru, &lu, &cpus);
 	lu.unit_id = u->id;
 	lu.argv = ue.argv;
-	lu.command = tc->runner == JOB_RUNNER_COMMAND;
+	lu.command = tc->runner == JOB_RUNNER_COMMAND ||
+	    tc->runner == JOB_RUNNER_PYTHON;
 	lu.envp = ue.envp;
 	lu.status_fd = status_w;
 	lu.out_fd = out_w;

@@ -154,6 +154,8 @@ session_load(struct session *s)
 	if ((o->repeat > 0 || o->warmup >= 0) && job_set_repeat(s->job,
 	    o->repeat, o->warmup, &cause) != 0)
 		goto usage;
+	if (o->python != NULL)
+		job_set_python(s->job, o->python);
 	js = job_settings_mut(s->job);
 	if (o->timeout_s >= 0)
 		js->timeout_s = o->timeout_s;

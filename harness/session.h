@@ -50,6 +50,7 @@ struct session_opts {
 	int		 warmup;	/* --warmup; -1: the job's */
 	const char	*labels[SESSION_LABELS_MAX];	/* KEY=VALUE */
 	int		 nlabels;
+	const char	*python;	/* --python: NULL the job's or python3 */
 	int		 argc;		/* the command line, for runs.argv */
 	char	       **argv;
 };

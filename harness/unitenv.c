@@ -3,7 +3,10 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,9 +29,36 @@ struct unitenv {
 	int		 parallel;
 	unsigned	 ncores;
 	const struct gpus *gpus;
-	char		**base;		/* environ without BENCH_* */
+	char		**base;		/* environ without BENCH_* and
+					   PYTHONPATH */
 	size_t		 nbase;
+	char		*pythonpath;	/* PYTHONPATH=bench's dir[:the user's] */
 };
+
+/*
+ * The directory of bench's Python files (bench_ianvs, bench_record, the
+ * sedna shim): python/ of the source tree when bench runs from its build
+ * tree (so `make check` tests the files being edited), else the installed
+ * copy under pkgdatadir.
+ */
+const char *
+unitenv_python_dir(const char *self_exe)
+{
+	char real[PATH_MAX], build[PATH_MAX];
+	struct stat sb;
+	size_t n;
+
+	if (self_exe != NULL && realpath(self_exe, real) != NULL &&
+	    realpath(BENCH_BUILDDIR, build) != NULL) {
+		n = strlen(build);
+		if (strncmp(real, build, n) == 0 && real[n] == '/' &&
+		    strchr(real + n + 1, '/') == NULL)
+			return BENCH_SRC_PYTHONDIR;
+	}
+	if (stat(BENCH_PYTHONDIR, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return BENCH_PYTHONDIR;
+	return BENCH_SRC_PYTHONDIR;
+}
 
 /* For a run. */
 struct unitenv *
@@ -52,9 +82,16 @@ unitenv_new(const char *self_exe, const char *work_dir, int64_t run_id,
 		n++;
 	ue->base = xcalloc(n + 1, sizeof *ue->base);
 	for (i = 0; environ[i] != NULL; i++) {
-		if (strncmp(environ[i], "BENCH_", 6) != 0)
+		if (strncmp(environ[i], "BENCH_", 6) != 0 &&
+		    strncmp(environ[i], "PYTHONPATH=", 11) != 0)
 			ue->base[ue->nbase++] = environ[i];
 	}
+	if (getenv("PYTHONPATH") != NULL && *getenv("PYTHONPATH") != '\0')
+		ue->pythonpath = xasprintf("PYTHONPATH=%s:%s",
+		    unitenv_python_dir(self_exe), getenv("PYTHONPATH"));
+	else
+		ue->pythonpath = xasprintf("PYTHONPATH=%s",
+		    unitenv_python_dir(self_exe));
 	return ue;
 }
 
@@ -65,6 +102,7 @@ unitenv_free(struct unitenv *ue)
 	if (ue == NULL)
 		return;
 	free(ue->base);
+	free(ue->pythonpath);
 	free(ue->testenv);
 	free(ue);
 }
@@ -76,6 +114,41 @@ unitenv_params(const struct job_testcase *tc)
 	char *s = json_dumps(tc->params, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 	return s != NULL ? s : xstrdup("{}");
+}
+
+/*
+ * The argv of a Python unit: the interpreter runs bench's adapter (found
+ * through PYTHONPATH) on the module, with the test case's modules and
+ * hyperparameters, the testenv and the paradigm as JSON; the unit's
+ * seed, part and ids come in the environment.
+ */
+static char **
+unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
+    const char *work)
+{
+	struct strvec v = STRVEC_INIT;
+	char *s;
+
+	strvec_push(&v, tc->python);
+	strvec_push(&v, "-m");
+	strvec_push(&v, "bench_ianvs");
+	strvec_push(&v, "--module");
+	strvec_push(&v, tc->url);
+	strvec_push(&v, "--modules");
+	s = json_dumps(tc->modules, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	strvec_push(&v, s != NULL ? s : "[]");
+	free(s);
+	strvec_push(&v, "--params");
+	s = unitenv_params(tc);
+	strvec_push(&v, s);
+	free(s);
+	strvec_push(&v, "--testenv");
+	strvec_push(&v, ue->testenv);
+	strvec_push(&v, "--paradigm");
+	strvec_push(&v, tc->paradigm);
+	strvec_push(&v, "--workspace");
+	strvec_push(&v, work);
+	return strvec_detach(&v);
 }
 
 /* The argv of a unit. */
@@ -90,6 +163,8 @@ unitenv_argv(const struct unitenv *ue, const struct job_unit *u,
 		strvec_pushv(&v, tc->argv);
 		return strvec_detach(&v);
 	}
+	if (tc->runner == JOB_RUNNER_PYTHON)
+		return unitenv_python_argv(ue, tc, work);
 	strvec_push(&v, ue->self_exe);
 	strvec_push(&v, "worker");
 	strvec_push(&v, "--url");
@@ -162,6 +237,7 @@ unitenv_own(const struct unitenv *ue, const struct job_unit *u,
 	strvec_pushf(&v, "BENCH_TESTCASE=%s", tc->name);
 	strvec_pushf(&v, "BENCH_WORKSPACE=%s", work);
 	strvec_pushf(&v, "BENCH_RUN=%" PRId64, ue->run_id);
+	strvec_push(&v, ue->pythonpath);
 	if (g->ngpu > 0)
 		unitenv_gpus(ue, g, &v);
 	if (threads > 0 && getenv("OMP_NUM_THREADS") == NULL)

@@ -692,9 +692,7 @@ test_errors(void **state)
 		  "federatedlearning trains a learner, and bench's learner is "
 		  "builtin:logreg: use url: builtin:logreg" },
 		{ "err-python.yaml", "err-python.yaml:10:20: python module "
-		  "'./basemodel.py' cannot run in bench: use `command: "
-		  "[python3, ./basemodel.py, ...]` or a builtin:/.so test "
-		  "case" },
+		  "'./basemodel.py' not found (tried 'basemodel.py')" },
 		{ "err-so-missing.yaml", "err-so-missing.yaml:10:20: plugin "
 		  "'./nothere.so' not found (tried 'nothere.so')" },
 		{ "err-command-notlist.yaml", "err-command-notlist.yaml:10:24: "

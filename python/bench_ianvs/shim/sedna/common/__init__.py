@@ -1,0 +1,1 @@
+"""sedna.common (bench's stand-in)."""
