@@ -1,8 +1,11 @@
 #!/bin/sh
-# Install the Debian packages bench needs to build and test, when missing.
+# Install the Debian packages bench needs to build and test, when missing
+# (python3-numpy and python3-torch: the Python/Ianvs tests and
+# examples/cellseg-torch.yaml; those tests skip without them).
 set -eu
 pkgs="autoconf automake make gcc pkg-config libyaml-dev libsqlite3-dev
-libjansson-dev libhwloc-dev libcmocka-dev sqlite3 procps"
+libjansson-dev libhwloc-dev libcmocka-dev sqlite3 procps
+python3 python3-numpy python3-torch"
 missing=
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
