@@ -41,9 +41,6 @@ struct cgroup {
 static int			 cgroup_detected;
 static enum cgroup_version	 cgroup_version;
 static char			*cgroup_base;	/* where bench.<pid> goes */
-static char			*cgroup_v2_root; /* the cgroup2 mount: a fallback
-					   base, exempt from the no-internal-
-					   processes rule */
 static char			*cgroup_why;
 /* bench.<pid> and how many groups are in it */
 static char			*cgroup_parent;
@@ -233,13 +230,11 @@ cgroup_writable_dir(const char *dir)
 	    access(dir, W_OK | X_OK) == 0;
 }
 
-/* Try v2: memory controller present and a base where it can be enabled. */
+/* Try v2: memory controller present and bench's own group writable. */
 static int
 cgroup_try_v2(const char *mountinfo, const char *self, char **why)
 {
-	char *mnt = NULL, *root = NULL, *own = NULL, *path, *text;
-	char *cands[2];
-	size_t i;
+	char *mnt = NULL, *root = NULL, *own = NULL, *dir = NULL, *path, *text;
 	int ok = 0;
 
 	if (cgroup_find_mount(mountinfo, 1, &mnt, &root) != 0) {
@@ -256,24 +251,20 @@ cgroup_try_v2(const char *mountinfo, const char *self, char **why)
 	}
 	free(text);
 	own = cgroup_self_path(self, 1);
-	cands[0] = cgroup_own_dir(mnt, root, own);
-	cands[1] = xstrdup(mnt);
-	for (i = 0; i < 2 && !ok; i++) {
-		if (cands[i] == NULL || !cgroup_writable_dir(cands[i]))
-			continue;
-		path = xasprintf("%s/cgroup.subtree_control", cands[i]);
+	dir = cgroup_own_dir(mnt, root, own);
+	if (dir != NULL && cgroup_writable_dir(dir)) {
+		path = xasprintf("%s/cgroup.subtree_control", dir);
 		if (access(path, W_OK) == 0) {
-			cgroup_base = xstrdup(cands[i]);
+			cgroup_base = dir;
+			dir = NULL;
 			ok = 1;
 		}
 		free(path);
 	}
 	if (!ok)
-		*why = xasprintf("cgroup2 at %s is not writable", mnt);
-	else if (cgroup_writable_dir(mnt))
-		cgroup_v2_root = xstrdup(mnt);
-	free(cands[0]);
-	free(cands[1]);
+		*why = xasprintf("bench's own group in cgroup2 at %s is not "
+		    "writable", mnt);
+	free(dir);
 out:
 	free(own);
 	free(mnt);
@@ -281,7 +272,7 @@ out:
 	return ok;
 }
 
-/* Try v1: a writable memory hierarchy. */
+/* Try v1: bench's own group in the memory hierarchy writable. */
 static int
 cgroup_try_v1(const char *mountinfo, const char *self, char **why)
 {
@@ -298,13 +289,10 @@ cgroup_try_v1(const char *mountinfo, const char *self, char **why)
 	if (dir != NULL && cgroup_writable_dir(dir)) {
 		cgroup_base = dir;
 		ok = 1;
-	} else if (cgroup_writable_dir(mnt)) {
-		free(dir);
-		cgroup_base = xstrdup(mnt);
-		ok = 1;
 	} else {
 		free(dir);
-		*why = xasprintf("cgroup v1 memory at %s is not writable", mnt);
+		*why = xasprintf("bench's own group in the cgroup v1 memory "
+		    "hierarchy at %s is not writable", mnt);
 	}
 	free(mnt);
 	free(root);
@@ -401,6 +389,58 @@ cgroup_valid_name(const char *name)
 	return 1;
 }
 
+/*
+ * bench's own v2 group holds processes, so it cannot hand controllers
+ * down (the no-internal-processes rule). Do what systemd does: move every
+ * process of the group into a leaf child, "leaf", so the group itself is
+ * empty and the units' groups can go below it, inside the container's
+ * limit (the hierarchy's root would escape it). The leaf stays: it holds
+ * processes that are not ours to end. 0, or -1 with *cause.
+ */
+static int
+cgroup_v2_leaf(char **cause)
+{
+	char *leaf, *procs, *text, *dst, *p, *end, value[32];
+	long pid;
+	int rc = 0, round;
+
+	leaf = xasprintf("%s/leaf", cgroup_base);
+	procs = xasprintf("%s/cgroup.procs", cgroup_base);
+	dst = xasprintf("%s/cgroup.procs", leaf);
+	if (mkdir(leaf, 0755) != 0 && errno != EEXIST)
+		rc = err_errno(cause, "cannot create %s", leaf);
+	/* the processes may fork meanwhile: a few rounds */
+	for (round = 0; rc == 0 && round < 5; round++) {
+		if ((text = cgroup_read(procs)) == NULL) {
+			rc = err_errno(cause, "cannot read %s", procs);
+			break;
+		}
+		if (*text == '\0') {
+			free(text);
+			break;
+		}
+		for (p = text; *p != '\0'; p = end) {
+			pid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			snprintf(value, sizeof value, "%ld", pid);
+			/* a process that is gone meanwhile: ESRCH */
+			if (cgroup_write(dst, value) != 0 && errno != ESRCH) {
+				rc = err_errno(cause, "cannot move %ld into "
+				    "%s", pid, leaf);
+				break;
+			}
+			while (*end == '\n' || *end == ' ')
+				end++;
+		}
+		free(text);
+	}
+	free(dst);
+	free(procs);
+	free(leaf);
+	return rc;
+}
+
 /* Make bench.<pid> if it is not there. */
 static int
 cgroup_make_parent(char **cause)
@@ -416,26 +456,16 @@ cgroup_make_parent(char **cause)
 
 		if ((text == NULL || !cgroup_has_word(text, "memory", " \n")) &&
 		    cgroup_write(ctl, "+memory") != 0) {
-			if (errno == EBUSY && cgroup_v2_root != NULL &&
-			    strcmp(cgroup_base, cgroup_v2_root) != 0) {
-				/*
-				 * bench's own group holds processes, so it
-				 * cannot hand controllers down (cgroup v2's
-				 * no-internal-processes rule): use the root
-				 */
-				free(text);
-				free(ctl);
-				free(path);
-				free(cgroup_base);
-				cgroup_base = xstrdup(cgroup_v2_root);
-				return cgroup_make_parent(cause);
-			}
+			if (errno == EBUSY && cgroup_v2_leaf(cause) == 0 &&
+			    cgroup_write(ctl, "+memory") == 0)
+				goto enabled;
 			err_errno(cause, "cannot enable memory in %s", ctl);
 			free(text);
 			free(ctl);
 			free(path);
 			return -1;
 		}
+enabled:
 		free(text);
 		free(ctl);
 	}
@@ -593,14 +623,14 @@ cgroup_path(struct cgroup *cg)
 	return cg->path;
 }
 
-/* A file of the group holding one number; -1 with *cause. */
+/* A file of group dir holding one number; -1 with *cause. */
 static long long
-cgroup_number(struct cgroup *cg, const char *file, char **cause)
+cgroup_number_at(const char *dir, const char *file, char **cause)
 {
 	char *path, *text, *end;
 	long long v;
 
-	path = xasprintf("%s/%s", cg->path, file);
+	path = xasprintf("%s/%s", dir, file);
 	if ((text = cgroup_read(path)) == NULL) {
 		err_errno(cause, "cannot read %s", path);
 		free(path);
@@ -617,16 +647,16 @@ cgroup_number(struct cgroup *cg, const char *file, char **cause)
 	return v;
 }
 
-/* The value of "key N" in a keyed file of the group; -1 with *cause. */
+/* The value of "key N" in a keyed file of group dir; -1 with *cause. */
 static long long
-cgroup_keyed(struct cgroup *cg, const char *file, const char *key,
+cgroup_keyed_at(const char *dir, const char *file, const char *key,
     char **cause)
 {
 	char *path, *text, *p;
 	size_t len = strlen(key);
 	long long v = -1;
 
-	path = xasprintf("%s/%s", cg->path, file);
+	path = xasprintf("%s/%s", dir, file);
 	if ((text = cgroup_read(path)) == NULL) {
 		err_errno(cause, "cannot read %s", path);
 		free(path);
@@ -645,6 +675,21 @@ cgroup_keyed(struct cgroup *cg, const char *file, const char *key,
 	free(text);
 	free(path);
 	return v;
+}
+
+/* A file of the group holding one number; -1 with *cause. */
+static long long
+cgroup_number(struct cgroup *cg, const char *file, char **cause)
+{
+	return cgroup_number_at(cg->path, file, cause);
+}
+
+/* The value of "key N" in a keyed file of the group; -1 with *cause. */
+static long long
+cgroup_keyed(struct cgroup *cg, const char *file, const char *key,
+    char **cause)
+{
+	return cgroup_keyed_at(cg->path, file, key, cause);
 }
 
 /* Peak usage in KiB. */
@@ -764,4 +809,205 @@ cgroup_destroy(struct cgroup *cg, char **cause)
 	free(cg->path);
 	free(cg);
 	return rc;
+}
+
+/* Where the memory hierarchy is and bench's group in it. */
+int
+cgroup_locate(const char *mountinfo, const char *self, char **mnt,
+    char **own, int *v2)
+{
+	char *root = NULL, *path, *text, *selfpath;
+	int ok;
+
+	*mnt = *own = NULL;
+	*v2 = 0;
+	if (cgroup_find_mount(mountinfo, 1, mnt, &root) == 0) {
+		path = xasprintf("%s/cgroup.controllers", *mnt);
+		text = cgroup_read(path);
+		free(path);
+		ok = text != NULL && cgroup_has_word(text, "memory", " \n");
+		free(text);
+		if (ok)
+			*v2 = 1;
+		else {
+			free(*mnt);
+			free(root);
+			*mnt = root = NULL;
+		}
+	}
+	if (*mnt == NULL && cgroup_find_mount(mountinfo, 0, mnt, &root) != 0)
+		return -1;
+	selfpath = cgroup_self_path(self, *v2);
+	*own = cgroup_own_dir(*mnt, root, selfpath);
+	free(selfpath);
+	free(root);
+	if (*own == NULL)	/* not placed: the mount is our view */
+		*own = xstrdup(*mnt);
+	return 0;
+}
+
+/*
+ * The limit of group dir in KiB, or -1 for none: v2 "max", v1 from 2^62
+ * up (the kernel's unlimited is 2^63 rounded down to a page).
+ */
+static long long
+cgroup_limit_of(const char *dir, int v2)
+{
+	char *path, *text, *end;
+	unsigned long long v;
+
+	path = xasprintf("%s/%s", dir, v2 ? "memory.max" :
+	    "memory.limit_in_bytes");
+	text = cgroup_read(path);
+	free(path);
+	if (text == NULL)
+		return -1;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (end == text || errno != 0 || v >= 1ULL << 62) {
+		free(text);	/* "max", garbage, or unlimited */
+		return -1;
+	}
+	free(text);
+	return (long long)(v / 1024);
+}
+
+/* Group dir's usage now in KiB less its inactive file cache; -1. */
+static long long
+cgroup_usage_of(const char *dir, int v2)
+{
+	char *ignored = NULL;
+	long long usage, inactive;
+
+	usage = cgroup_number_at(dir, v2 ? "memory.current" :
+	    "memory.usage_in_bytes", &ignored);
+	free(ignored);
+	ignored = NULL;
+	if (usage < 0)
+		return -1;
+	inactive = cgroup_keyed_at(dir, "memory.stat", v2 ? "inactive_file" :
+	    "total_inactive_file", &ignored);
+	free(ignored);
+	if (inactive > 0 && inactive <= usage)
+		usage -= inactive;
+	return usage / 1024;
+}
+
+/* Cut the last component of dir, not above top: 0, or -1 at top. */
+static int
+cgroup_up(char *dir, size_t toplen)
+{
+	char *slash;
+
+	if (strlen(dir) <= toplen || (slash = strrchr(dir, '/')) == NULL ||
+	    (size_t)(slash - dir) < toplen)
+		return -1;
+	*slash = '\0';
+	return 0;
+}
+
+/* The nearest limit from own up to mnt. */
+void
+cgroup_limit_walk(const char *mnt, const char *own, int v2,
+    struct cgroup_limit *out)
+{
+	size_t toplen = strlen(mnt);
+	char dir[sizeof out->dir];
+	long long limit;
+
+	memset(out, 0, sizeof *out);
+	out->kind = v2 ? "v2" : "v1";
+	out->limit_kb = out->usage_kb = -1;
+	if (strncmp(own, mnt, toplen) != 0 ||
+	    (size_t)snprintf(dir, sizeof dir, "%s", own) >= sizeof dir)
+		return;
+	while (toplen > 1 && dir[toplen - 1] == '/')
+		toplen--;
+	do {
+		if ((limit = cgroup_limit_of(dir, v2)) >= 0) {
+			snprintf(out->dir, sizeof out->dir, "%s", dir);
+			out->limit_kb = limit;
+			out->usage_kb = cgroup_usage_of(dir, v2);
+			return;
+		}
+	} while (cgroup_up(dir, toplen) == 0);
+}
+
+/* bench's hierarchy, located once. */
+static int	 cgroup_encl_done;
+static char	*cgroup_encl_mnt, *cgroup_encl_own;
+static int	 cgroup_encl_v2;
+static char	 cgroup_encl_stop[1024];	/* the limit's group, last seen */
+
+/* Locate bench's hierarchy once; 0, or -1 without one. */
+static int
+cgroup_encl_locate(void)
+{
+	char *mountinfo, *self;
+
+	if (cgroup_encl_done)
+		return cgroup_encl_mnt != NULL ? 0 : -1;
+	cgroup_encl_done = 1;
+	mountinfo = cgroup_read("/proc/self/mountinfo");
+	self = cgroup_read("/proc/self/cgroup");
+	if (mountinfo != NULL && self != NULL &&
+	    cgroup_locate(mountinfo, self, &cgroup_encl_mnt,
+	    &cgroup_encl_own, &cgroup_encl_v2) != 0)
+		cgroup_encl_mnt = cgroup_encl_own = NULL;
+	free(mountinfo);
+	free(self);
+	return cgroup_encl_mnt != NULL ? 0 : -1;
+}
+
+/* The limit around bench now. */
+int
+cgroup_enclosing(struct cgroup_limit *out)
+{
+	if (cgroup_encl_locate() != 0) {
+		memset(out, 0, sizeof *out);
+		out->limit_kb = out->usage_kb = -1;
+		return -1;
+	}
+	cgroup_limit_walk(cgroup_encl_mnt, cgroup_encl_own, cgroup_encl_v2,
+	    out);
+	snprintf(cgroup_encl_stop, sizeof cgroup_encl_stop, "%s", out->dir);
+	return 0;
+}
+
+/* OOM kills from own up to stop, summed. */
+long long
+cgroup_oom_kills_walk(const char *own, const char *stop, int v2)
+{
+	char dir[1024], *ignored = NULL;
+	size_t stoplen;
+	long long n, sum = 0;
+
+	if (snprintf(dir, sizeof dir, "%s", own) >= (int)sizeof dir)
+		return -1;
+	if (stop == NULL || *stop == '\0' || strncmp(own, stop,
+	    strlen(stop)) != 0)
+		stop = own;
+	stoplen = strlen(stop);
+	for (;;) {
+		n = cgroup_keyed_at(dir, v2 ? "memory.events" :
+		    "memory.oom_control", "oom_kill", &ignored);
+		free(ignored);
+		ignored = NULL;
+		if (n < 0)
+			return -1;
+		sum += n;
+		if (cgroup_up(dir, stoplen) != 0)
+			break;
+	}
+	return sum;
+}
+
+/* OOM kills around bench. */
+long long
+cgroup_enclosing_oom_kills(void)
+{
+	if (cgroup_encl_locate() != 0)
+		return -1;
+	return cgroup_oom_kills_walk(cgroup_encl_own, cgroup_encl_stop,
+	    cgroup_encl_v2);
 }

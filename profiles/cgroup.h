@@ -9,8 +9,10 @@
  * mounted and writable; else none (the caller falls back to sampling /proc
  * and RLIMIT_AS). Mounts come from /proc/self/mountinfo and bench's own
  * group from /proc/self/cgroup: groups are made below the group bench runs
- * in (so they count against its container's limits), or below the
- * hierarchy's root if that is not writable. The environment variable
+ * in, never elsewhere (so they count against its container's limits; the
+ * root would escape them): on v2, when bench's group holds processes
+ * (which forbids enabling a controller for its children), they are first
+ * moved into a leaf child "leaf", as systemd does. The environment variable
  * BENCH_CGROUP=none|v1|v2 forbids cgroups or forces one kind (tests, and
  * machines where the automatic choice is wrong).
  *
@@ -95,5 +97,58 @@ long long cgroup_limit_hits(struct cgroup *cg, char **cause);
  * directory stayed. NULL is a no-op.
  */
 int	cgroup_destroy(struct cgroup *cg, char **cause);
+
+/*
+ * The memory limit around bench (a container's): the nearest group with a
+ * limit, walking up from bench's own group to the top of the hierarchy.
+ * v2 reads memory.max ("max": none), v1 memory.limit_in_bytes (the
+ * kernel's "unlimited", 2^63 rounded down to a page, or anything from
+ * 2^62 up: none). This does not need a writable hierarchy: a container
+ * that may not make groups still shows its own limit. Plain data.
+ */
+struct cgroup_limit {
+	char		 dir[1024];	/* the group with the limit; "" none */
+	const char	*kind;		/* "v2", "v1"; NULL: no hierarchy */
+	long long	 limit_kb;	/* -1: no limit on the way up */
+	long long	 usage_kb;	/* its usage now less its inactive
+					   file cache (what the kernel can
+					   drop first); -1 unknown */
+};
+
+/*
+ * Where bench's memory hierarchy is, from the text of /proc/self/mountinfo
+ * and /proc/self/cgroup: v2 when its mount lists "memory" in
+ * cgroup.controllers, else the v1 "memory" hierarchy. Sets *mnt (the
+ * mount point), *own (bench's group's directory under it), both
+ * allocated, and *v2. 0, or -1 when neither is there. Reads only
+ * MNT/cgroup.controllers (tests pass a fake tree).
+ */
+int	cgroup_locate(const char *mountinfo, const char *self, char **mnt,
+	    char **own, int *v2);
+/*
+ * Walk from own up to mnt (both directories, own at or under mnt) and fill
+ * *out with the nearest limit and its usage. Always succeeds: what cannot
+ * be read is absent.
+ */
+void	cgroup_limit_walk(const char *mnt, const char *own, int v2,
+	    struct cgroup_limit *out);
+/*
+ * The limit around bench now (its hierarchy located once, the limit and
+ * usage read on every call). 0, or -1 without a memory hierarchy
+ * (out->kind NULL, limit_kb -1).
+ */
+int	cgroup_enclosing(struct cgroup_limit *out);
+/*
+ * OOM kills counted in bench's own group and every group above it up to
+ * the one with the limit (its own only when there is none): the oom_kill
+ * field of v2 memory.events or v1 memory.oom_control, summed. A unit's
+ * processes live in bench's group or below it, and v1 counts a kill only
+ * in the victim's group, v2 in every group above it too: the sum moves
+ * whenever the OOM killer killed one of them. Only its change means
+ * anything. -1 when unknown.
+ */
+long long cgroup_enclosing_oom_kills(void);
+/* The same from own up to stop (a walk's dir; "" or NULL: own only). */
+long long cgroup_oom_kills_walk(const char *own, const char *stop, int v2);
 
 #endif

@@ -276,6 +276,107 @@ test_forced_none(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* Write text into dir/file, making dir. */
+static void
+put(const char *dir, const char *file, const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	(void)mkdir(dir, 0755);
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	assert_non_null(f = fopen(path, "w"));
+	fputs(text, f);
+	fclose(f);
+}
+
+/* Remove a fake tree (the test's temp dir). */
+static void
+rmtree(const char *dir)
+{
+	char cmd[4200];
+
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * A fake v2 tree: the limit is on the group above bench's, "max" on
+ * bench's own is no limit; usage less inactive file cache; the OOM kills
+ * summed from bench's group up to the limit's. Then the same as v1, where
+ * the kernel's "unlimited" is no limit.
+ */
+static void
+test_limit_walk(void **state)
+{
+	char top[] = "/tmp/test-cgroup.XXXXXX", a[4200], b[4200], info[4400];
+	struct cgroup_limit lim;
+	char *mnt, *own;
+	int v2;
+
+	(void)state;
+	assert_non_null(mkdtemp(top));
+	snprintf(a, sizeof a, "%s/box", top);
+	snprintf(b, sizeof b, "%s/box/job", top);
+	snprintf(info, sizeof info, "30 25 0:26 / %s rw - cgroup2 cgroup2 "
+	    "rw\n", top);
+	put(top, "cgroup.controllers", "cpu io memory pids\n");
+	put(a, "memory.max", "734003200\n");
+	put(a, "memory.current", "209715200\n");
+	put(a, "memory.stat", "anon 1\ninactive_file 104857600\n");
+	put(a, "memory.events", "low 0\nhigh 0\nmax 3\noom 2\noom_kill 2\n");
+	put(b, "memory.max", "max\n");
+	put(b, "memory.events", "oom 1\noom_kill 1\n");
+	assert_int_equal(cgroup_locate(info, "0::/box/job\n", &mnt, &own,
+	    &v2), 0);
+	assert_string_equal(mnt, top);
+	assert_string_equal(own, b);
+	assert_int_equal(v2, 1);
+	cgroup_limit_walk(mnt, own, v2, &lim);
+	assert_string_equal(lim.dir, a);
+	assert_string_equal(lim.kind, "v2");
+	assert_int_equal(lim.limit_kb, 700 * 1024);
+	assert_int_equal(lim.usage_kb, 100 * 1024);
+	assert_int_equal(cgroup_oom_kills_walk(own, lim.dir, v2), 3);
+	assert_int_equal(cgroup_oom_kills_walk(own, "", v2), 1);
+	/* no limit anywhere */
+	put(a, "memory.max", "max\n");
+	cgroup_limit_walk(mnt, own, v2, &lim);
+	assert_int_equal(lim.limit_kb, -1);
+	assert_string_equal(lim.dir, "");
+	free(mnt);
+	free(own);
+
+	/* v2 without the memory controller: v1's memory hierarchy */
+	put(top, "cgroup.controllers", "hugetlb\n");
+	snprintf(info, sizeof info, "30 25 0:26 / %s/none rw - cgroup2 "
+	    "cgroup2 rw\n31 25 0:27 / %s rw - cgroup cgroup rw,memory\n",
+	    top, top);
+	put(a, "memory.limit_in_bytes", "734003200\n");
+	put(a, "memory.usage_in_bytes", "104857600\n");
+	put(a, "memory.stat", "cache 0\ntotal_inactive_file 0\n");
+	put(a, "memory.oom_control", "oom_kill_disable 0\nunder_oom 0\n"
+	    "oom_kill 4\n");
+	put(b, "memory.limit_in_bytes", "9223372036854771712\n");
+	put(b, "memory.oom_control", "oom_kill_disable 0\noom_kill 2\n");
+	assert_int_equal(cgroup_locate(info, "4:memory:/box/job\n0::/\n",
+	    &mnt, &own, &v2), 0);
+	assert_int_equal(v2, 0);
+	assert_string_equal(own, b);
+	cgroup_limit_walk(mnt, own, v2, &lim);
+	assert_string_equal(lim.dir, a);
+	assert_string_equal(lim.kind, "v1");
+	assert_int_equal(lim.limit_kb, 700 * 1024);
+	assert_int_equal(lim.usage_kb, 100 * 1024);
+	assert_int_equal(cgroup_oom_kills_walk(own, lim.dir, v2), 6);
+	free(mnt);
+	free(own);
+	/* no memory hierarchy at all */
+	assert_int_equal(cgroup_locate("30 25 0:26 / /x rw - tmpfs t rw\n",
+	    "0::/\n", &mnt, &own, &v2), -1);
+	rmtree(top);
+}
+
 /* Run the tests. */
 int
 main(void)
@@ -283,6 +384,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_forced_none),
 		cmocka_unit_test(test_bad_name),
+		cmocka_unit_test(test_limit_walk),
 		cmocka_unit_test(test_oom),
 		cmocka_unit_test(test_peak),
 		cmocka_unit_test(test_destroy_kills),
