@@ -37,6 +37,7 @@ struct sched {
 	int		 running;
 	size_t		 head_skips;	/* backfills past the head */
 	int		 pool;
+	int		 pool_cap;	/* growth stops here; 0: the slots */
 	int		 streak;	/* oks since the pool last changed */
 	int		 profiling;
 	int		 paused;
@@ -409,6 +410,7 @@ sched_adapt(struct sched *s, enum unit_status st)
 			s->pool /= 2;
 		s->streak = 0;
 	} else if (st == UNIT_ST_OK && s->pool < s->cfg.nslots &&
+	    (s->pool_cap == 0 || s->pool < s->pool_cap) &&
 	    !s->profiling && ++s->streak >= s->pool) {
 		s->pool++;
 		s->streak = 0;
@@ -492,6 +494,22 @@ sched_set_pool(struct sched *s, int pool)
 {
 	s->pool = pool < 1 ? 1 : pool > s->cfg.nslots ? s->cfg.nslots : pool;
 	s->streak = 0;
+}
+
+/* Cap the pool's growth (the memory-safe count); 0: the slots. */
+void
+sched_set_pool_cap(struct sched *s, int cap)
+{
+	s->pool_cap = cap < 0 ? 0 : cap;
+	if (s->pool_cap > 0 && s->pool > s->pool_cap)
+		s->pool = s->pool_cap;
+}
+
+/* The cap on the pool's growth; 0: none but the slots. */
+int
+sched_pool_cap(const struct sched *s)
+{
+	return s->pool_cap;
 }
 
 /* Start profiling when a test case has no profile. */

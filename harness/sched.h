@@ -13,7 +13,7 @@
  *			behind it may start, at most `pool` times in a row
  *	pool (AIMD)	an oom end halves the pool (never below 1); as many
  *			oks in a row as workers grow it by one, up to the
- *			slots
+ *			slots and the cap (the memory-safe count)
  *	retry		an oom end, or an end the launcher caused, is retried
  *			within `retries` with exponential backoff; a unit
  *			evicted under memory pressure is requeued without
@@ -147,6 +147,10 @@ int sched_running(const struct sched *s);
 int sched_attempts(const struct sched *s, size_t u);
 int sched_pool(const struct sched *s);
 void sched_set_pool(struct sched *s, int pool);
+/* The pool never grows past cap (the memory-safe count; 0: no cap but
+   the slots); a pool above it comes down to it now. */
+void sched_set_pool_cap(struct sched *s, int cap);
+int sched_pool_cap(const struct sched *s);
 
 /*
  * The profiling phase: sched_profiling_begin starts it when a test case

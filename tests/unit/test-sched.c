@@ -694,6 +694,48 @@ test_aimd_grow(void **state)
 }
 
 /*
+ * The memory-safe count caps growth: a pool of 2 capped at 2 stays there
+ * through any number of oks, halves on an oom and grows back to 2, never
+ * to the slots; a cap below the pool lowers it; 0 lifts the cap.
+ */
+static void
+test_pool_cap(void **state)
+{
+	struct sched_config c;
+	struct sched_decision d;
+	struct sched *s;
+	size_t u = 0;
+	int i;
+
+	(void)state;
+	remote_config(&c);
+	c.nslots = 8;
+	s = sched_new(&c, MAXU, MAXU);
+	add_units(s, MAXU, 1);
+	sched_set_pool(s, 2);
+	sched_set_pool_cap(s, 2);
+	assert_int_equal(sched_pool_cap(s), 2);
+	for (i = 0; i < 8; i++)
+		cycle(s, u++, UNIT_ST_OK, 0, &d);
+	assert_int_equal(sched_pool(s), 2);
+	cycle(s, u++, UNIT_ST_OOM, 0, &d);
+	assert_int_equal(d.pool_after, 1);
+	for (i = 0; i < 8; i++)
+		cycle(s, u++, UNIT_ST_OK, 0, &d);
+	assert_int_equal(sched_pool(s), 2);
+
+	sched_set_pool(s, 6);
+	sched_set_pool_cap(s, 3);
+	assert_int_equal(sched_pool(s), 3);
+	sched_set_pool_cap(s, 0);
+	for (i = 0; i < 4; i++)
+		cycle(s, u++, UNIT_ST_OK, 0, &d);
+	assert_int_equal(sched_pool(s), 4);
+	assert_true(u <= MAXU);
+	sched_free(s);
+}
+
+/*
  * Retries: a launcher-retryable failure is retried like an oom; other
  * ends are not; an interrupted run retries nothing; an evicted unit is
  * requeued after 0.5 s without counting its attempt or touching the pool.
@@ -1075,6 +1117,7 @@ main(void)
 		cmocka_unit_test(test_backoff),
 		cmocka_unit_test(test_aimd_oom),
 		cmocka_unit_test(test_aimd_grow),
+		cmocka_unit_test(test_pool_cap),
 		cmocka_unit_test(test_retry),
 		cmocka_unit_test(test_pick_backoff),
 		cmocka_unit_test(test_pressure),
