@@ -210,6 +210,7 @@ run_plan(struct run_state *rs)
 void
 run_size_pool(struct run_state *rs)
 {
+	const struct job_settings *js = job_settings(rs->job);
 	struct safe_input in = SAFE_INPUT_INIT;
 	struct safe_result out;
 	long long freemb[BUDGET_MAX_GPUS];
@@ -218,7 +219,8 @@ run_size_pool(struct run_state *rs)
 	size_t g;
 
 	in.cores = hwinfo_cores();
-	in.mem_available_kb = hwinfo_mem_available_kb();
+	in.mem_available_kb = host_ram_available(&rs->host);
+	in.mem_source = host_ram_label(&rs->host);
 	for (g = 0; g < rs->host.ngpus; g++)
 		freemb[g] = (long long)gpus_get(rs->host.gpus, g)->free_mb;
 	in.gpu_free_mb = freemb;
@@ -229,9 +231,16 @@ run_size_pool(struct run_state *rs)
 	    (size_t)sched_running(rs->sched);
 	safe_workers(&in, &out);
 	sched_set_pool(rs->sched, (int)out.workers);
+	/* never grow past the memory-safe count */
+	sched_set_pool_cap(rs->sched, (int)out.workers);
 	run_event(rs, SIZE_MAX, "workers", "%s%s", out.line,
 	    sched_pool(rs->sched) < (int)out.workers ?
 	    " (capped by the slots)" : "");
+	if (js->ram_mb > 0)
+		run_event(rs, SIZE_MAX, "workers", "resources.ram %llu MiB "
+		    "per unit: units start while they fit the RAM budget of "
+		    "%llu MiB", (unsigned long long)js->ram_mb,
+		    (unsigned long long)rs->host.ram_budget_mb);
 	if (run_tx(rs) == 0 && store_run_set_workers(rs->st, rs->run_id,
 	    sched_pool(rs->sched), &cause) != 0)
 		free(cause);

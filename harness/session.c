@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "err.h"
+#include "host.h"
 #include "hwinfo.h"
 #include "job.h"
 #include "launch.h"
@@ -42,7 +43,7 @@ struct session {
 	int		 parallel;
 	int		 workers;
 	int		 auto_workers;
-	char		 why[160];	/* how the worker count was chosen */
+	char		 why[512];	/* how the worker count was chosen */
 };
 
 /* The database of a command. */
@@ -89,6 +90,21 @@ session_argv_json(int argc, char **argv)
 	return s;
 }
 
+/* Append the RAM the automatic count is sized within to s->why. */
+static void
+session_ram_why(struct session *s)
+{
+	struct host h;
+	size_t n = strlen(s->why);
+	char *src;
+
+	memset(&h, 0, sizeof h);
+	host_ram_available(&h);
+	src = host_ram_source(&h);
+	snprintf(s->why + n, sizeof s->why - n, " within 80%% of %s", src);
+	free(src);
+}
+
 /* Decide the worker count and say why in s->why. */
 static void
 session_workers(struct session *s)
@@ -125,6 +141,8 @@ session_workers(struct session *s)
 		snprintf(s->why, len, "parallel: at most cores-1 of %u hwloc "
 		    "core%s%s, sized from measured memory", cores,
 		    cores == 1 ? "" : "s", cores <= 1 ? ", at least 1" : "");
+		if (!launch_has(&s->launcher, LAUNCH_REMOTE))
+			session_ram_why(s);
 	}
 	if (w > units && units > 0) {
 		n = strlen(s->why);

@@ -54,16 +54,86 @@ host_gpus(struct host *h)
 	}
 }
 
+/* The RAM available now: MemAvailable or the enclosing limit's room. */
+long long
+host_ram_available(struct host *h)
+{
+	long long room;
+
+	h->mem_available_kb = hwinfo_mem_available_kb();
+	h->ram_available_kb = h->mem_available_kb;
+	if (cgroup_enclosing(&h->limit) != 0 || h->limit.limit_kb < 0)
+		return h->ram_available_kb;
+	room = h->limit.limit_kb - (h->limit.usage_kb > 0 ?
+	    h->limit.usage_kb : 0);
+	if (room < 0)
+		room = 0;
+	if (h->ram_available_kb < 0 || room < h->ram_available_kb)
+		h->ram_available_kb = room;
+	return h->ram_available_kb;
+}
+
+/* The RAM available now, without a probed host. */
+long long
+host_ram_now_kb(void)
+{
+	struct host h;
+
+	memset(&h, 0, sizeof h);
+	return host_ram_available(&h);
+}
+
+/* Whether the enclosing limit decides the RAM available. */
+static int
+host_limited(const struct host *h)
+{
+	return h->limit.limit_kb >= 0 && (h->mem_available_kb < 0 ||
+	    h->ram_available_kb < h->mem_available_kb);
+}
+
+/* The label of the RAM available, for the safe count's line. */
+const char *
+host_ram_label(const struct host *h)
+{
+	if (!host_limited(h))
+		return NULL;
+	return strcmp(h->limit.kind, "v2") == 0 ? "cgroup v2 limit - usage" :
+	    "cgroup v1 limit - usage";
+}
+
+/* Where the RAM available came from. */
+char *
+host_ram_source(const struct host *h)
+{
+	if (host_limited(h))
+		return xasprintf("cgroup %s limit %lld MiB - usage %lld MiB = "
+		    "%lld MiB, below MemAvailable %lld MiB (%s)",
+		    h->limit.kind, h->limit.limit_kb / 1024,
+		    h->limit.usage_kb / 1024, h->ram_available_kb / 1024,
+		    h->mem_available_kb / 1024, h->limit.dir);
+	if (h->limit.limit_kb >= 0)
+		return xasprintf("MemAvailable %lld MiB, below cgroup %s "
+		    "limit %lld MiB - usage %lld MiB (%s)",
+		    h->mem_available_kb / 1024, h->limit.kind,
+		    h->limit.limit_kb / 1024, h->limit.usage_kb / 1024,
+		    h->limit.dir);
+	if (h->mem_available_kb < 0)
+		return xstrdup("MemAvailable unknown, no cgroup limit");
+	return xasprintf("MemAvailable %lld MiB, no cgroup limit",
+	    h->mem_available_kb / 1024);
+}
+
 /* Probe the machine. */
 void
 host_probe(struct host *h)
 {
-	long avail = hwinfo_mem_available_kb();
+	long long avail;
 	char *why = NULL;
 
 	memset(h, 0, sizeof *h);
 	host_name(h);
 	h->mem_total_kb = hwinfo_mem_total_kb();
+	avail = host_ram_available(h);
 	h->ram_budget_mb = avail > 0 ? (uint64_t)(0.8 * (double)avail /
 	    1024.0) : 0;
 	h->ncores = hwinfo_cores();
@@ -91,11 +161,15 @@ host_release(struct host *h)
 char *
 host_describe(const struct host *h)
 {
-	return xasprintf("RAM budget %llu MiB (80%% of MemAvailable), %u "
-	    "cores, %zu GPU%s; memory caps by %s; peaks by wait4 and /proc "
-	    "sampling%s", (unsigned long long)h->ram_budget_mb, h->ncores,
-	    h->ngpus, h->ngpus == 1 ? "" : "s", h->cgroups ? cgroup_kind() :
+	char *src = host_ram_source(h), *line;
+
+	line = xasprintf("RAM budget %llu MiB (80%% of %s), %u cores, %zu "
+	    "GPU%s; memory caps by %s; peaks by wait4 and /proc sampling%s",
+	    (unsigned long long)h->ram_budget_mb, src, h->ncores, h->ngpus,
+	    h->ngpus == 1 ? "" : "s", h->cgroups ? cgroup_kind() :
 	    "RLIMIT_AS", h->cgroups ? " and the cgroup" : "");
+	free(src);
+	return line;
 }
 
 /* The fraction of memory left, RAM or the fullest GPU. */

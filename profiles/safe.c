@@ -196,8 +196,11 @@ safe_line(const struct safe_input *in, struct safe_result *out,
 		safe_append(line, len, &off, "; RAM peak unknown");
 	else {
 		safe_append(line, len, &off,
-		    "; RAM floor(0.8 x %lld MiB / %lld MiB) = %lld",
+		    "; RAM floor(0.8 x %lld MiB%s%s%s / %lld MiB) = %lld",
 		    in->mem_available_kb / 1024,
+		    in->mem_source != NULL ? " (" : "",
+		    in->mem_source != NULL ? in->mem_source : "",
+		    in->mem_source != NULL ? ")" : "",
 		    (in->peak_rss_kb + 1023) / 1024, out->ram_cap);
 	}
 	safe_line_vram(in, out, &off);

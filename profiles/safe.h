@@ -4,7 +4,8 @@
  * VRAM per GPU, the stored profile's peaks). No I/O, no allocation.
  *
  * The rule: start from cores-1 (at least 1); cap by RAM,
- * floor(0.8 x MemAvailable / peak RSS of a unit); cap by VRAM, the sum over
+ * floor(0.8 x available / peak RSS of a unit), where available is the
+ * smaller of MemAvailable and the enclosing cgroup's limit minus its usage; cap by VRAM, the sum over
  * the GPUs of floor(0.9 x free / peak VRAM of a unit) (a unit runs on one
  * GPU, so the GPUs add up); cap by the number of units. The result is at
  * least 1: a unit that does not fit even alone still runs alone (the
@@ -23,7 +24,13 @@
 /* What the caller knows. Unknown values are 0 (see each field). */
 struct safe_input {
 	unsigned	 cores;		 /* hwloc physical cores; 0 = 1 */
-	long long	 mem_available_kb; /* MemAvailable; <0 unknown */
+	long long	 mem_available_kb; /* MemAvailable, or less when a
+					    container's memory limit leaves
+					    less; <0 unknown */
+	const char	*mem_source;	 /* where mem_available_kb came from,
+					    shown in the line ("cgroup v1
+					    limit - usage"); NULL: plain
+					    MemAvailable */
 	const long long	*gpu_free_mb;	 /* free VRAM per usable GPU */
 	size_t		 ngpus;		 /* 0: no GPU (no VRAM cap) */
 	long long	 peak_rss_kb;	 /* a unit's peak RSS; 0 unknown */
