@@ -53,6 +53,7 @@ run_evidence(struct run_state *rs, struct run_unit *ru, struct launch_end *le)
 	const struct slot_report *r = slot_report(ru->io);
 	struct unit_evidence *ev = &ru->ev;
 	char *cause = NULL;
+	long long n;
 
 	launch_end(rs->launcher, ru->wstatus, r->tail, le);
 	ev->wstatus = le->wstatus;
@@ -69,6 +70,12 @@ run_evidence(struct run_state *rs, struct run_unit *ru, struct launch_end *le)
 		free(cause);
 		ev->cap_mb = ru->grant.need.cap_mb;
 		ev->cgroup_kind = cgroup_kind();
+	}
+	/* the group around bench: did the OOM killer kill in it meanwhile */
+	if (ru->encl_oom0 >= 0 && (n = cgroup_enclosing_oom_kills()) >= 0) {
+		ev->encl_oom_kills = n - ru->encl_oom0;
+		ev->encl_limit_mb = rs->host.limit.limit_kb >= 0 ?
+		    rs->host.limit.limit_kb / 1024 : -1;
 	}
 	if (r->have_end) {
 		ev->have_end = 1;

@@ -44,6 +44,8 @@ struct run_unit {
 	double		 start_mono, start_wall;
 	int		 co_running;
 	struct cgroup	*cg;		/* its memory cgroup */
+	long long	 encl_oom0;	/* OOM kills around bench at its
+					   start; -1 unknown */
 	int64_t		 budget_id;	/* host budget reservation, 0 none */
 	struct sample	*sampler;	/* made at the first tick */
 	size_t		 nsamples;

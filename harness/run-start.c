@@ -200,6 +200,7 @@ run_start(struct run_state *rs, int k, size_t i)
 	ru->attempt = sched_started(rs->sched, i);
 	ru->start_mono = loop_monotonic();
 	ru->start_wall = loop_walltime();
+	ru->encl_oom0 = rs->remote ? -1 : cgroup_enclosing_oom_kills();
 	run_co_running(rs);
 	rc = run_launch(rs, ru, status_w, out_w, &cause);
 	close(status_w);

@@ -292,11 +292,25 @@ unit_said_oom(const struct unit_evidence *ev, int code)
 static char *
 unit_oom_reason(const struct unit_evidence *ev, int sig, int code)
 {
-	if (ev->cgroup && ev->oom_kills > 0)
+	if (ev->cgroup && ev->oom_kills > 0 && ev->cap_mb > 0)
 		return xasprintf("killed by the OOM killer at its %llu MiB "
 		    "memory cap (cgroup %s, peak %lld MiB)",
 		    (unsigned long long)ev->cap_mb, ev->cgroup_kind != NULL ?
 		    ev->cgroup_kind : "?", ev->peak_kb / 1024);
+	if (ev->cgroup && ev->oom_kills > 0)
+		return xasprintf("killed by the OOM killer (cgroup %s, no cap "
+		    "of its own, peak %lld MiB)", ev->cgroup_kind != NULL ?
+		    ev->cgroup_kind : "?", ev->peak_kb / 1024);
+	/* the group around bench ran out while it ran and it got SIGKILL */
+	if (ev->encl_oom_kills > 0 && sig == SIGKILL && !ev->timed_out &&
+	    !ev->interrupted && !ev->evicted) {
+		if (ev->encl_limit_mb > 0)
+			return xasprintf("killed by the OOM killer: the "
+			    "enclosing memory cgroup's %lld MiB limit ran "
+			    "out", ev->encl_limit_mb);
+		return xstrdup("killed by the OOM killer (an OOM kill in "
+		    "the enclosing memory cgroup)");
+	}
 	if (ev->cgroup && sig == SIGKILL && !ev->timed_out &&
 	    !ev->interrupted && !ev->evicted &&
 	    (double)ev->peak_kb >= 0.95 * (double)(ev->cap_mb << 10))

@@ -121,6 +121,11 @@ struct unit_evidence {
 	long long	 peak_kb;	/* its peak */
 	uint64_t	 cap_mb;	/* its cap */
 	const char	*cgroup_kind;	/* "v1", "v2" */
+	/* memory: the group around bench (a container's limit), where a
+	   unit without a cgroup of its own runs */
+	long long	 encl_oom_kills; /* OOM kills counted there while it
+					   ran; <= 0 none or unknown */
+	long long	 encl_limit_mb;	/* that group's limit; <= 0 none */
 	/* the end record, if it sent one */
 	int		 have_end;
 	const char	*end_status;	/* "ok", "failed", "skipped", "oom" */
@@ -208,7 +213,10 @@ struct unit_verdict {
  *	1. evicted			interrupted (requeued)
  *	2. interrupted			interrupted
  *	3. memory: an OOM kill in its cgroup; SIGKILL with its peak at 95%
- *	   of its cap (not timed out); an end record saying oom, or failing
+ *	   of its cap (not timed out); SIGKILL while the OOM kill count of
+ *	   the group around bench moved (not timed out; a container's
+ *	   limit; another unit's kill at that moment is taken for its own
+ *	   only if it too died of SIGKILL); an end record saying oom, or failing
  *	   with ENOMEM / "out of memory" / "Cannot allocate memory"	oom
  *	4. timed out (bench's timeout)	timeout
  *	5. the launcher's time limit	timeout

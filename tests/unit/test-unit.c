@@ -768,6 +768,54 @@ test_classify_oom(void **state)
 }
 
 /*
+ * Rule 3, a container's limit: the OOM kill count of the group around
+ * bench moved while a unit without a cgroup of its own ran, and it died
+ * of SIGKILL: oom, retried like a unit at its own cap. Not when another
+ * signal ended it, nothing moved, bench's timeout or an interrupt killed
+ * it. A unit in its own uncapped cgroup whose count moved is oom too.
+ */
+static void
+test_classify_enclosing_oom(void **state)
+{
+	struct unit_evidence ev;
+
+	memset(&ev, 0, sizeof ev);
+	ev.encl_oom_kills = 1;
+	ev.encl_limit_mb = 700;
+	ev.wstatus = KILLED_BY(SIGKILL);
+	classify_is(&ev, UNIT_ST_OOM, "killed by the OOM killer: the "
+	    "enclosing memory cgroup's 700 MiB limit ran out", 0);
+	ev.encl_limit_mb = -1;
+	classify_is(&ev, UNIT_ST_OOM, "killed by the OOM killer (an OOM "
+	    "kill in the enclosing memory cgroup)", 0);
+	/* nothing counted (or unknown): a crash, as before */
+	ev.encl_oom_kills = 0;
+	classify_is(&ev, UNIT_ST_CRASHED, "killed by signal 9 (Killed)", 0);
+	ev.encl_oom_kills = -1;
+	classify_is(&ev, UNIT_ST_CRASHED, "killed by signal 9 (Killed)", 0);
+	/* another signal: not the OOM killer's */
+	ev.encl_oom_kills = 1;
+	ev.wstatus = KILLED_BY(SIGSEGV);
+	classify_is(&ev, UNIT_ST_CRASHED,
+	    "killed by signal 11 (Segmentation fault)", 0);
+	/* bench's own SIGKILL after its timeout */
+	ev.wstatus = KILLED_BY(SIGKILL);
+	ev.timed_out = 1;
+	ev.escalated = 1;
+	ev.timeout_s = 2;
+	classify_is(&ev, UNIT_ST_TIMEOUT,
+	    "timed out after 2s (killed after ignoring SIGTERM)", 0);
+	/* its own cgroup without a cap counted the kill */
+	memset(&ev, 0, sizeof ev);
+	in_cgroup(&ev, 0, 690);
+	ev.cgroup_kind = "v1";
+	ev.oom_kills = 1;
+	ev.wstatus = KILLED_BY(SIGKILL);
+	classify_is(&ev, UNIT_ST_OOM, "killed by the OOM killer (cgroup v1, "
+	    "no cap of its own, peak 690 MiB)", 0);
+}
+
+/*
  * Rules 4 to 6: bench's timeout wins over the launcher's; the launcher's
  * time limit is a timeout, its other faults a failure, retryable when it
  * says so, and both win over the signal it reports.
@@ -971,6 +1019,7 @@ main(void)
 		cmocka_unit_test(test_timers_with_table),
 		cmocka_unit_test(test_classify_interrupted),
 		cmocka_unit_test(test_classify_oom),
+		cmocka_unit_test(test_classify_enclosing_oom),
 		cmocka_unit_test(test_classify_timeout_and_launcher),
 		cmocka_unit_test(test_classify_exit),
 		cmocka_unit_test(test_classify_notes),
