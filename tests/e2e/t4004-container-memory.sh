@@ -1,0 +1,113 @@
+#!/bin/sh
+# A memory-limited container: bench runs inside a memory cgroup capped at
+# 700 MiB (v1 here; v2 where its memory controller is there), with units
+# that touch 300 MiB each and declare nothing.
+#  - automatic count: the RAM budget is the cgroup's limit minus its usage,
+#    not the host's MemAvailable; the pool is sized within it (at most 2
+#    at once) and never grows past it;
+#  - -w 3 forced: the kernel OOM-kills units in the cgroup; each is
+#    classified oom (not crashed), the pool halves, the unit is retried
+#    and every unit ends ok.
+. "$top_srcdir/tests/helper/lib.sh"
+set -e
+
+[ "$(id -u)" -eq 0 ] || skip "making a memory cgroup needs root"
+LIMIT=$((700 * 1024 * 1024))
+# v2 when its root offers the memory controller, else v1's memory hierarchy
+v2=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+v1=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' \
+	/proc/self/mountinfo)
+if [ -n "$v2" ] && grep -qw memory "$v2/cgroup.controllers" 2>/dev/null; then
+	own=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
+	CG="$v2$own/t4004.$$"
+	mkdir "$CG" 2>/dev/null || skip "cannot make a cgroup under $v2$own"
+	echo "$LIMIT" >"$CG/memory.max" || skip "cannot set memory.max"
+	echo 0 >"$CG/memory.swap.max" 2>/dev/null || :
+	KIND=v2
+elif [ -n "$v1" ]; then
+	own=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
+	CG="$v1$own/t4004.$$"
+	mkdir "$CG" 2>/dev/null || skip "cannot make a cgroup under $v1$own"
+	echo "$LIMIT" >"$CG/memory.limit_in_bytes" ||
+		skip "cannot set memory.limit_in_bytes"
+	echo "$LIMIT" >"$CG/memory.memsw.limit_in_bytes" 2>/dev/null || :
+	KIND=v1
+else
+	skip "no memory cgroup controller (v1 or v2) here"
+fi
+cleanup() {
+	# whatever is left in the group dies, then the group goes
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s "$CG/cgroup.procs" ] || break
+		xargs kill -9 <"$CG/cgroup.procs" 2>/dev/null || :
+		sleep 0.2
+	done
+	rmdir "$CG" 2>/dev/null || :
+}
+trap cleanup EXIT
+
+# bench joins the group, as if started in the container
+REAL="$BENCH"
+cat >inbox.sh <<SH
+#!/bin/sh
+echo \$\$ >"$CG/cgroup.procs" || exit 99
+exec "$REAL" "\$@"
+SH
+chmod +x inbox.sh
+BENCH="$SCRATCH/inbox.sh"
+
+cat >box.yaml <<'JOB'
+benchmarkingjob:
+  name: box
+  workspace: ./ws
+  retries: 3
+  repeat: 4
+  testenv: {dataset: {}, metrics: [touched_mib]}
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: hog
+        algorithm:
+          paradigm_type: singletasklearning
+          modules:
+            - type: basemodel
+              name: memhog
+              url: builtin:memhog
+              hyperparameters:
+                - mib: {values: [300]}
+                - seconds: {values: [1.0]}
+JOB
+
+# 1. automatic: the budget is the container's, at most 2 at once. hwloc
+# is shown 8 cores, so that cores-1 would allow 7 and memory must decide.
+HWLOC_SYNTHETIC="core:8 pu:1" run_bench 0 -f box.yaml --parallel --db auto.db
+DB=auto.db
+res=$(sql $DB "SELECT detail FROM events WHERE kind='resources'")
+expect_match "budget from the cgroup" "$res" "cgroup $KIND limit 700 MiB - usage"
+budget=$(echo "$res" | sed -n 's/^RAM budget \([0-9]*\) MiB.*/\1/p')
+[ -n "$budget" ] && [ "$budget" -le 560 ] ||
+	fail "RAM budget '$budget' MiB is not within 80% of 700 MiB"
+expect_match "start line" "$(cat err.txt)" "within 80% of cgroup $KIND limit 700 MiB"
+workers=$(sql $DB "SELECT detail FROM events WHERE kind='workers' AND detail LIKE '%RAM floor%'")
+expect_match "sized by the cgroup" "$workers" "cgroup $KIND limit - usage"
+n=$(sql $DB "SELECT workers FROM runs")
+[ "$n" -le 2 ] || fail "automatic count $n in a 700 MiB container ($workers)"
+co=$(sql $DB "SELECT max(co_running) FROM units")
+[ "$co" -le 1 ] || fail "$((co + 1)) units of 300 MiB ran at once in 700 MiB"
+expect_eq "all ok (auto)" "$(sql $DB "SELECT group_concat(status) FROM units")" "ok,ok,ok,ok"
+echo "# auto: $workers" >&2
+
+# 2. three at once by hand: the kernel kills; oom, halving, retries, all ok
+run_bench 0 -f box.yaml --parallel -w 3 --db forced.db
+DB=forced.db
+expect_eq "all ok (forced)" "$(sql $DB "SELECT group_concat(status) FROM units")" "ok,ok,ok,ok"
+retried=$(sql $DB "SELECT count(*) FROM units WHERE attempts > 1")
+[ "$retried" -ge 1 ] || fail "no unit was retried: no OOM kill at 900 MiB in 700 MiB?"
+expect_match "oom, not crashed" \
+	"$(sql $DB "SELECT detail FROM events WHERE kind='retry' LIMIT 1")" \
+	"OOM killer: the enclosing memory cgroup's 700 MiB limit ran out"
+expect_eq "no crash" "$(sql $DB "SELECT count(*) FROM events WHERE detail LIKE '%killed by signal%'")" 0
+expect_match "pool halved" "$(sql $DB "SELECT detail FROM events WHERE kind='pool'")" "ended oom: 1 worker now"
+expect_match "on the terminal" "$(cat err.txt)" "ended oom: 1 worker now"
+echo "# forced: $(sql $DB "SELECT group_concat(attempts) FROM units") attempts; $(sql $DB "SELECT count(*) FROM events WHERE kind='retry'") retries" >&2
+no_leftovers memhog
