@@ -181,6 +181,8 @@ run_start(struct run_state *rs, int k, size_t i)
 		rs->budget_wait = 1;
 		unit_step(&ru->state, &ru->ev, UNIT_EV_WAIT);
 		sched_give(rs->sched, &ru->grant);
+		ru->state = UNIT_DONE;	/* back in sched's queue: the slot is
+					   free */
 		return 1;
 	}
 	rs->budget_wait = 0;
