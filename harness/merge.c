@@ -146,22 +146,30 @@ merge_url(const struct job_testcase *tc)
 	    xasprintf("builtin:%s", tc->url) : xstrdup(tc->url);
 }
 
-/* The units of measured repetition r (after the warm-up ones) in part
-   order; returns how many. */
-static size_t
-merge_rep_units(const struct job *job, const struct job_testcase *tc,
-    unsigned r, unsigned nparts, json_t *const *um, json_t **parts)
+/*
+ * The units' metrics by measured repetition (after the warm-up ones), in
+ * part order: grid[r * nparts + k] for k < (*count)[r]. One pass over the
+ * test case's units, so a test case of many repetitions costs what it has.
+ */
+static json_t **
+merge_group(const struct job *job, const struct job_testcase *tc,
+    unsigned nparts, unsigned nreps, json_t *const *um, size_t **count)
 {
+	json_t **grid = xcalloc((size_t)nreps * nparts + 1, sizeof *grid);
+	size_t *n = xcalloc(nreps + 1, sizeof *n), i;
+	unsigned warm = (unsigned)job_settings(job)->warmup, r;
 	const struct job_unit *u;
-	size_t i, k = 0;
 
-	r += (unsigned)job_settings(job)->warmup;	/* measured rep r */
 	for (i = 0; i < tc->nunits; i++) {
 		u = job_unit(job, tc->first_unit + i);
-		if (u->rep == r && !u->warmup && k < nparts)
-			parts[k++] = um[u->index];
+		if (u->warmup || u->rep < warm)
+			continue;
+		r = u->rep - warm;
+		if (r < nreps && n[r] < nparts)
+			grid[(size_t)r * nparts + n[r]++] = um[u->index];
 	}
-	return k;
+	*count = n;
+	return grid;
 }
 
 /* The worker's input: every repetition's part metrics, in part order. */
@@ -169,20 +177,22 @@ static json_t *
 merge_input(const struct job *job, const struct job_testcase *tc,
     unsigned nparts, unsigned nreps, json_t *const *um)
 {
-	json_t *reps = json_array(), *a, **parts;
+	json_t *reps = json_array(), *a, **grid, *p;
+	size_t *count, i;
 	unsigned r;
-	size_t k, i;
 
-	parts = xcalloc(nparts, sizeof *parts);
+	grid = merge_group(job, tc, nparts, nreps, um, &count);
 	for (r = 0; r < nreps; r++) {
-		k = merge_rep_units(job, tc, r, nparts, um, parts);
 		a = json_array();
-		for (i = 0; i < k; i++)
-			json_array_append(a, parts[i] != NULL ? parts[i] :
+		for (i = 0; i < count[r]; i++) {
+			p = grid[(size_t)r * nparts + i];
+			json_array_append_new(a, p != NULL ? json_incref(p) :
 			    json_object());
+		}
 		json_array_append_new(reps, a);
 	}
-	free(parts);
+	free(grid);
+	free(count);
 	return json_pack("{s:o}", "reps", reps);
 }
 
@@ -317,8 +327,8 @@ merge_testcase(const struct job *job, size_t tci, json_t *const *um,
 {
 	const struct job_testcase *tc = job_testcase(job, tci);
 	unsigned nparts = job_unit(job, tc->first_unit)->nparts, nreps, r;
-	json_t **reps, **parts, *res;
-	size_t k;
+	json_t **reps, **grid, *res;
+	size_t *count;
 
 	/* warm-up repetitions come first (rep < warmup) and merge as none */
 	nreps = (unsigned)(tc->nunits / nparts);
@@ -328,16 +338,15 @@ merge_testcase(const struct job *job, size_t tci, json_t *const *um,
 		return merge_in_worker(job, tc, nparts, nreps, um, env, warn,
 		    data);
 	reps = xcalloc(nreps + 1, sizeof *reps);
-	parts = xcalloc(nparts, sizeof *parts);
-	for (r = 0; r < nreps; r++) {
-		k = merge_rep_units(job, tc, r, nparts, um, parts);
-		reps[r] = merge_mean(parts, k);
-	}
+	grid = merge_group(job, tc, nparts, nreps, um, &count);
+	for (r = 0; r < nreps; r++)
+		reps[r] = merge_mean(grid + (size_t)r * nparts, count[r]);
 	res = merge_mean(reps, nreps);
 	for (r = 0; r < nreps; r++)
 		json_decref(reps[r]);
 	free(reps);
-	free(parts);
+	free(grid);
+	free(count);
 	return res;
 }
 
