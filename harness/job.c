@@ -11,6 +11,7 @@
 
 #include <sys/stat.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdint.h>
@@ -79,6 +80,8 @@ struct mod {
 struct hp {
 	const char	*name;
 	json_t		*values;	/* array, at least one value */
+	json_t		*texts;		/* each value's scalar text as written
+					   (a string), or null: what argv gets */
 };
 
 /* The algorithm entry being loaded (borrows from the documents). */
@@ -793,78 +796,115 @@ load_rank(struct loader *ld, struct yfile *f, yaml_node_t *rank)
 	return 0;
 }
 
+/* Length of the identifier at p ([A-Za-z_][A-Za-z0-9_.-]*), 0 if none. */
+static size_t
+ident_len(const char *p)
+{
+	size_t n = 0;
+
+	if (!isalpha((unsigned char)p[0]) && p[0] != '_')
+		return 0;
+	while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '.' ||
+	    p[n] == '-')
+		n++;
+	return n;
+}
+
+/* The error for an unknown placeholder name, with the nearest parameter. */
+static char *
+unknown_placeholder(const char *name, json_t *params)
+{
+	const char **known, *near, *key;
+	json_t *v;
+	char *why;
+	size_t i = 0;
+
+	known = xcalloc(json_object_size(params) + 1, sizeof *known);
+	json_object_foreach(params, key, v)
+		known[i++] = key;
+	near = yword_suggest(name, known);
+	if (near != NULL)
+		why = xasprintf("unknown placeholder '{%s}': no hyperparameter "
+		    "'%s' (did you mean '%s'?; write '{{%s}}' for literal "
+		    "braces)", name, name, near, name);
+	else
+		why = xasprintf("unknown placeholder '{%s}': no hyperparameter "
+		    "'%s' (write '{{%s}}' for literal braces)", name, name,
+		    name);
+	free(known);
+	return why;
+}
+
+/* Add c n times. */
+static void
+sb_repeat(struct sbuf *sb, char c, size_t n)
+{
+	while (n-- > 0)
+		sb_addn(sb, &c, 1);
+}
+
 /*
- * Fill one command-line template: "{NAME}" becomes the parameter's text,
- * "{{" and "}}" literal braces. On error return NULL with *why set.
+ * Fill one command-line template. Only identifier-shaped braces are
+ * placeholders: in a run of k '{', an identifier, and m '}', the inner
+ * n = min(k, m) braces pair up: n odd, "{NAME}" inside (n-1)/2 literal
+ * pairs becomes the parameter's text as written in the YAML (texts) or,
+ * failing that, its JSON value; n even, "{{NAME}}" is the escape for a
+ * literal "{NAME}". Every other brace is literal, so a shell one-liner can
+ * print JSON. On an unknown name return NULL with *why set.
  */
 static char *
-fill_arg(const char *tmpl, json_t *params, char **why)
+fill_arg(const char *tmpl, json_t *params, json_t *texts, char **why)
 {
 	struct sbuf sb = { NULL, 0, 0 };
-	const char *p = tmpl, *end, **known, *near;
-	const char *key;
-	json_t *v;
+	const char *p = tmpl, *id;
+	size_t k, m, n, len;
 	char *name, *text;
-	size_t n, i;
+	json_t *v, *t;
 
 	while (*p != '\0') {
-		if ((p[0] == '{' && p[1] == '{') ||
-		    (p[0] == '}' && p[1] == '}')) {
-			sb_addn(&sb, p, 1);
-			p += 2;
+		for (k = 0; p[k] == '{'; k++)
+			;
+		len = k > 0 ? ident_len(p + k) : 0;
+		if (len == 0) {
+			sb_addn(&sb, p, k > 0 ? k : 1);
+			p += k > 0 ? k : 1;
 			continue;
 		}
-		if (*p == '}') {
-			*why = xasprintf("single '}' in '%s' (write '}}' for "
-			    "a literal brace)", tmpl);
-			goto fail;
-		}
-		if (*p != '{') {
-			sb_addn(&sb, p++, 1);
+		id = p + k;
+		for (m = 0; id[len + m] == '}'; m++)
+			;
+		if (m == 0) {
+			sb_addn(&sb, p, k + len);
+			p = id + len;
 			continue;
 		}
-		end = strchr(p + 1, '}');
-		if (end == NULL) {
-			*why = xasprintf("unterminated '{' in '%s' (write "
-			    "'{{' for a literal brace)", tmpl);
-			goto fail;
-		}
-		name = xstrndup(p + 1, end - p - 1);
-		v = json_object_get(params, name);
-		if (v == NULL) {
-			n = json_object_size(params);
-			known = xcalloc(n + 1, sizeof *known);
-			i = 0;
-			json_object_foreach(params, key, v)
-				known[i++] = key;
-			near = yword_suggest(name, known);
-			if (near != NULL)
-				*why = xasprintf("unknown placeholder '{%s}': "
-				    "no hyperparameter '%s' (did you mean "
-				    "'%s'?)", name, name, near);
-			else
-				*why = xasprintf("unknown placeholder '{%s}': "
-				    "no hyperparameter '%s'", name, name);
-			free(known);
+		n = k < m ? k : m;
+		sb_repeat(&sb, '{', k - n + n / 2);
+		name = xstrndup(id, len);
+		if (n % 2 == 0)
+			sb_add(&sb, name);
+		else if ((v = json_object_get(params, name)) == NULL) {
+			*why = unknown_placeholder(name, params);
 			free(name);
-			goto fail;
+			free(sb.s);
+			return NULL;
+		} else if (json_is_string(t = json_object_get(texts, name)))
+			sb_add(&sb, json_string_value(t));
+		else {
+			text = value_text(v);
+			sb_add(&sb, text);
+			free(text);
 		}
 		free(name);
-		text = value_text(v);
-		sb_add(&sb, text);
-		free(text);
-		p = end + 1;
+		sb_repeat(&sb, '}', n / 2 + m - n);
+		p = id + len + m;
 	}
 	return sb_detach(&sb);
-
-fail:
-	free(sb.s);
-	return NULL;
 }
 
 /* Fill a command node's templates with params; BUG on error (checked). */
 static char **
-fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params)
+fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params, json_t *texts)
 {
 	char **argv, *why = NULL;
 	size_t i, n = ynode_len(cmd);
@@ -872,7 +912,7 @@ fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params)
 	argv = xcalloc(n + 1, sizeof *argv);
 	for (i = 0; i < n; i++) {
 		argv[i] = fill_arg(ynode_scalar(yfile_item(f, cmd, i)), params,
-		    &why);
+		    texts, &why);
 		if (argv[i] == NULL)
 			BUG("command template not checked: %s", why);
 	}
@@ -1013,7 +1053,7 @@ hp_values_node(struct yfile *f, yaml_node_t *spec, const char *name,
 /* A hyperparameter's values as a JSON array: not empty, no value twice. */
 static int
 hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
-    json_t **out)
+    json_t **out, json_t **texts)
 {
 	json_t *arr, *v;
 	size_t j, h;
@@ -1034,6 +1074,13 @@ hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
 		}
 	}
 	*out = arr;
+	*texts = yjson_check(json_array());
+	for (j = 0; j < ynode_len(vals); j++) {
+		v = yfile_item(f, vals, j)->type == YAML_SCALAR_NODE ?
+		    json_string(ynode_scalar(yfile_item(f, vals, j))) :
+		    json_null();
+		json_array_append_new(*texts, yjson_check(v));
+	}
 	return 0;
 }
 
@@ -1044,7 +1091,7 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, struct hp **hps,
 {
 	yaml_node_t *k = yfile_node(f, p->key), *vals;
 	const char *name;
-	json_t *arr = NULL;
+	json_t *arr = NULL, *texts = NULL;
 	size_t h;
 
 	if (yfile_string(f, k, "hyperparameter name", 1, &name) != 0)
@@ -1055,11 +1102,12 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, struct hp **hps,
 			    "defined twice in this algorithm", name);
 	}
 	if (hp_values_node(f, yfile_node(f, p->value), name, &vals) != 0 ||
-	    hp_values(f, vals, name, &arr) != 0)
+	    hp_values(f, vals, name, &arr, &texts) != 0)
 		return -1;
 	*hps = xreallocarray(*hps, *nhps + 1, sizeof **hps);
 	(*hps)[*nhps].name = name;
 	(*hps)[*nhps].values = arr;
+	(*hps)[*nhps].texts = texts;
 	(*nhps)++;
 	return 0;
 }
@@ -1251,13 +1299,26 @@ testcase_name(struct alg *a, const size_t *idx)
 	return sb_detach(&sb);
 }
 
+/* Each parameter's text as written at grid point idx (NULL: the first). */
+static json_t *
+point_texts(struct alg *a, const size_t *idx)
+{
+	json_t *o = yjson_check(json_object());
+	size_t i;
+
+	for (i = 0; i < a->nhps; i++)
+		json_object_set(o, a->hps[i].name, json_array_get(
+		    a->hps[i].texts, idx != NULL ? idx[i] : 0));
+	return o;
+}
+
 /* Module j of a test case as JSON; the running module's argv goes to tc. */
 static json_t *
 module_json(struct alg *a, size_t j, struct job_testcase *tc,
     const size_t *idx)
 {
 	struct mod *md = &a->mods[j];
-	json_t *mj, *mh, *arr;
+	json_t *mj, *mh, *arr, *texts;
 	char **argv;
 	size_t i;
 
@@ -1271,7 +1332,9 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 		    md->so != NULL ? md->so : md->py != NULL ? md->py :
 		    md->url)));
 	if (md->cmd != NULL) {
-		argv = fill_command(md->f, md->cmd, tc->params);
+		texts = point_texts(a, idx);
+		argv = fill_command(md->f, md->cmd, tc->params, texts);
+		json_decref(texts);
 		arr = yjson_check(json_array());
 		for (i = 0; argv[i] != NULL; i++)
 			json_array_append_new(arr,
@@ -1528,7 +1591,7 @@ static int
 check_templates(struct alg *a)
 {
 	yaml_node_t *e;
-	json_t *first;
+	json_t *first, *texts;
 	char *arg, *why;
 	size_t i, j;
 	int rc = 0;
@@ -1537,12 +1600,13 @@ check_templates(struct alg *a)
 	for (i = 0; i < a->nhps; i++)
 		json_object_set(first, a->hps[i].name,
 		    json_array_get(a->hps[i].values, 0));
+	texts = point_texts(a, NULL);
 	for (i = 0; i < a->nmods && rc == 0; i++) {
 		if (a->mods[i].cmd == NULL)
 			continue;
 		for (j = 0; j < ynode_len(a->mods[i].cmd) && rc == 0; j++) {
 			e = yfile_item(a->f, a->mods[i].cmd, j);
-			arg = fill_arg(ynode_scalar(e), first, &why);
+			arg = fill_arg(ynode_scalar(e), first, texts, &why);
 			if (arg == NULL) {
 				rc = yfile_err(a->f, e, "%s", why);
 				free(why);
@@ -1551,6 +1615,7 @@ check_templates(struct alg *a)
 		}
 	}
 	json_decref(first);
+	json_decref(texts);
 	return rc;
 }
 
@@ -1579,8 +1644,10 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 		free(a.mods[i].py);
 	}
 	free(a.mods);
-	for (i = 0; i < a.nhps; i++)
+	for (i = 0; i < a.nhps; i++) {
 		json_decref(a.hps[i].values);
+		json_decref(a.hps[i].texts);
+	}
 	free(a.hps);
 	return rc;
 }

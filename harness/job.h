@@ -77,7 +77,10 @@ struct job_testcase {
 	char	*python;	/* PYTHON: the interpreter (job_set_python);
 				   else NULL */
 	char   **argv;		/* COMMAND: argv with {NAME} placeholders filled
-				   from params, NULL-terminated; else NULL */
+				   with each value's text as written in the
+				   YAML, NULL-terminated; else NULL. Only
+				   identifier-shaped braces are placeholders;
+				   {{NAME}} is a literal {NAME} */
 	char	 key[65];	/* hex SHA-256 of the test case's canonical
 				   configuration (algorithm, paradigm, runner,
 				   url/argv, params, testenv): an edit to one test

@@ -247,7 +247,7 @@ test_execute_bookkeeping(void **state)
 	    "          modules:\n"
 	    "            - type: basemodel\n"
 	    "              name: r\n"
-	    "              command: [sh, -c, 'echo \"{{\\\"t\\\":\\\"metric\\\",\\\"name\\\":\\\"rep\\\",\\\"value\\\":$BENCH_REP}}\" >&3']\n"
+	    "              command: [sh, -c, 'echo \"{\\\"t\\\":\\\"metric\\\",\\\"name\\\":\\\"rep\\\",\\\"value\\\":$BENCH_REP}\" >&3']\n"
 	    "      - name: bad\n"
 	    "        algorithm:\n"
 	    "          paradigm_type: singletasklearning\n"
