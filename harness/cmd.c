@@ -4,14 +4,18 @@
 #include "config.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "job.h"
+#include "store.h"
 #include "banned.h"
 
 const struct cmd_entry *const cmd_table[] = {
@@ -65,19 +69,14 @@ cmd_parse_int(const char *s, int min, int *out)
 	return 0;
 }
 
-/* A non-negative number of seconds. */
+/* A non-negative duration, as job_parse_duration() takes it. */
 int
 cmd_opt_seconds(const char *opt, const char *arg, double *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtod(arg, &end);
-	if (errno == 0 && end != arg && *end == '\0' && isfinite(*out) &&
-	    *out >= 0)
+	if (job_parse_duration(arg, out) == 0)
 		return 0;
-	fprintf(stderr, "bench: %s must be a number of seconds, got '%s'\n",
-	    opt, arg);
+	fprintf(stderr, "bench: %s must be a duration (seconds, or with s, "
+	    "ms, m or h: 90, 1.5s, 5m), got '%s'\n", opt, arg);
 	return -1;
 }
 
@@ -104,4 +103,53 @@ cmd_opt_run_id(const char *opt, const char *arg, int64_t *out)
 		return 0;
 	fprintf(stderr, "bench: %s must be a run id, got '%s'\n", opt, arg);
 	return -1;
+}
+
+/* Open the database of a reading command; never create one. */
+int
+cmd_open_db(const char *name, const char *db, struct store **st)
+{
+	char *cause = NULL;
+
+	if (access(db, F_OK) != 0) {
+		fprintf(stderr, "bench: %s: no database '%s' (give --db FILE "
+		    "or -f JOB)\n", name, db);
+		return CMD_EXIT_USAGE;
+	}
+	if (store_open(db, st, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		return CMD_EXIT_ENV;
+	}
+	return CMD_EXIT_OK;
+}
+
+/* Set *(int *)data when the row is the run looked for. */
+static int
+cmd_run_seen(const struct store_run_row *r, void *data)
+{
+	int64_t *want = data;
+
+	if (r->id == *want)
+		*want = 0;
+	return 0;
+}
+
+/* Whether run id is in st: CMD_EXIT_OK, USAGE (named) or ENV. */
+int
+cmd_check_run(const char *name, struct store *st, const char *db, int64_t id)
+{
+	char *cause = NULL;
+	int64_t want = id;
+
+	if (store_runs_list(st, NULL, cmd_run_seen, &want, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		return CMD_EXIT_ENV;
+	}
+	if (want == 0)
+		return CMD_EXIT_OK;
+	fprintf(stderr, "bench: %s: no run %" PRId64 " in '%s' (bench runs "
+	    "lists them)\n", name, id, db);
+	return CMD_EXIT_USAGE;
 }

@@ -47,7 +47,7 @@ int cmd_usage(const struct cmd_entry *cmd);
  * Option values, checked: each prints "bench: OPT must be ..., got 'ARG'"
  * and returns -1 when arg is not one, else stores it and returns 0.
  */
-/* A non-negative number of seconds. */
+/* A non-negative duration, as job_parse_duration() takes it ("90", "5m"). */
 int cmd_opt_seconds(const char *opt, const char *arg, double *out);
 /* An integer >= min. */
 int cmd_opt_int(const char *opt, const char *arg, int min, int *out);
@@ -55,6 +55,18 @@ int cmd_opt_int(const char *opt, const char *arg, int min, int *out);
 int cmd_opt_run_id(const char *opt, const char *arg, int64_t *out);
 /* The same without the message: 0, or -1. */
 int cmd_parse_int(const char *s, int min, int *out);
+
+struct store;
+/*
+ * Open the existing database db for the reading command name: a reading
+ * command never creates one. Returns CMD_EXIT_OK with *st set, or prints
+ * why and returns CMD_EXIT_USAGE (no such file) or CMD_EXIT_ENV.
+ */
+int cmd_open_db(const char *name, const char *db, struct store **st);
+/* CMD_EXIT_OK when run id is in st, else prints why and returns
+   CMD_EXIT_USAGE (no such run) or CMD_EXIT_ENV. */
+int cmd_check_run(const char *name, struct store *st, const char *db,
+    int64_t id);
 
 struct diff_result;
 /* Print the one-line verdict of a run comparison (cmd-diff.c); returns

@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 #include "job.h"
 #include "paradigm.h"
 #include "plan.h"
+#include "registry.h"
 #include "sha256.h"
 #include "strvec.h"
 #include "xalloc.h"
@@ -402,8 +404,8 @@ resolve_file(struct yfile *f, yaml_node_t *n, const char *what,
 }
 
 /* Parse a duration: seconds, or a number with s, m, h or ms. */
-static int
-parse_duration(const char *s, double *out)
+int
+job_parse_duration(const char *s, double *out)
 {
 	static const struct {
 		const char	*suffix;
@@ -421,7 +423,7 @@ parse_duration(const char *s, double *out)
 		if (n >= len || strcmp(s + len - n, units[i].suffix) != 0)
 			continue;
 		num = xstrndup(s, len - n);
-		if (ytext_real(num, &d) == 0 && d >= 0) {
+		if (ytext_real(num, &d) == 0 && d >= 0 && isfinite(d)) {
 			free(num);
 			*out = d * units[i].factor;
 			return 0;
@@ -563,7 +565,7 @@ load_settings(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 	}
 	if ((n = yfile_get(f, bj, "timeout")) != NULL) {
 		s = ynode_scalar(n);
-		if (s == NULL || parse_duration(s, &st->timeout_s) != 0)
+		if (s == NULL || job_parse_duration(s, &st->timeout_s) != 0)
 			return yfile_bad(f, n, "timeout", "a duration "
 			    "(seconds, or like '90s', '5m', '1h')");
 	}
@@ -972,6 +974,40 @@ testcase_key(struct job *job, struct job_testcase *tc)
 	json_decref(o);
 }
 
+/*
+ * Error unless name is a test case of testcases/registry.c's table; suggest
+ * the nearest name and list them.
+ */
+static int
+check_builtin(struct yfile *f, yaml_node_t *n, const char *name)
+{
+	struct sbuf list = { NULL, 0, 0 };
+	const char **names, *near;
+	size_t i, count = registry_count();
+	int rc;
+
+	if (*name == '\0')
+		return yfile_err(f, n, "'builtin:' needs a test case name");
+	if (registry_find(name) != NULL)
+		return 0;
+	names = xcalloc(count + 1, sizeof *names);
+	for (i = 0; i < count; i++) {
+		names[i] = registry_at(i)->name;
+		sb_add(&list, i == 0 ? "" : ", ");
+		sb_add(&list, names[i]);
+	}
+	near = yword_suggest(name, names);
+	if (near != NULL)
+		rc = yfile_err(f, n, "unknown built-in test case 'builtin:%s' "
+		    "(did you mean 'builtin:%s'?)", name, near);
+	else
+		rc = yfile_err(f, n, "unknown built-in test case 'builtin:%s' "
+		    "(built in: %s)", name, list.s != NULL ? list.s : "none");
+	free(names);
+	free(list.s);
+	return rc;
+}
+
 /* Check a module's url: builtin:NAME, or a .so plugin found into md->so. */
 static int
 load_url(struct loader *ld, struct mod *md)
@@ -985,11 +1021,9 @@ load_url(struct loader *ld, struct mod *md)
 		return -1;
 	s = md->url;
 	len = strlen(s);
-	if (strncmp(s, "builtin:", 8) == 0) {
-		if (s[8] == '\0')
-			return yfile_err(f, md->urlnode,
-			    "'builtin:' needs a test case name");
-	} else if (len >= 3 && strcmp(s + len - 3, ".py") == 0) {
+	if (strncmp(s, "builtin:", 8) == 0)
+		return check_builtin(f, md->urlnode, s + 8);
+	else if (len >= 3 && strcmp(s + len - 3, ".py") == 0) {
 		if (resolve_file(f, md->urlnode, "python module", s,
 		    &found) != 0)
 			return -1;

@@ -155,8 +155,16 @@ json_t *job_metric_names(const struct job *job);
 void job_set_python(struct job *job, const char *python);
 
 /*
- * Keep only the test cases whose name matches pattern (fnmatch glob, or a
- * plain substring when it has no glob characters); re-number units.
+ * Parse a duration as the job file's `timeout` takes it: seconds, or a
+ * non-negative number with s, ms, m or h ("90", "1.5s", "5m", "1h").
+ * Returns 0 with *out in seconds, or -1.
+ */
+int job_parse_duration(const char *s, double *out);
+
+/*
+ * Keep only the test cases whose name matches pattern (the exact name
+ * first, then an fnmatch glob, then a substring: see plan_filter()); re-number
+ * units.
  * Returns -1 with *cause when nothing matches.
  */
 int job_filter(struct job *job, const char *pattern, char **cause);

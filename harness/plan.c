@@ -128,13 +128,46 @@ plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
 	return 0;
 }
 
-/* Whether a test case name matches a -k pattern. */
+/* How a -k pattern is matched, tried in this order. */
+enum plan_match {
+	PLAN_MATCH_EXACT,	/* a name copied from the output, brackets and all */
+	PLAN_MATCH_GLOB,	/* fnmatch, when the pattern has *, ? or [ */
+	PLAN_MATCH_SUBSTRING,
+	PLAN_MATCH_COUNT,
+};
+
+/* Whether a test case name matches a -k pattern the way mode says. */
 static int
-name_matches(const char *name, const char *pattern)
+name_matches(const char *name, const char *pattern, enum plan_match mode)
 {
-	if (strpbrk(pattern, "*?[") != NULL)
-		return fnmatch(pattern, name, 0) == 0;
-	return strstr(name, pattern) != NULL;
+	switch (mode) {
+	case PLAN_MATCH_EXACT:
+		return strcmp(name, pattern) == 0;
+	case PLAN_MATCH_GLOB:
+		return strpbrk(pattern, "*?[") != NULL &&
+		    fnmatch(pattern, name, 0) == 0;
+	default:
+		return strstr(name, pattern) != NULL;
+	}
+}
+
+/* The first way of matching that keeps a test case, and how many it keeps. */
+static size_t
+match_mode(const struct job_testcase *tcs, size_t ntcs, const char *pattern,
+    enum plan_match *mode)
+{
+	size_t i, n;
+	int m;
+
+	for (m = 0; m < PLAN_MATCH_COUNT; m++) {
+		for (i = n = 0; i < ntcs; i++)
+			n += name_matches(tcs[i].name, pattern, m);
+		if (n > 0) {
+			*mode = m;
+			return n;
+		}
+	}
+	return 0;
 }
 
 /* Keep the matching test cases and their units; see plan.h. */
@@ -144,20 +177,17 @@ plan_filter(struct job_testcase *tcs, size_t ntcs, struct job_unit **units,
 {
 	struct job_testcase *order;
 	struct job_unit *kept;
-	size_t i, j, n = 0, nu = 0, dropped;
+	enum plan_match mode;
+	size_t i, j, n, nu = 0, dropped;
 
-	for (i = 0; i < ntcs; i++) {
-		if (name_matches(tcs[i].name, pattern))
-			n++;
-	}
-	if (n == 0)
+	if ((n = match_mode(tcs, ntcs, pattern, &mode)) == 0)
 		return 0;
 	order = xcalloc(ntcs, sizeof *order);
 	kept = xcalloc(*nunits + 1, sizeof *kept);
 	dropped = n;
 	n = 0;
 	for (i = 0; i < ntcs; i++) {
-		if (!name_matches(tcs[i].name, pattern)) {
+		if (!name_matches(tcs[i].name, pattern, mode)) {
 			order[dropped++] = tcs[i];
 			continue;
 		}

@@ -31,8 +31,10 @@ int plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
     size_t *nunits);
 
 /*
- * Keep the test cases whose name matches pattern (an fnmatch glob when it
- * has *, ? or [, else a substring). Returns how many match. When some do,
+ * Keep the test cases whose name matches pattern: the test case named
+ * exactly pattern (a name copied from the output, brackets and all); else
+ * those it matches as an fnmatch glob, when it has *, ? or [; else those
+ * whose name holds it. Returns how many match. When some do,
  * they move to the front of tcs in their order, renumbered, and *units is
  * replaced (the old array freed) by theirs, renumbered with new ids and
  * the same seeds and keys; the test cases that do not match are left in

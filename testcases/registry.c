@@ -11,6 +11,12 @@
 #include "registry.h"
 #include "banned.h"
 
+/* The job loader's fuzz target is built without the GPU test cases. */
+#ifdef REGISTRY_CPU_ONLY
+#undef HAVE_CUDA
+#undef HAVE_CUDNN
+#endif
+
 extern const struct bench_testcase testcase_gemm;
 extern const struct bench_testcase testcase_cellseg;
 extern const struct bench_testcase testcase_conv2d;

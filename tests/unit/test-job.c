@@ -533,16 +533,16 @@ test_paths(void **state)
 	write_file("sub/env.yaml", "testenv: {metrics: [{name: sub}]}\n");
 	write_file("sub/algo.yaml", "algorithm:\n"
 	    "  paradigm_type: singletasklearning\n"
-	    "  modules: [{type: basemodel, url: 'builtin:sub'}]\n");
+	    "  modules: [{type: basemodel, url: 'builtin:cellseg'}]\n");
 	write_file("sub/plug.so", "");
 	write_file("env.yaml", "testenv: {metrics: [{name: top}]}\n");
 	write_file("algo.yaml", "algorithm:\n"
 	    "  paradigm_type: singletasklearning\n"
-	    "  modules: [{type: basemodel, url: 'builtin:top'}]\n");
+	    "  modules: [{type: basemodel, url: 'builtin:gemm'}]\n");
 
 	/* both exist: the working directory wins */
 	job = load_ok("sub/job.yaml");
-	assert_string_equal(job_testcase(job, 0)->url, "top");
+	assert_string_equal(job_testcase(job, 0)->url, "gemm");
 	assert_string_equal(json_string_value(json_array_get(
 	    job_metric_names(job), 0)), "top");
 	tc = job_testcase(job, 1);
@@ -556,7 +556,7 @@ test_paths(void **state)
 	assert_int_equal(unlink("algo.yaml"), 0);
 	assert_int_equal(unlink("env.yaml"), 0);
 	job = load_ok("sub/job.yaml");
-	assert_string_equal(job_testcase(job, 0)->url, "sub");
+	assert_string_equal(job_testcase(job, 0)->url, "cellseg");
 	assert_string_equal(json_string_value(json_array_get(
 	    job_metric_names(job), 0)), "sub");
 	job_free(job);
@@ -567,7 +567,7 @@ test_paths(void **state)
 	job = load_ok(want);
 	assert_string_equal(job_path(job), want);
 	assert_string_equal(job_workspace(job), "/workspace");
-	assert_string_equal(job_testcase(job, 0)->url, "sub");
+	assert_string_equal(job_testcase(job, 0)->url, "cellseg");
 	job_free(job);
 	free(want);
 	assert_int_equal(chdir(dir), 0);
@@ -588,7 +588,7 @@ test_paths(void **state)
 	free(here);
 }
 
-/* -k: substring or glob; units and ids renumbered; no match is an error. */
+/* -k: exact name, glob or substring; units and ids renumbered; no match is an error. */
 static void
 test_filter(void **state)
 {
@@ -627,6 +627,10 @@ test_filter(void **state)
 	assert_string_equal(cause, "no test case matches 'nothing'");
 	free(cause);
 	assert_int_equal(job_ntestcases(job), 2);	/* unchanged */
+	/* a name copied from the output: its brackets are no glob */
+	assert_int_equal(job_filter(job, "grid[n=2,block=64]", &cause), 0);
+	assert_int_equal(job_ntestcases(job), 1);
+	assert_string_equal(job_testcase(job, 0)->name, "grid[n=2,block=64]");
 	job_free(job);
 
 	/* units keep their seeds and keys, get new ids */
@@ -706,6 +710,9 @@ test_errors(void **state)
 		{ "err-command-notlist.yaml", "err-command-notlist.yaml:10:24: "
 		  "'command' must be a non-empty list of strings, got "
 		  "'echo hello'" },
+		{ "err-builtin.yaml", "err-builtin.yaml:10:20: unknown "
+		  "built-in test case 'builtin:gemmm' (did you mean "
+		  "'builtin:gemm'?)" },
 		{ "err-placeholder.yaml", "err-placeholder.yaml:10:48: "
 		  "unknown placeholder '{blocks}': no hyperparameter 'blocks' "
 		  "(did you mean 'block'?; write '{{blocks}}' for literal "
