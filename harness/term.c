@@ -185,6 +185,8 @@ struct term_row {
 	char	*testcase;
 	json_t	*metrics;	/* name -> real */
 	size_t	 units, ok, bad, skipped;
+	char	 bad_status[16];	/* the first bad unit's status word */
+	int	 mixed;		/* bad units ended in different ways */
 	double	 wall_s;
 	size_t	 order;
 };
@@ -228,8 +230,13 @@ term_on_unit(const struct store_unit_row *u, void *data)
 		r->ok++;
 	else if (strcmp(u->status, "skipped") == 0)
 		r->skipped++;
-	else if (strcmp(u->status, "pending") != 0)
-		r->bad++;
+	else if (strcmp(u->status, "pending") != 0) {
+		if (r->bad++ == 0)
+			snprintf(r->bad_status, sizeof r->bad_status, "%s",
+			    u->status);
+		else if (strcmp(r->bad_status, u->status) != 0)
+			r->mixed = 1;
+	}
 	if (!isnan(u->wall_s))
 		r->wall_s += u->wall_s;
 	return 0;
@@ -283,6 +290,57 @@ term_value(double v, char *buf, size_t len)
 			*e-- = '\0';
 		if (*e == '.')
 			*e = '\0';
+	}
+}
+
+/*
+ * A test case's status word: how its bad units ended ("failed"; "failed
+ * 1/4" when only some did; "failed+" when they ended in several ways), else
+ * ok, skipped, ok+skip or not run.
+ */
+static const char *
+term_row_status(const struct term_row *r, char *buf, size_t len)
+{
+	if (r->bad > 0 && r->bad == r->units)
+		snprintf(buf, len, "%s%s", r->bad_status, r->mixed ? "+" : "");
+	else if (r->bad > 0)
+		snprintf(buf, len, "%s%s %zu/%zu", r->bad_status,
+		    r->mixed ? "+" : "", r->bad, r->units);
+	else if (r->ok == r->units)
+		return "ok";
+	else if (r->ok + r->skipped == r->units)
+		return r->ok ? "ok+skip" : "skipped";
+	else
+		return "not run";
+	return buf;
+}
+
+/* Warn on stderr about a rank.sort_by metric no test case reported. */
+static void
+term_sort_check(const struct term_table *tab)
+{
+	json_t *key, *v;
+	const char *metric;
+	size_t i, j;
+	int seen;
+
+	json_array_foreach(tab->sort_by, i, key) {
+		json_object_foreach(key, metric, v) {
+			seen = 0;
+			for (j = 0; j < tab->n && !seen; j++)
+				seen = json_object_get(tab->rows[j].metrics,
+				    metric) != NULL;
+			if (seen)
+				continue;
+			fprintf(stderr, "warning: rank.sort_by metric '%s' was "
+			    "reported by no test case, so it ranks nothing "
+			    "(reported: ", metric);
+			for (j = 0; j < json_array_size(tab->names); j++)
+				fprintf(stderr, "%s%s", j > 0 ? ", " : "",
+				    json_string_value(json_array_get(
+				    tab->names, j)));
+			fprintf(stderr, "%s)\n", j == 0 ? "none" : "");
+		}
 	}
 }
 
@@ -345,20 +403,12 @@ term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
 				snprintf(buf, sizeof buf, "-");
 			fprintf(fp, "  %*s", (int)w[j], buf);
 		}
-		if (r->bad > 0) {
-			snprintf(buf, sizeof buf, "%zu/%zu bad", r->bad,
-			    r->units);
-			status = buf;
-		} else if (r->ok == r->units)
-			status = "ok";
-		else if (r->ok + r->skipped == r->units)
-			status = r->ok ? "ok+skip" : "skipped";
-		else
-			status = "not run";
+		status = term_row_status(r, buf, sizeof buf);
 		fprintf(fp, "  %-9s  %9s\n", status,
 		    term_duration(r->wall_s, d, sizeof d));
 	}
 	free(w);
+	term_sort_check(&tab);
 	rc = 0;
 out:
 	for (i = 0; i < tab.n; i++) {
