@@ -102,8 +102,14 @@ cmd_diff_exec(int argc, char **argv)
 	}
 	db = session_db_path(dbopt, job);
 	job_free(job);
-	if (store_open(db, &st, &cause) != 0 ||
-	    diff_runs(st, a, b, stdout, 50, &res, &cause) != 0) {
+	if ((rc = cmd_open_db("diff", db, &st)) != CMD_EXIT_OK ||
+	    (rc = cmd_check_run("diff", st, db, a)) != CMD_EXIT_OK ||
+	    (rc = cmd_check_run("diff", st, db, b)) != CMD_EXIT_OK) {
+		free(db);
+		store_close(st);
+		return rc;
+	}
+	if (diff_runs(st, a, b, stdout, 50, &res, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		free(cause);
 		free(db);

@@ -153,22 +153,13 @@ cmd_nightly_exec(int argc, char **argv)
 	struct nightly_opts o = NIGHTLY_OPTS_INIT;
 	const char *dbopt = NULL, *out = NULL;
 	struct store *st = NULL;
-	char *db, *cause = NULL;
+	char *db;
 	int rc;
 
 	if ((rc = cmd_nightly_options(argc, argv, &o, &dbopt, &out)) >= 0)
 		return rc;
 	db = session_db_path(dbopt, NULL);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "bench: nightly: no database '%s'\n", db);
-		free(db);
-		return CMD_EXIT_ENV;
-	}
-	if (store_open(db, &st, &cause) != 0) {
-		fprintf(stderr, "bench: %s\n", cause);
-		free(cause);
-		rc = CMD_EXIT_ENV;
-	} else
+	if ((rc = cmd_open_db("nightly", db, &st)) == CMD_EXIT_OK)
 		rc = cmd_nightly_write(st, &o, out);
 	free(db);
 	store_close(st);

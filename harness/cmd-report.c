@@ -143,16 +143,15 @@ cmd_report_db(const struct cmd_report_args *a, const struct job *job)
 	int rc = CMD_EXIT_ENV;
 
 	db = session_db_path(a->dbopt, job);
-	if (access(db, F_OK) != 0) {
-		fprintf(stderr, "bench: report: no database '%s'\n", db);
+	if ((rc = cmd_open_db("report", db, &st)) != CMD_EXIT_OK)
 		goto out;
-	}
-	if (store_open(db, &st, &cause) != 0) {
-		fprintf(stderr, "bench: %s\n", cause);
-		goto out;
-	}
+	rc = CMD_EXIT_ENV;
 	if (run_id == 0 && cmd_report_last(st, job, db, &run_id) != 0)
 		goto out;
+	if (a->run_id != 0 && (rc = cmd_check_run("report", st, db,
+	    run_id)) != CMD_EXIT_OK)
+		goto out;
+	rc = CMD_EXIT_ENV;
 	if (report_write(st, run_id, a->format, a->out, &cause) != 0) {
 		fprintf(stderr, "bench: report: %s\n", cause);
 		goto out;

@@ -84,11 +84,8 @@ cmd_runs_exec(int argc, char **argv)
 		return CMD_EXIT_USAGE;
 	}
 	db = session_db_path(dbopt, job);
-	if (store_open(db, &st, &cause) != 0) {
-		fprintf(stderr, "bench: %s\n", cause);
-		rc = CMD_EXIT_ENV;
+	if ((rc = cmd_open_db("runs", db, &st)) != CMD_EXIT_OK)
 		goto out;
-	}
 	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s\n",
 	    "run", "started", "job", "mode", "workers", "status", "units",
 	    "ok", "failed", "time");

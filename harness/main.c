@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,6 +35,25 @@ main_help(FILE *fp)
 	    "See bench(1).\n");
 }
 
+/* Say that word is no command; a job file given without -f gets a hint. */
+static void
+main_unknown(const char *word)
+{
+	size_t len = strlen(word);
+	struct stat st;
+
+	if ((len > 5 && strcmp(word + len - 5, ".yaml") == 0) ||
+	    (len > 4 && strcmp(word + len - 4, ".yml") == 0) ||
+	    (strchr(word, '/') != NULL && stat(word, &st) == 0 &&
+	    S_ISREG(st.st_mode))) {
+		fprintf(stderr, "bench: unknown command '%s'; to run a job "
+		    "file, give it with -f: bench -f %s\n", word, word);
+		return;
+	}
+	fprintf(stderr, "bench: unknown command '%s' "
+	    "(bench --help lists them)\n", word);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -59,8 +80,7 @@ main(int argc, char **argv)
 	}
 	cmd = cmd_find(argv[1]);
 	if (cmd == NULL) {
-		fprintf(stderr, "bench: unknown command '%s' "
-		    "(bench --help lists them)\n", argv[1]);
+		main_unknown(argv[1]);
 		return CMD_EXIT_USAGE;
 	}
 	return cmd->exec(argc - 1, argv + 1);

@@ -19,7 +19,7 @@ expect_match "verdict" "$(tail -n 1 out.txt)" "MISMATCH"
 sql $DB "UPDATE units SET status='failed' WHERE id = (SELECT max(id) FROM units WHERE run_id=2)"
 run_bench 1 diff --db $DB 1 2
 expect_match "status" "$(cat out.txt)" "\(status\) +ok +failed"
-run_bench 3 diff --db $DB 1 99
+run_bench 2 diff --db $DB 1 99
 expect_match "no such run" "$(cat err.txt)" "99"
 run_bench 2 diff --db $DB 1
 exit 0

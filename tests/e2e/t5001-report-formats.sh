@@ -86,8 +86,8 @@ if grep -q 'id="no-samples"' sampled.html; then fail "html: says no samples"; fi
 # errors
 run_bench 2 report --db $DB --format pdf
 run_bench 2 report --db $DB
-run_bench 3 report --db nowhere.db --format term
-run_bench 3 report 99 --db $DB --format term
+run_bench 2 report --db nowhere.db --format term
+run_bench 2 report 99 --db $DB --format term
 grep -q 'no run 99' err.txt || fail "missing run message"
 run_bench 2 -f examples/quickstart.yaml --report pdf
 integrity $DB
