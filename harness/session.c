@@ -442,6 +442,92 @@ session_totals(const struct session *s, const char *status,
 	fflush(fp);
 }
 
+/* Lines of a log's tail shown for a unit that did not end ok. */
+#define SESSION_TAIL_LINES 5
+#define SESSION_TAIL_BYTES 4096
+
+/* Print the last lines of a log, indented, control characters as '?'. */
+static void
+session_log_tail(FILE *fp, const char *path)
+{
+	char buf[SESSION_TAIL_BYTES + 1], *p, *line;
+	size_t n, nl = 0;
+	FILE *in;
+
+	if ((in = fopen(path, "re")) == NULL)
+		return;
+	if (fseek(in, 0, SEEK_END) == 0 && ftell(in) > SESSION_TAIL_BYTES)
+		fseek(in, -SESSION_TAIL_BYTES, SEEK_END);
+	else
+		rewind(in);
+	n = fread(buf, 1, SESSION_TAIL_BYTES, in);
+	fclose(in);
+	while (n > 0 && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	for (p = buf + n; p > buf && nl < SESSION_TAIL_LINES; p--)
+		nl += p[-1] == '\n';
+	if (n == 0)
+		return;
+	for (line = p; *line != '\0'; line++) {
+		if (*line != '\n' && *line != '\t' &&
+		    ((unsigned char)*line < 0x20 || *line == 0x7f))
+			*line = '?';
+	}
+	for (line = strtok_r(p, "\n", &p); line != NULL;
+	    line = strtok_r(NULL, "\n", &p))
+		fprintf(fp, "      | %.200s\n", line);
+}
+
+/* Print one unit that did not end ok: what, why, where its log is. */
+static int
+session_failure(const struct store_unit_row *u, void *data)
+{
+	FILE *fp = data;
+
+	if (strcmp(u->status, "ok") == 0 || strcmp(u->status, "skipped") == 0 ||
+	    strcmp(u->status, "pending") == 0)
+		return 0;
+	fprintf(fp, "  %-11s %s", u->status, u->testcase);
+	if (u->nparts > 1)
+		fprintf(fp, " part %u/%u", u->part + 1, u->nparts);
+	if (u->rep > 0)
+		fprintf(fp, " rep %u", u->rep);
+	fprintf(fp, ": %s\n", u->error != NULL ? u->error : "(no error "
+	    "recorded)");
+	if (u->log_path != NULL) {
+		fprintf(fp, "    log %s\n", u->log_path);
+		session_log_tail(fp, u->log_path);
+	}
+	return 0;
+}
+
+/*
+ * The units that did not end ok, with their error, log and its last lines
+ * (pytest's short summary), and how to resume an interrupted run.
+ */
+static void
+session_failures(const struct session *s, const char *status,
+    const struct run_totals *tot)
+{
+	FILE *fp = s->o->summary;
+	char *cause = NULL;
+
+	if (tot->count[UNIT_ST_OK] + tot->count[UNIT_ST_SKIPPED] +
+	    tot->not_run < tot->total) {
+		fprintf(fp, "\nunits that did not end ok:\n");
+		if (store_units_list(s->st, s->run_id, session_failure, fp,
+		    &cause) != 0) {
+			fprintf(stderr, "bench: summary: %s\n", cause);
+			free(cause);
+		}
+	}
+	if (strcmp(status, "interrupted") == 0)
+		fprintf(fp, "\nrun %" PRId64 " was interrupted; to run the "
+		    "units it did not finish:\n  bench -f %s --resume %"
+		    PRId64 "\n", s->run_id, s->o->file, s->run_id);
+}
+
 /* The ranked table and the totals. */
 static void
 session_summary(const struct session *s, const char *status,
@@ -457,6 +543,7 @@ session_summary(const struct session *s, const char *status,
 		fprintf(stderr, "bench: summary: %s\n", cause);
 		free(cause);
 	}
+	session_failures(s, status, tot);
 	session_totals(s, status, tot, secs);
 }
 
