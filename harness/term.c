@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
+#include <sys/ioctl.h>
 
 #include <jansson.h>
 
@@ -98,12 +100,35 @@ term_erase(struct term *t)
 	}
 }
 
-/* Draw the live line. */
+/* The terminal's width now (read on every redraw: SIGWINCH needs no
+   handler), or 80. */
+static size_t
+term_width(FILE *fp)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	return 80;
+}
+
+/* Whether to colour the live line: a terminal, and NO_COLOR unset. */
+static int
+term_colour(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return nc == NULL || *nc == '\0';
+}
+
+/* Draw the live line, cut to the terminal's width so that it never wraps. */
 static void
 term_draw(struct term *t)
 {
 	double el = term_now() - t->start, eta;
-	char e1[32], e2[32];
+	char e1[32], e2[32], line[256];
+	size_t width = term_width(t->fp), len, cut;
+	const char *red = "\033[31m", *off = "\033[0m";
 
 	term_erase(t);
 	if (t->done > 0 && t->done < t->total) {
@@ -111,9 +136,15 @@ term_draw(struct term *t)
 		term_duration(eta, e2, sizeof e2);
 	} else
 		snprintf(e2, sizeof e2, "%s", t->done ? "0s" : "?");
-	fprintf(t->fp, "[%zu/%zu] %zu running, %zu failed, %s elapsed, "
-	    "eta %s", t->done, t->total, t->running, t->failed,
+	snprintf(line, sizeof line, "[%zu/%zu] %zu running, %zu failed, %s "
+	    "elapsed, eta %s", t->done, t->total, t->running, t->failed,
 	    term_duration(el, e1, sizeof e1), e2);
+	len = strlen(line);
+	cut = width > 1 && len > width - 1 ? width - 1 : len;
+	if (t->failed > 0 && term_colour())
+		fprintf(t->fp, "%s%.*s%s", red, (int)cut, line, off);
+	else
+		fprintf(t->fp, "%.*s", (int)cut, line);
 	fflush(t->fp);
 	t->drawn = 1;
 	t->last_draw = term_now();
