@@ -70,7 +70,11 @@ main(int argc, char **argv)
 		return CMD_EXIT_OK;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("bench %s\n", PACKAGE_VERSION);
+		if (BENCH_GIT_DESCRIBE[0] != '\0')
+			printf("bench %s (git %s)\n", PACKAGE_VERSION,
+			    BENCH_GIT_DESCRIBE);
+		else
+			printf("bench %s\n", PACKAGE_VERSION);
 		return CMD_EXIT_OK;
 	}
 	if (argv[1][0] == '-') {

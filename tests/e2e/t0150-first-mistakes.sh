@@ -7,6 +7,13 @@
 . "$top_srcdir/tests/helper/lib.sh"
 set -e
 
+# --version names the commit when bench was built from a git checkout
+if git -C "$top_srcdir" rev-parse --git-dir >/dev/null 2>&1; then
+	run_bench 0 --version
+	expect_match "version has git describe" "$(cat out.txt)" \
+	    "^bench [0-9.]+ \(git [0-9a-f]"
+fi
+
 # url: builtin:gemmm is refused at load, with the place and a suggestion
 cat >job.yaml <<'JOB'
 benchmarkingjob:
