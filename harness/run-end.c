@@ -192,6 +192,11 @@ run_decide(struct run_state *rs, struct run_unit *ru,
 	};
 
 	sched_ended(rs->sched, ru->unit, &e, loop_monotonic(), d);
+	if (rs->pool_max > 0 && d->pool_after > rs->pool_max) {
+		/* starting more ran out of descriptors or processes */
+		sched_set_pool(rs->sched, rs->pool_max);
+		d->pool_after = rs->pool_max;
+	}
 	if (d->pool_after < d->pool_before)
 		run_event(rs, ru->unit, "pool", "%s ended oom: %d worker%s "
 		    "now", id, d->pool_after, d->pool_after == 1 ? "" : "s");
@@ -303,6 +308,22 @@ run_finish(struct run_state *rs, struct run_unit *ru)
 	free(le.error);
 	free(v.error);
 	return rc;
+}
+
+/* A unit that could not start: give back, requeue (not its attempt). */
+void
+run_unstart(struct run_state *rs, struct run_unit *ru, int started)
+{
+	struct sched_end e = { .status = UNIT_ST_INTERRUPTED,
+	    .attempt = ru->attempt, .evicted = 1 };
+	struct sched_decision d;
+
+	run_release(rs, ru);
+	if (started)
+		sched_ended(rs->sched, ru->unit, &e, loop_monotonic(), &d);
+	ru->state = UNIT_DONE;
+	ru->finish = 0;
+	slot_clear(ru->io);
 }
 
 /* Kill and reap every unit after an environment error. */

@@ -79,6 +79,8 @@ struct run_state {
 	char			*cause;		/* first environment error */
 	int			 seen_signals;
 	int			 budget_wait;	/* the host budget said not now */
+	int			 pool_max;	/* a start starved: the pool
+						   stays below; 0 none */
 	size_t			 kept;		/* units kept from a resumed run */
 	size_t			 ncancel;	/* units whose remains were
 						   cancelled */
@@ -115,6 +117,10 @@ void run_teardown(struct run_state *rs);
 /* Start unit i in the free slot k: 0 started (or ended at once), 1 the
    host budget says later, -1 an environment error. */
 int run_start(struct run_state *rs, int k, size_t i);
+/* A unit that could not start for want of the environment: give back what
+   it holds, free its slot; when it was started (sched_started), queue it
+   again without counting the attempt. */
+void run_unstart(struct run_state *rs, struct run_unit *ru, int started);
 /* Classify and record the end of the unit in ru; free its slot. */
 int run_finish(struct run_state *rs, struct run_unit *ru);
 /* After an environment error: kill and reap every unit. */

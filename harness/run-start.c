@@ -123,10 +123,11 @@ run_co_running(struct run_state *rs)
 	}
 }
 
-/* Launch the unit in ru, its pipes open: 0, or -1 with *cause. */
+/* Launch the unit in ru, its pipes open: 0, or -1 with *cause and *err
+   the errno of the failed step (0 unknown). */
 static int
 run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
-    int out_w, char **cause)
+    int out_w, int *err, char **cause)
 {
 	const struct job_unit *u = job_unit(rs->job, ru->unit);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
@@ -150,21 +151,56 @@ run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
 	lu.mem_mb = ru->grant.need.cap_mb;
 	lu.gpus = (int)ru->grant.need.gpus;
 	lu.timeout_s = rs->cfg->timeout_s;
+	errno = 0;
 	rc = launch_start(rs->launcher, &lu, &pid, cause);
+	*err = rc != 0 ? errno : 0;
 	unitenv_release(&ue);
 	slot_set_pid(ru->io, rc == 0 ? pid : 0);
 	return rc;
 }
 
+/* Whether errno e says the machine ran out of what starting a unit takes
+   (descriptors, processes, memory): the environment's fault, not the
+   unit's. */
+static int
+run_starved(int e)
+{
+	return e == EMFILE || e == ENFILE || e == EAGAIN || e == ENOMEM;
+}
+
+/*
+ * Unit i could not start for want of descriptors, processes or memory
+ * (cause, taken): nothing of it runs and it is queued, no attempt counted.
+ * Lower the pool to the units that run, and say so: 1. When none runs,
+ * nothing will free what is missing: stop the run, -1 (rs->cause).
+ */
+static int
+run_starve(struct run_state *rs, size_t i, char *cause)
+{
+	const char *id = job_unit(rs->job, i)->id;
+	int n = sched_running(rs->sched);
+
+	if (n == 0)
+		return run_env_error(rs, xasprintf("cannot start %s, and no "
+		    "unit runs: %s", id, cause));
+	sched_set_pool(rs->sched, n);
+	rs->pool_max = n;
+	run_event(rs, i, "pool", "%s could not start (%s): %d worker%s now, "
+	    "the units that run", id, cause, n, n == 1 ? "" : "s");
+	free(cause);
+	return 1;
+}
+
 /* Start unit i in the free slot k: 0 started (or ended at once: it could
-   not start), 1 the host budget says later, -1 an environment error. */
+   not start), 1 the host budget or a lowered pool says later, -1 an
+   environment error. */
 int
 run_start(struct run_state *rs, int k, size_t i)
 {
 	struct run_unit *ru = &rs->units[k];
 	const struct job_unit *u = job_unit(rs->job, i);
 	char *log, *cause = NULL;
-	int status_w, out_w, rc;
+	int status_w, out_w, rc, err;
 
 	memset(&ru->ev, 0, sizeof ru->ev);
 	unit_timers_clear(&ru->tm);
@@ -188,25 +224,27 @@ run_start(struct run_state *rs, int k, size_t i)
 	rs->budget_wait = 0;
 	log = xasprintf("%s/%s.log", rs->logs_dir, u->id);
 	rc = slot_open(ru->io, log, launch_has(rs->launcher,
-	    LAUNCH_READS_TAIL), &status_w, &out_w, &rs->cause);
+	    LAUNCH_READS_TAIL), &status_w, &out_w, &cause);
+	err = errno;
 	free(log);
 	if (rc != 0) {
-		/* nothing started: give everything back, stop the run */
-		if (ru->budget_id != 0 && budget_release(ru->budget_id,
-		    &cause) != 0)
-			free(cause);
-		sched_give(rs->sched, &ru->grant);
-		ru->state = UNIT_DONE;
-		return -1;
+		/* nothing started: give everything back; it stays queued */
+		run_unstart(rs, ru, 0);
+		return run_starved(err) ? run_starve(rs, i, cause) :
+		    run_env_error(rs, cause);
 	}
 	ru->attempt = sched_started(rs->sched, i);
 	ru->start_mono = loop_monotonic();
 	ru->start_wall = loop_walltime();
 	ru->encl_oom0 = rs->remote ? -1 : cgroup_enclosing_oom_kills();
 	run_co_running(rs);
-	rc = run_launch(rs, ru, status_w, out_w, &cause);
+	rc = run_launch(rs, ru, status_w, out_w, &err, &cause);
 	close(status_w);
 	close(out_w);
+	if (rc != 0 && run_starved(err)) {
+		run_unstart(rs, ru, 1);
+		return run_starve(rs, i, cause);
+	}
 	if (rc != 0) {
 		/* not a bench failure: the unit could not start */
 		slot_log(ru->io, "%s", cause);
