@@ -28,8 +28,27 @@ enum loop_src {
 	LOOP_SIGNAL = -1,	/* the self-pipe */
 };
 
+/*
+ * The signals the loop handles, and what each means. SIGHUP (the terminal
+ * or the SSH session closed) and SIGALRM (`timeout -s ALRM`, batch
+ * systems) stop the run like SIGINT and SIGTERM: the units get SIGTERM,
+ * what ended is recorded, a second one kills at once. SIGUSR1 and SIGUSR2
+ * mean nothing to bench (Slurm's --signal warns with USR1): they are
+ * caught and dropped, since their default would kill the controller and
+ * leave the run abandoned. A handler, not SIG_IGN, so that exec resets
+ * it for the units.
+ */
+static const struct {
+	int	 sig;
+	int	 stop;		/* counts as an interrupt */
+} loop_sigs[] = {
+	{ SIGCHLD, 0 }, { SIGINT, 1 }, { SIGTERM, 1 }, { SIGHUP, 1 },
+	{ SIGALRM, 1 }, { SIGUSR1, 0 }, { SIGUSR2, 0 },
+};
+#define LOOP_NSIGS (sizeof loop_sigs / sizeof loop_sigs[0])
+
 struct loop {
-	struct sigaction old[3];	/* SIGCHLD, SIGINT, SIGTERM */
+	struct sigaction old[LOOP_NSIGS];
 	struct pollfd	*pfds;
 	int		*src;		/* LOOP_SIGNAL, slot k (records) or
 					   -2 - k (output) */
@@ -67,7 +86,8 @@ loop_on_signal(int sig)
 	char c = (char)sig;
 	ssize_t w;
 
-	if (sig == SIGINT || sig == SIGTERM)
+	if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP ||
+	    sig == SIGALRM)
 		loop_signals++;
 	w = write(loop_pipe[1], &c, 1);
 	(void)w;
@@ -80,6 +100,7 @@ loop_open(struct loop **out, int nslots, char **cause)
 {
 	struct sigaction sa;
 	struct loop *l;
+	size_t i;
 
 	if (loop_pipe[0] >= 0)
 		BUG("loop: a second loop opened");
@@ -93,11 +114,11 @@ loop_open(struct loop **out, int nslots, char **cause)
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = loop_on_signal;
 	sigemptyset(&sa.sa_mask);
-	sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-	sigaction(SIGCHLD, &sa, &l->old[0]);
-	sa.sa_flags = SA_RESTART;
-	sigaction(SIGINT, &sa, &l->old[1]);
-	sigaction(SIGTERM, &sa, &l->old[2]);
+	for (i = 0; i < LOOP_NSIGS; i++) {
+		sa.sa_flags = SA_RESTART | (loop_sigs[i].sig == SIGCHLD ?
+		    SA_NOCLDSTOP : 0);
+		sigaction(loop_sigs[i].sig, &sa, &l->old[i]);
+	}
 	*out = l;
 	return 0;
 }
@@ -106,11 +127,12 @@ loop_open(struct loop **out, int nslots, char **cause)
 void
 loop_close(struct loop *l)
 {
+	size_t i;
+
 	if (l == NULL)
 		return;
-	sigaction(SIGCHLD, &l->old[0], NULL);
-	sigaction(SIGINT, &l->old[1], NULL);
-	sigaction(SIGTERM, &l->old[2], NULL);
+	for (i = 0; i < LOOP_NSIGS; i++)
+		sigaction(loop_sigs[i].sig, &l->old[i], NULL);
 	close(loop_pipe[0]);
 	close(loop_pipe[1]);
 	loop_pipe[0] = loop_pipe[1] = -1;
@@ -119,7 +141,7 @@ loop_close(struct loop *l)
 	free(l);
 }
 
-/* SIGINT/SIGTERM seen. */
+/* Stopping signals seen (loop_sigs). */
 int
 loop_signalled(const struct loop *l)
 {

@@ -1,6 +1,7 @@
 /*
- * loop: the controller's wait. One poll() over a self-pipe (SIGCHLD,
- * SIGINT, SIGTERM: the handlers only write a byte and count) and every
+ * loop: the controller's wait. One poll() over a self-pipe (SIGCHLD;
+ * SIGINT, SIGTERM, SIGHUP, SIGALRM stop the run; SIGUSR1, SIGUSR2 are
+ * dropped: the handlers only write a byte and count) and every
  * open pipe of the busy slots; reading what poll reports into the slots;
  * reaping every exited child with wait4(WNOHANG) and handing each to the
  * engine by pid. Deadlines are the engine's: it passes how long the loop
@@ -23,7 +24,7 @@ int loop_open(struct loop **out, int nslots, char **cause);
 /* Restore the handlers, close the self-pipe, free. NULL is fine. */
 void loop_close(struct loop *l);
 
-/* How many SIGINT/SIGTERM arrived since loop_open. */
+/* How many SIGINT/SIGTERM/SIGHUP/SIGALRM arrived since loop_open. */
 int loop_signalled(const struct loop *l);
 
 /* Called for a slot whose last pipe closed while reading. */
