@@ -110,7 +110,7 @@ void
 run_event(struct run_state *rs, size_t u, const char *kind,
     const char *fmt, ...)
 {
-	char *msg, *cause = NULL;
+	char *msg, *shown, *cause = NULL;
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -118,8 +118,11 @@ run_event(struct run_state *rs, size_t u, const char *kind,
 	va_end(ap);
 	if (rs->cfg->term != NULL)
 		term_message(rs->cfg->term, "bench: %s", msg);
-	else
-		fprintf(stderr, "bench: %s\n", msg);
+	else {
+		shown = term_escape(msg);
+		fprintf(stderr, "bench: %s\n", shown);
+		free(shown);
+	}
 	if (run_tx(rs) != 0 || store_event_add(rs->st, rs->run_id,
 	    u == SIZE_MAX ? -1 : rs->unit_ids[u], loop_walltime(), kind, msg,
 	    &cause) != 0)

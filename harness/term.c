@@ -161,12 +161,36 @@ term_progress(struct term *t, size_t running, int force)
 		term_draw(t);
 }
 
+/* Escape what a terminal would act on (see term.h). */
+char *
+term_escape(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char *out, *o;
+
+	out = o = xmalloc(strlen(s) * 4 + 1);
+	for (; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f) {
+			snprintf(o, 5, "\\x%02x", *p);
+			o += 4;
+		} else if (*p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) {
+			/* a C1 control, UTF-8 encoded: CSI, OSC... */
+			p++;
+			snprintf(o, 5, "\\x%02x", *p);
+			o += 4;
+		} else
+			*o++ = (char)*p;
+	}
+	*o = '\0';
+	return out;
+}
+
 /* A unit ended: a plain line, or a line above the live one for failures. */
 void
 term_unit_done(struct term *t, const char *status, const char *testcase,
     const char *unit_id, double wall_s, const char *error)
 {
-	char d[32];
+	char d[32], *e = error != NULL ? term_escape(error) : NULL;
 	int bad = strcmp(status, "ok") != 0 && strcmp(status, "skipped") != 0;
 
 	t->done++;
@@ -175,13 +199,15 @@ term_unit_done(struct term *t, const char *status, const char *testcase,
 	if (bad)
 		t->failed++;
 	if (t->live && !bad && strcmp(status, "skipped") != 0) {
+		free(e);
 		term_progress(t, t->running, 0);
 		return;
 	}
 	term_erase(t);
 	fprintf(t->fp, "[%zu/%zu] %-8s %s %s %s%s%s\n", t->done, t->total,
 	    status, unit_id, testcase, term_duration(wall_s, d, sizeof d),
-	    error ? ": " : "", error ? error : "");
+	    e ? ": " : "", e ? e : "");
+	free(e);
 	if (t->live)
 		term_draw(t);
 	else
@@ -193,12 +219,17 @@ void
 term_message(struct term *t, const char *fmt, ...)
 {
 	va_list ap;
+	char *msg, *e;
 
-	term_erase(t);
 	va_start(ap, fmt);
-	vfprintf(t->fp, fmt, ap);
+	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	e = term_escape(msg);
+	term_erase(t);
+	fputs(e, t->fp);
 	fputc('\n', t->fp);
+	free(e);
+	free(msg);
 	if (t->live)
 		term_draw(t);
 }

@@ -27,7 +27,13 @@ void term_unit_done(struct term *t, const char *status, const char *testcase,
 /* Counts changed or time passed: redraw the live line (at most 4 Hz unless
    force). */
 void term_progress(struct term *t, size_t running, int force);
-/* Print a line above the live line. */
+/*
+ * s with every byte a terminal would act on (C0 controls, DEL, UTF-8 C1
+ * controls) written as \xNN, so a unit's text cannot clear the screen,
+ * set the title or fake lines. Allocated.
+ */
+char *term_escape(const char *s);
+/* Print a line above the live line (escaped: term_escape). */
 void term_message(struct term *t, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Clear the live line for good. */
