@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -366,6 +367,7 @@ report_free(struct report *r)
 int
 report_open(const char *out, FILE **fp, char **cause)
 {
+	struct stat sb;
 	int fd;
 
 	if (out == NULL || strcmp(out, "-") == 0) {
@@ -373,10 +375,19 @@ report_open(const char *out, FILE **fp, char **cause)
 		return 0;
 	}
 	do
-		fd = open(out, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0644);
+		fd = open(out, O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC, 0600);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return err_errno(cause, "cannot create '%s'", out);
+	/* log tails inside: private like the logs, even when it existed
+	   (a regular file only: -o /dev/null stays as it is) */
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (sb.st_mode & 077) != 0 && fchmod(fd, 0600) != 0 &&
+	    errno != EPERM) {
+		err_errno(cause, "cannot chmod '%s'", out);
+		close(fd);
+		return -1;
+	}
 	if ((*fp = fdopen(fd, "w")) == NULL) {
 		err_errno(cause, "cannot open '%s'", out);
 		close(fd);
