@@ -27,6 +27,7 @@ launch_local_start(const struct launcher *l, const struct launch_unit *u,
 	so.cgroup_fd = u->cgroup_fd;
 	so.rlimit_as = u->rlimit_as;
 	so.affinity = u->affinity;
+	so.die_with_parent = 1;	/* units die with bench */
 	return spawn_start(&so, pid, cause);
 }
 

@@ -11,6 +11,7 @@
 #include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -27,6 +28,7 @@ extern char **environ;
 /* Steps of the child, reported with errno on failure. */
 enum spawn_step {
 	SPAWN_STEP_SETPGID = 1,
+	SPAWN_STEP_PDEATHSIG,
 	SPAWN_STEP_STDIN,
 	SPAWN_STEP_LOG,
 	SPAWN_STEP_STATUS,
@@ -38,7 +40,7 @@ enum spawn_step {
 };
 
 static const char *const spawn_step_names[] = {
-	"", "setpgid", "open /dev/null", "redirect output to the log",
+	"", "setpgid", "set the parent-death signal", "open /dev/null", "redirect output to the log",
 	"set up the status pipe", "chdir", "join the memory cgroup",
 	"set the address-space limit", "bind to its CPUs", "exec",
 };
@@ -152,7 +154,7 @@ spawn_child_die(int errfd, enum spawn_step step)
 /* In the child, after fork: set up and exec. */
 static void __attribute__((noreturn))
 spawn_child(const struct spawn_opts *o, const char *path,
-    const sigset_t *oldmask, int errfd)
+    pid_t parent, int errfd)
 {
 	struct sigaction sa;
 	sigset_t none;
@@ -163,9 +165,15 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	sigemptyset(&sa.sa_mask);
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &sa, NULL);	/* fails for KILL/STOP: fine */
-	(void)oldmask;
 	if (setpgid(0, 0) != 0)
 		spawn_child_die(errfd, SPAWN_STEP_SETPGID);
+	if (o->die_with_parent) {
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+			spawn_child_die(errfd, SPAWN_STEP_PDEATHSIG);
+		/* bench died before prctl: nobody would kill us */
+		if (getppid() != parent)
+			_exit(127);
+	}
 
 	/*
 	 * Move every source descriptor above the targets 0..child_status_fd
@@ -298,6 +306,8 @@ spawn_posix_ok(const struct spawn_opts *o)
 		return 0;
 	if (o->stdout_fd >= 0)
 		return 0;	/* rare (srun): the fork path places it */
+	if (o->die_with_parent)
+		return 0;	/* prctl in the child */
 	return o->cgroup_fd < 0 && o->rlimit_as == 0 && o->affinity == NULL;
 }
 
@@ -309,7 +319,7 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 	int errpipe[2], rec[2], status, rc;
 	char *path;
 	ssize_t n;
-	pid_t pid;
+	pid_t pid, self = getpid();
 	size_t got = 0;
 
 	if (o->child_status_fd < 3)
@@ -332,7 +342,7 @@ spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
 	pid = fork();
 	if (pid == 0) {
 		close(errpipe[0]);
-		spawn_child(o, path, &old, errpipe[1]);
+		spawn_child(o, path, self, errpipe[1]);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(errpipe[1]);

@@ -35,6 +35,10 @@ struct spawn_opts {
 					   joins it before it runs; -1 none */
 	unsigned long long rlimit_as;	/* RLIMIT_AS in bytes; 0 none */
 	const cpu_set_t	*affinity;	/* CPUs to bind to; NULL none */
+	int		 die_with_parent; /* SIGKILL the child when bench
+					   dies (PR_SET_PDEATHSIG), even
+					   when it died before the child
+					   ran */
 	int		 stdout_fd;	/* >= 0: becomes stdout, and log_fd
 					   only stderr (srun: records on
 					   stdout, output on stderr). Not
