@@ -13,6 +13,7 @@
 #include "cmd.h"
 #include "session.h"
 #include "job.h"
+#include "runlock.h"
 #include "store.h"
 #include "term.h"
 #include "banned.h"
@@ -27,12 +28,11 @@ cmd_runs_row(const struct store_run_row *r, void *data)
 	struct tm tm;
 	time_t t = (time_t)r->started_at;
 
-	(void)data;
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	printf("%5" PRId64 "  %-19s  %-20.20s  %-8s  %7d  %-11s  %5d  %5d  "
 	    "%6d  %9s\n", r->id, when, r->job_name, r->mode, r->workers,
-	    r->status, r->units_total, r->units_ok, r->units_failed,
+	    runlock_status(data, r->id, r->workspace, r->status), r->units_total, r->units_ok, r->units_failed,
 	    isnan(r->finished_at) ? "-" : term_duration(r->finished_at -
 	    r->started_at, d, sizeof d));
 	return 0;
@@ -89,7 +89,7 @@ cmd_runs_exec(int argc, char **argv)
 	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s\n",
 	    "run", "started", "job", "mode", "workers", "status", "units",
 	    "ok", "failed", "time");
-	if (store_runs_list(st, name, cmd_runs_row, NULL, &cause) != 0) {
+	if (store_runs_list(st, name, cmd_runs_row, st, &cause) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;
 	}

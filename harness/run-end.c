@@ -278,6 +278,32 @@ run_done(struct run_state *rs, struct run_unit *ru,
 	return 0;
 }
 
+/* Output that did not reach the unit's log (a full disk, a log that
+   cannot be created): an event and a line, and said in its error. */
+static void
+run_log_lost(struct run_state *rs, struct run_unit *ru,
+    struct unit_verdict *v)
+{
+	const struct slot_report *r = slot_report(ru->io);
+	char *lost;
+
+	if (r->log_lost == NULL)
+		return;
+	lost = xasprintf("log output lost (%zu byte%s): %s",
+	    r->log_lost_bytes, r->log_lost_bytes == 1 ? "" : "s",
+	    r->log_lost);
+	run_event(rs, ru->unit, "log", "%s: %s", job_unit(rs->job,
+	    ru->unit)->id, lost);
+	if (v->error != NULL) {
+		char *both = xasprintf("%s; %s", v->error, lost);
+
+		free(lost);
+		lost = both;
+	}
+	free(v->error);
+	v->error = lost;
+}
+
 /* Classify and record the end of the unit in ru; free its slot. */
 int
 run_finish(struct run_state *rs, struct run_unit *ru)
@@ -290,6 +316,7 @@ run_finish(struct run_state *rs, struct run_unit *ru)
 
 	run_evidence(rs, ru, &le);
 	unit_classify(&ru->ev, &v);
+	run_log_lost(rs, ru, &v);
 	if (v.status != UNIT_ST_OK)
 		slot_log(ru->io, "unit ended %s%s%s",
 		    unit_status_name(v.status), v.error ? ": " : "",

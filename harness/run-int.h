@@ -102,8 +102,6 @@ void run_event(struct run_state *rs, size_t u, const char *kind,
 void run_step(struct run_state *rs, struct run_unit *ru, enum unit_event e);
 /* Kill every child of bench that is not a running unit. */
 void run_kill_orphans(struct run_state *rs);
-/* mkdir -p with mode 0700: 0, or -1 with *cause. */
-int run_mkdirs(const char *path, char **cause);
 /* Merge finished test case tci into testcase_metrics (when every unit
    ended ok) and free its units' metrics: 0, or -1 (rs->cause). */
 int run_merge(struct run_state *rs, size_t tci);

@@ -341,8 +341,9 @@ run_setup(struct run_state *rs, char **cause)
 
 	rs->logs_dir = xasprintf("%s/logs", rs->cfg->run_dir);
 	rs->work_dir = xasprintf("%s/work", rs->cfg->run_dir);
-	if (run_mkdirs(rs->logs_dir, cause) != 0 ||
-	    run_mkdirs(rs->work_dir, cause) != 0)
+	if (run_mkdir_own(rs->cfg->run_dir, 0, cause) != 0 ||
+	    run_mkdir_own(rs->logs_dir, 0, cause) != 0 ||
+	    run_mkdir_own(rs->work_dir, 0, cause) != 0)
 		return -1;
 	rs->launcher = rs->cfg->launcher;
 	if (rs->launcher == NULL) {

@@ -70,6 +70,28 @@ run_mkdirs(const char *path, char **cause)
 	return 0;
 }
 
+/* Make a directory of bench's own. */
+int
+run_mkdir_own(const char *path, int excl, char **cause)
+{
+	struct stat sb;
+
+	if (mkdir(path, 0700) == 0)
+		return 0;
+	if (errno != EEXIST || excl)
+		return err_errno(cause, "cannot create directory '%s'", path);
+	if (lstat(path, &sb) != 0)
+		return err_errno(cause, "cannot stat '%s'", path);
+	if (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid()) {
+		errno = EPERM;
+		return err_set(cause, "'%s' is %s, not a directory of bench's: "
+		    "refusing to write there", path, S_ISLNK(sb.st_mode) ?
+		    "a symbolic link" : !S_ISDIR(sb.st_mode) ? "not a "
+		    "directory" : "another user's");
+	}
+	return 0;
+}
+
 /* Commit the open transaction, if any. */
 int
 run_commit(struct run_state *rs)

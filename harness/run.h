@@ -97,4 +97,13 @@ struct run_totals {
 int run_execute(struct job *job, struct store *st, int64_t run_id,
     const struct run_config *cfg, struct run_totals *tot, char **cause);
 
+/* mkdir -p with mode 0700 (what exists is followed, symlinks too: the
+   user's workspace may live behind one): 0, or -1 with *cause. */
+int run_mkdirs(const char *path, char **cause);
+/* Make one directory of bench's own (a run's, its logs) with mode 0700.
+   excl: it must not exist. Otherwise an existing one must be a real
+   directory of this user, not a symlink someone planted: 0, or -1 with
+   *cause (errno EEXIST when excl and it existed). */
+int run_mkdir_own(const char *path, int excl, char **cause);
+
 #endif

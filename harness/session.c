@@ -4,6 +4,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@
 #include "quiet.h"
 #include "report.h"
 #include "run.h"
+#include "runlock.h"
 #include "session.h"
 #include "store.h"
 #include "term.h"
@@ -38,6 +40,7 @@ struct session {
 	char		*self;		/* bench's executable */
 	char		*db;
 	char		*run_dir;
+	int		 lock_fd;	/* run_dir/lock, held while we live */
 	json_t		*sort_by;	/* [{"metric": "descend"}...] */
 	int64_t		 run_id;
 	int		 parallel;
@@ -249,30 +252,46 @@ session_sort_by(const struct job *job)
 	return a;
 }
 
-/* The job name of a run, for --resume. */
+/* What --resume needs of the old run. */
+struct session_old {
+	struct store	*st;
+	char		*name;
+	const char	*status;	/* as shown: runlock_status */
+};
+
+/* The job name of a run and whether its controller lives, for --resume. */
 static int
 session_resume_row(const struct store_run_row *r, void *data)
 {
-	char **name = data;
+	struct session_old *old = data;
 
-	*name = xstrdup(r->job_name);
+	old->name = xstrdup(r->job_name);
+	old->status = runlock_status(old->st, r->id, r->workspace, r->status);
+	if (old->status != r->status)
+		return 0;	/* a static string: "abandoned" */
+	old->status = strcmp(r->status, "running") == 0 ? "running" : "";
 	return 0;
 }
 
-/* --resume RUN must name a stored run of this job. */
+/* --resume RUN must name a stored run of this job whose controller is
+   gone: resuming a live run would run its units twice at once. */
 static int
 session_check_resume(struct session *s, char **cause)
 {
-	char *name = NULL;
+	struct session_old old = { .st = s->st };
 	int rc = 0;
 
-	if (store_run_get(s->st, s->o->resume, session_resume_row, &name,
+	if (store_run_get(s->st, s->o->resume, session_resume_row, &old,
 	    cause) != 0)
 		return -1;
-	if (strcmp(name, job_name(s->job)) != 0)
+	if (strcmp(old.name, job_name(s->job)) != 0)
 		rc = err_set(cause, "run %" PRId64 " is a run of job '%s', not "
-		    "'%s'", s->o->resume, name, job_name(s->job));
-	free(name);
+		    "'%s'", s->o->resume, old.name, job_name(s->job));
+	else if (strcmp(old.status, "running") == 0)
+		rc = err_set(cause, "run %" PRId64 " is still running (its "
+		    "controller holds its lock); stop it first",
+		    s->o->resume);
+	free(old.name);
 	return rc;
 }
 
@@ -335,6 +354,56 @@ session_machine_state(void)
 	text = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
 	return text;
+}
+
+/*
+ * Make the run's directory, WORKSPACE/runs/ID, exclusively: another
+ * database on the same workspace may have a run ID too, and its logs are
+ * not ours. On a collision take ID-2, ID-3...; the units' log paths say
+ * which. Then lock it for as long as this process lives (runlock.h).
+ */
+static enum session_rc
+session_run_dir(struct session *s)
+{
+	const char *out = job_output_dir(s->job);
+	char *base = xasprintf("%s/runs", out), *cause = NULL, *ws, *slash;
+	int k;
+
+	/* the workspace is the user's; NAME and runs/ are bench's */
+	ws = xstrdup(out);
+	if ((slash = strrchr(ws, '/')) != NULL && slash != ws)
+		*slash = '\0';
+	k = slash != NULL && slash != ws && run_mkdirs(ws, &cause) != 0;
+	free(ws);
+	if (k || run_mkdir_own(out, 0, &cause) != 0 ||
+	    run_mkdir_own(base, 0, &cause) != 0)
+		goto fail;
+	for (k = 1; k <= 1000; k++) {
+		s->run_dir = k == 1 ? xasprintf("%s/%" PRId64, base, s->run_id) :
+		    xasprintf("%s/%" PRId64 "-%d", base, s->run_id, k);
+		if (run_mkdir_own(s->run_dir, 1, &cause) == 0)
+			break;
+		if (errno != EEXIST)
+			goto fail;
+		free(cause);
+		cause = NULL;
+		free(s->run_dir);
+		s->run_dir = NULL;
+	}
+	if (s->run_dir == NULL) {
+		cause = xasprintf("%s: no free name for run %" PRId64, base,
+		    s->run_id);
+		goto fail;
+	}
+	if (runlock_take(s->run_dir, &s->lock_fd, &cause) != 0)
+		goto fail;
+	free(base);
+	return SESSION_OK;
+fail:
+	fprintf(stderr, "bench: %s\n", cause);
+	free(cause);
+	free(base);
+	return SESSION_ENV;
 }
 
 /* Record the run: the machine, the command line, the ranking. */
@@ -652,13 +721,15 @@ session_release(struct session *s)
 	free(s->self);
 	free(s->db);
 	free(s->run_dir);
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
 }
 
 /* One run of a job. */
 enum session_rc
 session_run(const struct session_opts *o, int64_t *run_id)
 {
-	struct session s = { .o = o };
+	struct session s = { .o = o, .lock_fd = -1 };
 	enum session_rc rc;
 
 	if (run_id != NULL)
@@ -675,8 +746,11 @@ session_run(const struct session_opts *o, int64_t *run_id)
 		goto out;
 	if (run_id != NULL)
 		*run_id = s.run_id;
-	s.run_dir = xasprintf("%s/runs/%" PRId64, job_output_dir(s.job),
-	    s.run_id);
+	if ((rc = session_run_dir(&s)) != SESSION_OK) {
+		store_run_finish(s.st, s.run_id, "error", loop_walltime(),
+		    NULL);
+		goto out;
+	}
 	fprintf(stderr, "bench: run %" PRId64 " of job '%s': %zu test case%s, "
 	    "%zu unit%s, %d worker%s (%s)\n", s.run_id, job_name(s.job),
 	    job_ntestcases(s.job), job_ntestcases(s.job) == 1 ? "" : "s",

@@ -77,6 +77,7 @@ slot_clear(struct slot *sl)
 	free(sl->log_path);
 	free(sl->rep.end_error);
 	free(sl->rep.proto_error);
+	free(sl->rep.log_lost);
 	for (i = 0; i < sl->rep.nmetrics; i++)
 		free(sl->rep.metrics[i].name);
 	memset(sl, 0, sizeof *sl);
@@ -88,6 +89,15 @@ int
 slot_busy(const struct slot *sl)
 {
 	return sl->busy;
+}
+
+/* len bytes of output could not be logged; the first reason is kept. */
+static void
+slot_log_lost(struct slot *sl, size_t len, const char *what)
+{
+	sl->rep.log_lost_bytes += len;
+	if (sl->rep.log_lost == NULL)
+		err_errno(&sl->rep.log_lost, "%s '%s'", what, sl->log_path);
 }
 
 /*
@@ -102,11 +112,17 @@ slot_log_write(struct slot *sl, const char *buf, size_t len)
 	    "64 MiB of output\n";
 	ssize_t w;
 
-	if (sl->log_capped || sl->log_failed || len == 0)
+	if (sl->log_capped || len == 0)
 		return;
+	if (sl->log_failed) {
+		sl->rep.log_lost_bytes += len;
+		return;
+	}
 	if (sl->log_fd < 0 && (sl->log_fd = open(sl->log_path, O_WRONLY |
-	    O_CREAT | O_APPEND | O_CLOEXEC, 0600)) < 0) {
+	    O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY,
+	    0600)) < 0) {
 		sl->log_failed = 1;
+		slot_log_lost(sl, len, "cannot create the log");
 		return;
 	}
 	if (sl->log_bytes + len > SLOT_LOG_MAX) {
@@ -117,8 +133,14 @@ slot_log_write(struct slot *sl, const char *buf, size_t len)
 		w = write(sl->log_fd, buf, len);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
-			break;
+		if (w <= 0) {
+			/* a full disk: what follows is lost too */
+			if (w == 0)
+				errno = ENOSPC;
+			sl->log_failed = 1;
+			slot_log_lost(sl, len, "cannot write the log");
+			return;
+		}
 		buf += w;
 		len -= (size_t)w;
 		sl->log_bytes += (size_t)w;

@@ -48,6 +48,9 @@ struct slot_report {
 	double		 usage_user_s, usage_sys_s;
 	long		 usage_maxrss_kb;
 	char		 host[CHAN_HOST_MAX + 1];	/* start record; "" */
+	char		*log_lost;	/* output that did not reach the log
+					   and why; NULL none */
+	size_t		 log_lost_bytes;
 	char		 tail[SLOT_TAIL_MAX];	/* last output, NUL-ended */
 	size_t		 tail_len;
 };

@@ -20,6 +20,7 @@
 #include "err.h"
 #include "rank.h"
 #include "report.h"
+#include "runlock.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -101,7 +102,9 @@ report_on_run(const struct store_run_row *row, void *data)
 	r->mode = report_dup(row->mode);
 	r->launcher = report_dup(row->launcher);
 	r->host = report_dup(row->host);
-	r->status = report_dup(row->status);
+	/* a 'running' run whose controller is gone is abandoned */
+	r->status = report_dup(runlock_status(r->st, row->id, row->workspace,
+	    row->status));
 	r->fingerprint_id = report_dup(row->fingerprint_id);
 	r->workspace = report_dup(row->workspace);
 	r->workers = row->workers;
