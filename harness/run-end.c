@@ -122,8 +122,11 @@ run_end_row(struct run_state *rs, struct run_unit *ru,
 	}
 	memset(end, 0, sizeof *end);
 	end->status = unit_status_name(v->status);
-	end->finished_at = loop_walltime();
-	end->wall_s = loop_monotonic() - ru->start_mono;
+	/* the times of the exit as the loop saw it, not of this call (a
+	   locked database may have held the record back) */
+	end->finished_at = ru->end_wall > 0 ? ru->end_wall : loop_walltime();
+	end->wall_s = (ru->end_mono > 0 ? ru->end_mono : loop_monotonic()) -
+	    ru->start_mono;
 	end->cpu_user_s = (double)u->ru_utime.tv_sec +
 	    (double)u->ru_utime.tv_usec / 1e6;
 	end->cpu_sys_s = (double)u->ru_stime.tv_sec +

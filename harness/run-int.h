@@ -42,6 +42,7 @@ struct run_unit {
 	struct rusage	 ru;
 	int		 attempt;
 	double		 start_mono, start_wall;
+	double		 end_mono, end_wall;	/* when reaped; 0 not yet */
 	int		 co_running;
 	struct cgroup	*cg;		/* its memory cgroup */
 	long long	 encl_oom0;	/* OOM kills around bench at its
@@ -78,6 +79,8 @@ struct run_state {
 	char			*work_dir;
 	char			*cause;		/* first environment error */
 	int			 seen_signals;
+	int			 in_busy;	/* servicing while the database
+						   is locked */
 	int			 budget_wait;	/* the host budget said not now */
 	int			 pool_max;	/* a start starved: the pool
 						   stays below; 0 none */

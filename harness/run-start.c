@@ -210,6 +210,7 @@ run_start(struct run_state *rs, int k, size_t i)
 	ru->nsamples = 0;
 	ru->budget_id = 0;
 	ru->wstatus = 0;
+	ru->end_mono = ru->end_wall = 0;
 	memset(&ru->ru, 0, sizeof ru->ru);
 	unit_step(&ru->state, &ru->ev, UNIT_EV_START);
 	sched_take(rs->sched, i, &ru->grant);

@@ -235,6 +235,8 @@ run_on_exit(pid_t pid, int wstatus, const struct rusage *ru, void *data)
 		    slot_pid(u->io) == pid) {
 			u->wstatus = wstatus;
 			u->ru = *ru;
+			u->end_mono = loop_monotonic();
+			u->end_wall = loop_walltime();
 			run_step(rs, u, UNIT_EV_EXIT);
 			return;
 		}
@@ -301,6 +303,52 @@ run_wait(struct run_state *rs, double now, double ready)
 	return wait;
 }
 
+/* loop, while the database is locked: nothing to commit. */
+static int
+run_on_idle_busy(void *data)
+{
+	(void)data;
+	return 0;
+}
+
+/* Signals seen since the last look: interrupt every unit. */
+static void
+run_signals(struct run_state *rs)
+{
+	int n;
+
+	if ((n = loop_signalled(rs->loop)) > rs->seen_signals) {
+		run_broadcast(rs, rs->seen_signals > 0 ?
+		    UNIT_EV_INTERRUPT_HARD : UNIT_EV_INTERRUPT);
+		rs->seen_signals = n;
+		rs->tot->was_interrupted = 1;
+	}
+}
+
+/*
+ * store: another process holds the database and a write waits. Go on with
+ * what must not wait for it -- pipes, reaping, signals, deadlines (their
+ * kills and the times measured) -- without touching the store: ends are
+ * recorded once the write went through (run_finish_pending).
+ */
+static void
+run_on_busy(void *data, double max_s)
+{
+	struct run_state *rs = data;
+	char *cause = NULL;
+
+	if (rs->in_busy)
+		return;
+	rs->in_busy = 1;
+	if (loop_wait(rs->loop, rs->slots, rs->nslots, max_s,
+	    run_on_idle_busy, run_on_eof, rs, &cause) != 0)
+		free(cause);
+	loop_reap(run_on_exit, rs);
+	run_signals(rs);
+	run_deadlines(rs, loop_monotonic());
+	rs->in_busy = 0;
+}
+
 /* Start what fits; *ready: when a unit in backoff becomes ready. */
 static int
 run_admit(struct run_state *rs, double *ready)
@@ -344,8 +392,6 @@ run_finish_pending(struct run_state *rs)
 static int
 run_iterate(struct run_state *rs, double ready)
 {
-	int n;
-
 	if (rs->cfg->term != NULL)
 		term_progress(rs->cfg->term, (size_t)sched_running(rs->sched),
 		    0);
@@ -357,12 +403,7 @@ run_iterate(struct run_state *rs, double ready)
 	    RUN_COMMIT_EVERY && run_commit(rs) != 0)
 		return -1;
 	loop_reap(run_on_exit, rs);
-	if ((n = loop_signalled(rs->loop)) > rs->seen_signals) {
-		run_broadcast(rs, rs->seen_signals > 0 ?
-		    UNIT_EV_INTERRUPT_HARD : UNIT_EV_INTERRUPT);
-		rs->seen_signals = n;
-		rs->tot->was_interrupted = 1;
-	}
+	run_signals(rs);
 	run_deadlines(rs, loop_monotonic());
 	run_tick(rs, loop_monotonic());
 	return run_finish_pending(rs);
@@ -404,6 +445,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	/* orphans of units (setsid and double forks) become our children,
 	   so none outlives the run */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	store_set_busy_wait(st, run_on_busy, &rs);
 	if (run_loop(&rs) != 0) {
 		run_fail(&rs);
 		goto out;
@@ -417,6 +459,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	tot->not_run = sched_queued(rs.sched);
 	rc = 0;
 out:
+	store_set_busy_wait(st, NULL, NULL);
 	loop_close(rs.loop);
 	if (rc != 0) {
 		*cause = rs.cause != NULL ? rs.cause : xstrdup("run failed");

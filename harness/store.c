@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -319,7 +320,48 @@ struct store {
 	int		 depth;			/* store_begin nesting */
 	sqlite3_stmt	*stmt[S__COUNT];
 	int		 busy[S__COUNT];	/* stmt[i] is being walked */
+	store_wait_fn	 wait;		/* store_set_busy_wait */
+	void		*wait_data;
+	double		 busy_since;	/* monotonic s of the first retry */
 };
+
+/* Monotonic seconds. */
+static double
+store_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler with a wait function: the caller's loop runs
+   while the lock is held, for STORE_BUSY_TIMEOUT_MS in all. */
+static int
+store_on_busy(void *arg, int count)
+{
+	struct store *st = arg;
+
+	if (count == 0)
+		st->busy_since = store_now();
+	else if (store_now() - st->busy_since >= STORE_BUSY_TIMEOUT_MS /
+	    1000.0)
+		return 0;	/* SQLITE_BUSY */
+	st->wait(st->wait_data, 0.01);
+	return 1;
+}
+
+/* Set or clear the wait function of a locked database. */
+void
+store_set_busy_wait(struct store *st, store_wait_fn wait, void *data)
+{
+	st->wait = wait;
+	st->wait_data = data;
+	if (wait != NULL)
+		sqlite3_busy_handler(st->db, store_on_busy, st);
+	else
+		sqlite3_busy_timeout(st->db, STORE_BUSY_TIMEOUT_MS);
+}
 
 /* Report a failed SQLite call: what, errmsg, rc, extended code, SQL. */
 static int __attribute__((format(printf, 5, 0)))

@@ -31,6 +31,17 @@ int store_open(const char *path, struct store **out, char **cause);
 /* Finalize every statement and close. NULL is fine. */
 void store_close(struct store *st);
 
+/*
+ * While another process holds the database locked, SQLite waits (at most
+ * 15 s in all, then SQLITE_BUSY). With a wait function set, that wait is
+ * wait(data, max_s) called again and again instead of sleeping, so the
+ * caller's event loop goes on (deadlines, reaping, pipes) while a write
+ * waits for the lock. wait must not use this store and should return
+ * within max_s seconds. NULL: sleep again.
+ */
+typedef void (*store_wait_fn)(void *data, double max_s);
+void store_set_busy_wait(struct store *st, store_wait_fn wait, void *data);
+
 int store_begin(struct store *st, char **cause);
 int store_commit(struct store *st, char **cause);
 /* Roll back the outermost transaction (any depth); never fails loudly. */
