@@ -515,11 +515,11 @@ session_totals(const struct session *s, const char *status,
 #define SESSION_TAIL_LINES 5
 #define SESSION_TAIL_BYTES 4096
 
-/* Print the last lines of a log, indented, control characters as '?'. */
+/* Print the last lines of a log, indented, escaped (term_escape). */
 static void
 session_log_tail(FILE *fp, const char *path)
 {
-	char buf[SESSION_TAIL_BYTES + 1], *p, *line;
+	char buf[SESSION_TAIL_BYTES + 1], *p, *line, *esc;
 	size_t n, nl = 0;
 	FILE *in;
 
@@ -538,14 +538,12 @@ session_log_tail(FILE *fp, const char *path)
 		nl += p[-1] == '\n';
 	if (n == 0)
 		return;
-	for (line = p; *line != '\0'; line++) {
-		if (*line != '\n' && *line != '\t' &&
-		    ((unsigned char)*line < 0x20 || *line == 0x7f))
-			*line = '?';
-	}
 	for (line = strtok_r(p, "\n", &p); line != NULL;
-	    line = strtok_r(NULL, "\n", &p))
-		fprintf(fp, "      | %.200s\n", line);
+	    line = strtok_r(NULL, "\n", &p)) {
+		esc = term_escape(line);
+		fprintf(fp, "      | %.200s\n", esc);
+		free(esc);
+	}
 }
 
 /* Print one unit that did not end ok: what, why, where its log is. */
@@ -553,17 +551,22 @@ static int
 session_failure(const struct store_unit_row *u, void *data)
 {
 	FILE *fp = data;
+	char *name, *error;
 
 	if (strcmp(u->status, "ok") == 0 || strcmp(u->status, "skipped") == 0 ||
 	    strcmp(u->status, "pending") == 0)
 		return 0;
-	fprintf(fp, "  %-11s %s", u->status, u->testcase);
+	name = term_escape(u->testcase != NULL ? u->testcase : "");
+	error = term_escape(u->error != NULL ? u->error : "(no error "
+	    "recorded)");
+	fprintf(fp, "  %-11s %s", u->status, name);
 	if (u->nparts > 1)
 		fprintf(fp, " part %u/%u", u->part + 1, u->nparts);
 	if (u->rep > 0)
 		fprintf(fp, " rep %u", u->rep);
-	fprintf(fp, ": %s\n", u->error != NULL ? u->error : "(no error "
-	    "recorded)");
+	fprintf(fp, ": %s\n", error);
+	free(name);
+	free(error);
 	if (u->log_path != NULL) {
 		fprintf(fp, "    log %s\n", u->log_path);
 		session_log_tail(fp, u->log_path);
