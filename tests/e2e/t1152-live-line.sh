@@ -7,15 +7,21 @@ command -v tmux >/dev/null 2>&1 || skip "tmux not installed"
 
 ln -s "$(command -v sleep)" "$SCRATCH/zz"
 job_begin live
-algo slow "[\"$SCRATCH/zz\", \"2.{n}\"]" "              hyperparameters:
+algo slow "[\"$SCRATCH/zz\", \"4.{n}\"]" "              hyperparameters:
                 - n: {values: [1, 2]}"
 sock="$SCRATCH/tmux.sock"
 tmux -S "$sock" new-session -d -x 30 -y 20 \
     "NO_COLOR=1 '$BENCH' -f job.yaml --parallel -w 2; sleep 30"
-sleep 1.5
+# wait for the live line (slow under valgrind), then look at the pane
+for i in $(seq 100); do
+	tmux -S "$sock" capture-pane -p >pane.txt
+	grep -q 'running' pane.txt && break
+	sleep 0.1
+done
+sleep 0.5
 tmux -S "$sock" capture-pane -p >pane.txt
 # let the run end before closing the terminal
-for i in $(seq 150); do
+for i in $(seq 300); do
 	tmux -S "$sock" capture-pane -p | grep -q 'database' && break
 	sleep 0.1
 done
