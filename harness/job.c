@@ -1084,28 +1084,72 @@ hp_values_node(struct yfile *f, yaml_node_t *spec, const char *name,
 	return rc;
 }
 
+/* A value of a grid and where it is, for finding duplicates. */
+struct hp_seen {
+	char	*text;		/* canonical JSON: sorted keys, compact */
+	size_t	 index;
+};
+
+/* Order by text, then by position. */
+static int
+hp_seen_cmp(const void *a, const void *b)
+{
+	const struct hp_seen *x = a, *y = b;
+	int c = strcmp(x->text, y->text);
+
+	if (c != 0)
+		return c;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * The position of the first value of arr that equals an earlier one (the
+ * second of its kind, in file order), or SIZE_MAX. Values are compared as
+ * canonical JSON text (json_equal's equality: 1 and 1.0 differ, key order
+ * does not matter), sorted: n log n, not n^2.
+ */
+static size_t
+hp_first_duplicate(json_t *arr)
+{
+	size_t n = json_array_size(arr), i, dup = SIZE_MAX;
+	struct hp_seen *seen = xcalloc(n + 1, sizeof *seen);
+
+	for (i = 0; i < n; i++) {
+		seen[i].text = json_dumps(json_array_get(arr, i), JSON_COMPACT |
+		    JSON_SORT_KEYS | JSON_ENCODE_ANY);
+		if (seen[i].text == NULL)
+			BUG("job: a grid value cannot be encoded");
+		seen[i].index = i;
+	}
+	qsort(seen, n, sizeof *seen, hp_seen_cmp);
+	for (i = 1; i < n; i++) {
+		if (strcmp(seen[i].text, seen[i - 1].text) == 0 &&
+		    seen[i].index < dup)
+			dup = seen[i].index;
+	}
+	for (i = 0; i < n; i++)
+		free(seen[i].text);
+	free(seen);
+	return dup;
+}
+
 /* A hyperparameter's values as a JSON array: not empty, no value twice. */
 static int
 hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
     json_t **out, json_t **texts)
 {
 	json_t *arr, *v;
-	size_t j, h;
+	size_t j;
 
 	if (ynode_len(vals) == 0)
 		return yfile_err(f, vals, "hyperparameter '%s' has an empty "
 		    "grid (values: [])", name);
 	if (yfile_json(f, vals, &arr) != 0)
 		return -1;
-	for (j = 1; j < json_array_size(arr); j++) {
-		v = json_array_get(arr, j);
-		for (h = 0; h < j; h++) {
-			if (!json_equal(v, json_array_get(arr, h)))
-				continue;
-			json_decref(arr);
-			return yfile_err(f, yfile_item(f, vals, j), "duplicate "
-			    "value in hyperparameter '%s'", name);
-		}
+	if ((j = hp_first_duplicate(arr)) != SIZE_MAX) {
+		json_decref(arr);
+		return yfile_err(f, yfile_item(f, vals, j), "duplicate "
+		    "value in hyperparameter '%s'", name);
 	}
 	*out = arr;
 	*texts = yjson_check(json_array());

@@ -719,6 +719,10 @@ test_errors(void **state)
 		  "braces)" },
 		{ "err-dup-alg.yaml",
 		  "err-dup-alg.yaml:6:16: duplicate algorithm name 'a'" },
+		/* 1.0 is not 1; key order does not matter; the first value
+		   equal to an earlier one is named */
+		{ "err-dup-value.yaml", "err-dup-value.yaml:12:57: duplicate "
+		  "value in hyperparameter 'n'" },
 		{ "err-dup-name.yaml", "err-dup-name.yaml:5:15: test case "
 		  "name 'a[n=1]' is not unique" },
 		{ "err-module-key.yaml", "err-module-key.yaml:11:15: unknown "
