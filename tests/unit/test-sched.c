@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "bugtest.h"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -1017,37 +1019,11 @@ test_counts(void **state)
 	sched_free(s);
 }
 
-/*
- * Run fn(arg) in a child with core dumps off and stderr silenced; whether
- * the child died of SIGABRT (a BUG()) rather than returning.
- */
-static int
-dies_of_bug(void (*fn)(int), int arg)
-{
-	struct rlimit nocore = { 0, 0 };
-	int status, fd;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &nocore);
-		if ((fd = open("/dev/null", O_WRONLY)) != -1)
-			dup2(fd, STDERR_FILENO);
-		fn(arg);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		assert_int_equal(errno, EINTR);
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
-}
-
 /* Misuse number k of the scheduler; 0 is the proper use. */
 static void
-misuse(int k)
+misuse(const void *arg)
 {
+	int k = *(const int *)arg;
 	struct sched_config c;
 	struct sched_decision d;
 	struct sched_end e;
@@ -1094,9 +1070,9 @@ test_bugs(void **state)
 {
 	int k;
 
-	assert_false(dies_of_bug(misuse, 0));
+	assert_false(dies_of_bug(misuse, &(int){ 0 }));
 	for (k = 1; k <= 6; k++) {
-		if (!dies_of_bug(misuse, k))
+		if (!dies_of_bug(misuse, &k))
 			fail_msg("misuse %d did not BUG()", k);
 	}
 }

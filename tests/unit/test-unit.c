@@ -14,6 +14,8 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "bugtest.h"
+
 #include <sys/resource.h>
 #include <sys/wait.h>
 
@@ -147,33 +149,6 @@ evidence_with(struct unit_evidence *ev, enum flag f)
 		ev->pipe_held = 1;
 		break;
 	}
-}
-
-/*
- * Run fn(arg) in a child with core dumps off and stderr silenced; whether
- * the child died of SIGABRT (a BUG()) rather than returning.
- */
-static int
-dies_of_bug(void (*fn)(const void *), const void *arg)
-{
-	struct rlimit nocore = { 0, 0 };
-	int status, fd;
-	pid_t pid;
-
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	assert_true(pid >= 0);
-	if (pid == 0) {
-		setrlimit(RLIMIT_CORE, &nocore);
-		if ((fd = open("/dev/null", O_WRONLY)) != -1)
-			dup2(fd, STDERR_FILENO);
-		fn(arg);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) == -1)
-		assert_int_equal(errno, EINTR);
-	return WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT;
 }
 
 /* The pair unit_step is called with in a child. */
