@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -24,13 +25,17 @@
 #include "job.h"
 #include "safe.h"
 #include "scale.h"
+#include "stats.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
 
 #define CMD_SCALE_USAGE "-f JOB -w N,N,... [--db FILE] [-k PATTERN] " \
 	"[--metric NAME]\n" \
-	"                   [--max-latency-x X] [--timeout S]"
+	"                   [--max-latency-x X] [--timeout S] [--budget S]\n" \
+	"                   [--precision PCT] [--max-runs N] " \
+	"[--format term|json]\n" \
+	"                   [--report html=FILE]"
 #define CMD_SCALE_MAX_LEVELS	32
 
 /* Parse "1,2,4,8" into ascending distinct levels; -1 if malformed. */
@@ -73,39 +78,13 @@ scale_parse_levels(const char *s, int *levels, size_t *n)
 	return 0;
 }
 
-/* Compare doubles for qsort. */
-static int
-scale_cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y ? 1 : 0;
-}
-
-/* The q-quantile (0..1) of sorted v by linear interpolation; NAN if empty. */
-static double
-scale_quantile(const double *v, size_t n, double q)
-{
-	double pos, frac;
-	size_t lo;
-
-	if (n == 0)
-		return NAN;
-	pos = q * (double)(n - 1);
-	lo = (size_t)pos;
-	if (lo + 1 >= n)
-		return v[n - 1];
-	frac = pos - (double)lo;
-	return v[lo] + frac * (v[lo + 1] - v[lo]);
-}
-
-/* Run-row callback: the wall time of the run. */
+/* Run-row callback: the wall time of the run (into *l->tput's next). */
 static int
 scale_run_cb(const struct store_run_row *row, void *data)
 {
 	struct scale_level *l = data;
 
-	l->run_wall_s = row->finished_at - row->started_at;
+	l->tput[l->ntput] = row->finished_at - row->started_at;
 	l->ran_workers = row->workers;
 	return 0;
 }
@@ -223,60 +202,130 @@ scale_metric_cb(const struct store_metric_row *row, void *data)
 	return 0;
 }
 
-/* Read what the run of level l measured. */
+/* Read what run_id, a run of level l, measured, and add it to l. */
 static int
-scale_measure(struct store *st, struct scale_level *l, const char *metric,
-    char **cause)
+scale_measure(struct store *st, struct scale_level *l, int64_t run_id,
+    const char *metric, char **cause)
 {
 	struct scale_walls w = { NULL, NULL, 0 };
 	struct scale_metric_ctx mc = { l, &w };
+	size_t units0 = l->nunits;
+	double wall;
 	int rc;
 
-	l->peak_rss_kb = -1;
-	l->peak_vram_mb = NAN;
-	l->run_wall_s = NAN;
-	if (store_run_get(st, l->run_id, scale_run_cb, l, cause) != 0 ||
-	    store_units_list(st, l->run_id, scale_unit_cb, l, cause) != 0 ||
-	    store_samples_list(st, l->run_id, scale_sample_cb, l, cause) != 0)
+	l->tput = xreallocarray(l->tput, l->ntput + 1, sizeof *l->tput);
+	l->tput[l->ntput] = NAN;
+	if (store_run_get(st, run_id, scale_run_cb, l, cause) != 0 ||
+	    store_units_list(st, run_id, scale_unit_cb, l, cause) != 0 ||
+	    store_samples_list(st, run_id, scale_sample_cb, l, cause) != 0)
 		return -1;
-	qsort(l->lat, l->nlat, sizeof *l->lat, scale_cmp_double);
-	l->p50 = scale_quantile(l->lat, l->nlat, 0.50);
-	l->p90 = scale_quantile(l->lat, l->nlat, 0.90);
-	l->p95 = scale_quantile(l->lat, l->nlat, 0.95);
-	l->p99 = scale_quantile(l->lat, l->nlat, 0.99);
-	l->throughput = l->run_wall_s > 0 ? (double)l->nlat / l->run_wall_s :
-	    NAN;
-
-	if (metric != NULL)
+	wall = l->tput[l->ntput];
+	if (wall > 0) {
+		l->run_wall_s += wall;
+		l->tput[l->ntput++] = (double)(l->nunits - units0) / wall;
+	}
+	if (metric != NULL && l->metric[0] == '\0')
 		snprintf(l->metric, sizeof l->metric, "%s", metric);
-	else {
-		rc = store_unit_metrics_list(st, l->run_id,
+	else if (l->metric[0] == '\0') {
+		rc = store_unit_metrics_list(st, run_id,
 		    scale_pick_metric_cb, l->metric, cause);
 		if (rc < 0)
 			return -1;
 	}
 	if (l->metric[0] == '\0')
 		return 0;
-	rc = store_units_list(st, l->run_id, scale_walls_cb, &w, cause);
+	rc = store_units_list(st, run_id, scale_walls_cb, &w, cause);
 	if (rc == 0)
-		rc = store_unit_metrics_list(st, l->run_id, scale_metric_cb,
+		rc = store_unit_metrics_list(st, run_id, scale_metric_cb,
 		    &mc, cause);
 	free(w.ids);
 	free(w.wall);
 	return rc;
 }
 
-/* Run the job at one level (no summary on stdout). */
+/* Measure run_id into level l from the database at dbpath: 0, or -1
+   after printing why. */
 static int
-scale_run_level(const struct session_opts *base, struct scale_level *l)
+scale_measure_db(const char *dbpath, struct scale_level *l, int64_t run_id,
+    const char *metric)
+{
+	struct store *st = NULL;
+	char *cause = NULL;
+	int rc;
+
+	rc = store_open(dbpath, &st, &cause);
+	if (rc == 0)
+		rc = scale_measure(st, l, run_id, metric, &cause);
+	store_close(st);
+	if (rc != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+	}
+	return rc;
+}
+
+/* How a level is repeated. */
+struct scale_plan {
+	double	 budget_s;	/* stop repeating after this long */
+	double	 precision;	/* stop at half-width / mean below this */
+	size_t	 min_runs, max_runs;
+	const char *dbpath;
+};
+
+/* Seconds on the monotonic clock. */
+static double
+scale_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* 1 when level l's throughput interval is narrow enough to stop. */
+static int
+scale_converged(const struct scale_level *l, const struct scale_plan *p)
+{
+	struct stats s;
+
+	if (l->ntput < p->min_runs || l->ntput < 2)
+		return 0;
+	stats_compute(l->tput, l->ntput, &s);
+	return s.mean > 0 && (s.hi - s.mean) / s.mean < p->precision;
+}
+
+/* Run the job at one level until its throughput converges, the budget is
+   spent or max_runs ran (no summary on stdout); returns the worst exit
+   code, or -1 after a measuring error. */
+static int
+scale_run_level(const struct session_opts *base, const struct scale_plan *p,
+    struct scale_level *l, const char *metric)
 {
 	struct session_opts o = *base;
+	double t0 = scale_now();
+	int64_t run_id;
+	int rc;
 
-	fprintf(stderr, "bench scale: level %d\n", l->workers);
 	o.parallel = 1;
 	o.workers = l->workers;
-	l->rc = (int)session_run(&o, &l->run_id);
-	return l->rc;
+	while (l->nruns < p->max_runs) {
+		run_id = 0;
+		rc = (int)session_run(&o, &run_id);
+		if (rc > l->rc)
+			l->rc = rc;
+		if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
+		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
+			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+		l->runs = xreallocarray(l->runs, l->nruns + 1,
+		    sizeof *l->runs);
+		l->runs[l->nruns++] = run_id;
+		if (scale_measure_db(p->dbpath, l, run_id, metric) != 0)
+			return CMD_EXIT_ENV;
+		if (rc != CMD_EXIT_OK || scale_converged(l, p) ||
+		    scale_now() - t0 >= p->budget_s)
+			break;
+	}
+	return CMD_EXIT_OK;
 }
 
 /*
@@ -285,21 +334,28 @@ scale_run_level(const struct session_opts *base, struct scale_level *l)
  * usage, or no run made).
  */
 static int
-scale_run_levels(const struct session_opts *base, struct scale_level *lv,
-    size_t n, int *failed)
+scale_run_levels(const struct session_opts *base, const struct scale_plan *p,
+    struct scale_level *lv, size_t n, const char *metric, int *failed)
 {
+	struct stats s;
 	size_t i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
-		rc = scale_run_level(base, &lv[i]);
-		if (lv[i].run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
-		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
-			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
-		fprintf(stderr, "bench scale: level %d: run %" PRId64 "%s\n",
-		    lv[i].workers, lv[i].run_id, rc == CMD_EXIT_OK ? "" :
-		    " (a unit failed)");
+		fprintf(stderr, "bench scale: level %d\n", lv[i].workers);
+		rc = scale_run_level(base, p, &lv[i], metric);
 		if (rc != CMD_EXIT_OK)
+			return rc;
+		/* the metric the lowest level chose is every level's */
+		if (metric == NULL && lv[i].metric[0] != '\0')
+			metric = lv[i].metric;
+		stats_compute(lv[i].tput, lv[i].ntput, &s);
+		fprintf(stderr, "bench scale: level %d: %zu run%s, %.3f units/s"
+		    " +- %.1f%%%s\n", lv[i].workers, lv[i].nruns,
+		    lv[i].nruns == 1 ? "" : "s", s.mean, s.n >= 2 ?
+		    100 * (s.hi - s.mean) / s.mean : NAN, lv[i].rc ==
+		    CMD_EXIT_OK ? "" : " (a unit failed)");
+		if (lv[i].rc != CMD_EXIT_OK || lv[i].nfailed > 0)
 			*failed = 1;
 	}
 	return -1;
@@ -307,26 +363,29 @@ scale_run_levels(const struct session_opts *base, struct scale_level *lv,
 
 /* What the command line asks for. */
 struct cmd_scale_args {
-	const char	*file, *wlist, *db, *metric, *pattern;
+	const char	*file, *wlist, *db, *metric, *pattern, *format;
+	const char	*html;		/* --report html=FILE; NULL none */
 	double		 timeout_s;	/* < 0: the job's */
 	double		 max_lat_x;
+	double		 budget_s, precision_pct;
+	long		 max_runs;
 	int		 levels[CMD_SCALE_MAX_LEVELS];
 	size_t		 nlevels;
 };
 
-/* Parse --max-latency-x into *out; prints why and returns -1 unless it is
-   a number >= 1. */
+/* Parse a number >= min for option opt into *out; prints why and returns
+   -1 unless it is one. */
 static int
-cmd_scale_latency_x(const char *arg, double *out)
+cmd_scale_number(const char *opt, const char *arg, double min, double *out)
 {
 	char *end;
 
 	errno = 0;
 	*out = strtod(arg, &end);
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(*out) ||
-	    *out < 1) {
-		fprintf(stderr, "bench scale: --max-latency-x must be a number "
-		    ">= 1, got '%s'\n", arg);
+	    *out < min) {
+		fprintf(stderr, "bench scale: %s must be a number >= %g, got "
+		    "'%s'\n", opt, min, arg);
 		return -1;
 	}
 	return 0;
@@ -337,17 +396,70 @@ static int
 cmd_scale_help(void)
 {
 	printf("usage: bench scale %s\n\nRun the job at each worker count of "
-	    "the -w list (one run each in the\ndatabase) and print per level: "
-	    "units/s, the sum of the test cases'\nthroughput metric, unit "
-	    "latency p50/p90/p95/p99, peak RSS and VRAM per\nworker, CPU and "
-	    "GPU utilization and efficiency against the lowest level;\nthen "
-	    "the highest level inside the memory budget and the latency "
-	    "bound\n(p95 at most X times the lowest level's, X = "
-	    "--max-latency-x, default 2)\nand the saturation point "
-	    "(throughput grows by less than 5%%).\nexit: 0 ok, 1 a unit "
-	    "failed at some level, 2 bad usage, 3 environment\n",
-	    CMD_SCALE_USAGE);
+	    "the -w list, each level repeated (one run\neach in the database) "
+	    "until the 95%% interval of its throughput (units/s)\nis within "
+	    "--precision PCT of the mean (default 5, at least 3 runs), or\n"
+	    "--budget S seconds are spent on it (default 120), or --max-runs N "
+	    "ran\n(default 30). Per level: units/s with its interval, the "
+	    "test cases'\nthroughput metric, unit latency p50/p90/p95/p99, "
+	    "per-user loss (the change\nof the mean unit latency against the "
+	    "lowest level, percent), peak RSS and\nVRAM per worker, CPU and "
+	    "GPU utilization, efficiency. The recommendation\nstarts at the "
+	    "lowest level and moves up only on a clear gain (intervals\napart "
+	    "and +5%% or more), inside the memory budget, the latency bound "
+	    "(p95\nat most X times the lowest level's, X = --max-latency-x, "
+	    "default 2), and\nno more workers than cores when the units are "
+	    "CPU-bound.\n--format json prints the sweep as JSON; --report "
+	    "html=FILE writes a page\nwith throughput and loss against "
+	    "workers.\nexit: 0 ok, 1 a unit failed at some level, 2 bad "
+	    "usage, 3 environment\n", CMD_SCALE_USAGE);
 	return CMD_EXIT_OK;
+}
+
+/* One option with an argument into *a; -1 to go on, else the exit code. */
+static int
+cmd_scale_option(int c, const char *arg, struct cmd_scale_args *a)
+{
+	double v;
+
+	switch (c) {
+	case 'f': a->file = arg; break;
+	case 'w': a->wlist = arg; break;
+	case 'd': a->db = arg; break;
+	case 'k': a->pattern = arg; break;
+	case 'm': a->metric = arg; break;
+	case 'F': a->format = arg; break;
+	case 'x':
+		return cmd_scale_number("--max-latency-x", arg, 1,
+		    &a->max_lat_x) == 0 ? -1 : CMD_EXIT_USAGE;
+	case 'b':
+		return cmd_scale_number("--budget", arg, 0, &a->budget_s) ==
+		    0 ? -1 : CMD_EXIT_USAGE;
+	case 'p':
+		return cmd_scale_number("--precision", arg, 0.01,
+		    &a->precision_pct) == 0 ? -1 : CMD_EXIT_USAGE;
+	case 'r':
+		if (cmd_scale_number("--max-runs", arg, 1, &v) != 0)
+			return CMD_EXIT_USAGE;
+		a->max_runs = v > 1000 ? 1000 : (long)v;
+		return -1;
+	case 'R':
+		if (strncmp(arg, "html=", 5) != 0 || arg[5] == '\0') {
+			fprintf(stderr, "bench scale: --report takes "
+			    "html=FILE, got '%s'\n", arg);
+			return CMD_EXIT_USAGE;
+		}
+		a->html = arg + 5;
+		return -1;
+	case 't':
+		return cmd_opt_seconds("--timeout", arg, &a->timeout_s) == 0 ?
+		    -1 : CMD_EXIT_USAGE;
+	case 'h':
+		return cmd_scale_help();
+	default:
+		return cmd_usage(&cmd_scale_entry);
+	}
+	return -1;
 }
 
 /* Parse the command line into *a: -1 to go on, else the exit code. */
@@ -361,47 +473,29 @@ cmd_scale_options(int argc, char **argv, struct cmd_scale_args *a)
 		{ "metric", required_argument, NULL, 'm' },
 		{ "max-latency-x", required_argument, NULL, 'x' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "budget", required_argument, NULL, 'b' },
+		{ "precision", required_argument, NULL, 'p' },
+		{ "max-runs", required_argument, NULL, 'r' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "report", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:w:d:k:m:x:t:h", longopts,
 	    NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			a->file = optarg;
-			break;
-		case 'w':
-			a->wlist = optarg;
-			break;
-		case 'd':
-			a->db = optarg;
-			break;
-		case 'k':
-			a->pattern = optarg;
-			break;
-		case 'm':
-			a->metric = optarg;
-			break;
-		case 'x':
-			if (cmd_scale_latency_x(optarg, &a->max_lat_x) != 0)
-				return CMD_EXIT_USAGE;
-			break;
-		case 't':
-			if (cmd_opt_seconds("--timeout", optarg,
-			    &a->timeout_s) != 0)
-				return CMD_EXIT_USAGE;
-			break;
-		case 'h':
-			return cmd_scale_help();
-		default:
-			return cmd_usage(&cmd_scale_entry);
-		}
+		if ((rc = cmd_scale_option(c, optarg, a)) >= 0)
+			return rc;
 	}
 	if (a->file == NULL || a->wlist == NULL || optind < argc)
 		return cmd_usage(&cmd_scale_entry);
+	if (strcmp(a->format, "term") != 0 && strcmp(a->format, "json") != 0) {
+		fprintf(stderr, "bench scale: --format must be term or json, "
+		    "got '%s'\n", a->format);
+		return CMD_EXIT_USAGE;
+	}
 	if (scale_parse_levels(a->wlist, a->levels, &a->nlevels) != 0) {
 		fprintf(stderr, "bench scale: -w must be a comma-separated "
 		    "list of distinct worker counts 1..%d (at most %d), got "
@@ -441,38 +535,53 @@ cmd_scale_job(const struct cmd_scale_args *a, char **dbpath)
 	return -1;
 }
 
-/* Measure the levels from the database and print the result; returns the
-   exit code. */
+/* Analyse the measured levels and print them; returns the exit code. */
 static int
-cmd_scale_report(const struct cmd_scale_args *a, const char *dbpath,
-    struct scale_level *lv, const struct scale_budget *budget, int failed)
+cmd_scale_report(const struct cmd_scale_args *a, struct scale_level *lv,
+    const struct scale_budget *budget, int failed)
 {
-	const char *metric = a->metric;
-	struct store *st = NULL;
-	char *cause = NULL;
-	size_t i;
-	int ret = CMD_EXIT_ENV;
+	struct scale_verdict v;
+	FILE *fp;
 
-	if (store_open(dbpath, &st, &cause) != 0)
-		goto fail;
-	for (i = 0; i < a->nlevels; i++) {
-		if (scale_measure(st, &lv[i], metric, &cause) != 0)
-			goto fail;
-		/* the metric the lowest level chose is every level's */
-		if (metric == NULL && lv[i].metric[0] != '\0')
-			metric = lv[i].metric;
-		if (lv[i].nfailed > 0)
-			failed = 1;
+	scale_analyse(lv, a->nlevels, a->max_lat_x, hwinfo_cores(), budget,
+	    &v);
+	if (strcmp(a->format, "json") == 0)
+		scale_json(stdout, a->file, lv, a->nlevels, &v);
+	else
+		scale_print(stdout, a->file, lv, a->nlevels, &v, budget);
+	if (a->html != NULL) {
+		if ((fp = fopen(a->html, "we")) == NULL) {
+			fprintf(stderr, "bench scale: cannot write '%s': %s\n",
+			    a->html, strerror(errno));
+			return CMD_EXIT_ENV;
+		}
+		scale_html(fp, a->file, lv, a->nlevels, &v);
+		if (fclose(fp) != 0) {
+			fprintf(stderr, "bench scale: cannot write '%s': %s\n",
+			    a->html, strerror(errno));
+			return CMD_EXIT_ENV;
+		}
 	}
-	scale_print(stdout, a->file, lv, a->nlevels, a->max_lat_x, budget);
-	ret = failed ? CMD_EXIT_FAIL : CMD_EXIT_OK;
-	goto out;
-fail:
-	fprintf(stderr, "bench: %s\n", cause);
-	free(cause);
-out:
-	store_close(st);
-	return ret;
+	return failed ? CMD_EXIT_FAIL : CMD_EXIT_OK;
+}
+
+/* The memory budget as it is before the sweep, with nothing of ours
+   running; b->gpu_free is allocated. */
+static void
+cmd_scale_budget(struct scale_budget *b)
+{
+	long long *gpu_free;
+	char *cause = NULL;
+	size_t ngpus = 0;
+
+	b->mem_kb = hwinfo_mem_available_kb();
+	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
+	if (cause != NULL) {
+		fprintf(stderr, "bench scale: %s\n", cause);
+		free(cause);
+	}
+	b->gpu_free = gpu_free;
+	b->ngpus = ngpus;
 }
 
 /* The sweep. */
@@ -480,34 +589,29 @@ static int
 cmd_scale_exec(int argc, char **argv)
 {
 	struct session_opts base = SESSION_OPTS_INIT;
-	struct cmd_scale_args a;
+	struct cmd_scale_args a = { .max_lat_x = 2, .timeout_s = -1,
+	    .budget_s = 120, .precision_pct = 5, .max_runs = 30,
+	    .format = "term" };
 	struct scale_level lv[CMD_SCALE_MAX_LEVELS];
 	struct scale_budget budget;
-	long long *gpu_free = NULL;
-	char *cause = NULL, *dbpath = NULL;
-	size_t i, ngpus = 0;
+	struct scale_plan plan;
+	char *dbpath = NULL;
+	size_t i;
 	int failed = 0, ret;
 
-	memset(&a, 0, sizeof a);
-	a.max_lat_x = 2;
-	a.timeout_s = -1;
 	if ((ret = cmd_scale_options(argc, argv, &a)) >= 0 ||
 	    (ret = cmd_scale_job(&a, &dbpath)) >= 0)
 		return ret;
-
-	/* the budget as it is before the sweep, with nothing of ours running */
-	budget.mem_kb = hwinfo_mem_available_kb();
-	gpu_free = gpus_free_now(SAFE_MAX_GPUS, &ngpus, &cause);
-	if (cause != NULL) {
-		fprintf(stderr, "bench scale: %s\n", cause);
-		free(cause);
-	}
-	budget.gpu_free = gpu_free;
-	budget.ngpus = ngpus;
-
+	cmd_scale_budget(&budget);
 	memset(lv, 0, sizeof lv);
-	for (i = 0; i < a.nlevels; i++)
+	for (i = 0; i < a.nlevels; i++) {
 		lv[i].workers = a.levels[i];
+		lv[i].peak_rss_kb = -1;
+		lv[i].peak_vram_mb = NAN;
+	}
+	plan = (struct scale_plan){ .budget_s = a.budget_s,
+	    .precision = a.precision_pct / 100, .min_runs = 3,
+	    .max_runs = (size_t)a.max_runs, .dbpath = dbpath };
 	base.file = a.file;
 	base.db = dbpath;
 	base.pattern = a.pattern;
@@ -515,18 +619,21 @@ cmd_scale_exec(int argc, char **argv)
 	base.quiet = 1;
 	base.argc = argc;
 	base.argv = argv;
-	ret = scale_run_levels(&base, lv, a.nlevels, &failed);
+	ret = scale_run_levels(&base, &plan, lv, a.nlevels, a.metric, &failed);
 	if (ret < 0)
-		ret = cmd_scale_report(&a, dbpath, lv, &budget, failed);
-	for (i = 0; i < a.nlevels; i++)
+		ret = cmd_scale_report(&a, lv, &budget, failed);
+	for (i = 0; i < a.nlevels; i++) {
 		free(lv[i].lat);
-	free(gpu_free);
+		free(lv[i].tput);
+		free(lv[i].runs);
+	}
+	free((long long *)budget.gpu_free);
 	free(dbpath);
 	return ret;
 }
 
 const struct cmd_entry cmd_scale_entry = {
 	"scale", CMD_SCALE_USAGE,
-	"concurrency sweep: throughput, latency, memory per worker",
+	"concurrency sweep: throughput with intervals, per-user loss, memory",
 	cmd_scale_exec,
 };
