@@ -20,6 +20,7 @@
 #include "rank.h"
 #include "store.h"
 #include "term.h"
+#include "runstats.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -406,6 +407,77 @@ term_sort_check(const struct term_table *tab)
 	}
 }
 
+/* One line of the statistics block: a metric of a test case. */
+static void
+term_stats_line(FILE *fp, const char *tc, int w0, const char *metric,
+    json_t *st)
+{
+	double mean = json_number_value(json_object_get(st, "mean"));
+	double hi = json_number_value(json_object_get(st, "hi"));
+	json_int_t n = json_integer_value(json_object_get(st, "n"));
+	json_int_t out = json_integer_value(json_object_get(st, "outliers"));
+	char m[32], h[32], med[32], sd[32], lo[32], hi2[32];
+
+	term_value(mean, m, sizeof m);
+	term_value(json_number_value(json_object_get(st, "median")), med,
+	    sizeof med);
+	term_value(json_number_value(json_object_get(st, "min")), lo,
+	    sizeof lo);
+	term_value(json_number_value(json_object_get(st, "max")), hi2,
+	    sizeof hi2);
+	fprintf(fp, "%-*.*s  %-12s %4lld  ", w0, w0, tc, metric, (long long)n);
+	if (n < 2) {
+		fprintf(fp, "%10s %-12s  %10s  %10s  %10s  %10s\n", m,
+		    "(n=1)", med, "-", lo, hi2);
+		return;
+	}
+	term_value(hi - mean, h, sizeof h);
+	term_value(json_number_value(json_object_get(st, "sd")), sd,
+	    sizeof sd);
+	fprintf(fp, "%10s +- %-9s  %10s  %10s  %10s  %10s", m, h, med, sd, lo,
+	    hi2);
+	if (out > 0)
+		fprintf(fp, "  %lld outlier%s", (long long)out,
+		    out == 1 ? "" : "s");
+	fputc('\n', fp);
+}
+
+/*
+ * When the run had repeats, the statistics of every test case and metric
+ * (wall_s first): n, mean +- the half-width of its 95% t interval, median,
+ * sigma, min, max and Tukey outliers (reports/stats.h).
+ */
+static int
+term_stats(FILE *fp, struct store *st, int64_t run_id, char **cause)
+{
+	json_t *samples, *sum, *tc, *v;
+	const char *name, *metric;
+	int w0 = 9;
+
+	if (runstats_load(st, run_id, &samples, cause) != 0)
+		return -1;
+	if (!runstats_has_repeats(samples)) {
+		json_decref(samples);
+		return 0;
+	}
+	sum = runstats_summary(samples);
+	json_object_foreach(sum, name, tc) {
+		if ((int)strlen(name) > w0)
+			w0 = strlen(name) > 40 ? 40 : (int)strlen(name);
+	}
+	fprintf(fp, "\nstatistics over the repeats (warm-up left out; +- the "
+	    "half-width of the 95%% t interval of the mean):\n%-*s  %-12s %4s  "
+	    "%10s %-12s  %10s  %10s  %10s  %10s\n", w0, "test case", "metric",
+	    "n", "mean", "+- 95%", "median", "sigma", "min", "max");
+	json_object_foreach(sum, name, tc) {
+		json_object_foreach(tc, metric, v)
+			term_stats_line(fp, name, w0, metric, v);
+	}
+	json_decref(sum);
+	json_decref(samples);
+	return 0;
+}
+
 /* Print the ranked table of a run. */
 int
 term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
@@ -471,7 +543,7 @@ term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
 	}
 	free(w);
 	term_sort_check(&tab);
-	rc = 0;
+	rc = term_stats(fp, st, run_id, cause);
 out:
 	for (i = 0; i < tab.n; i++) {
 		free(tab.rows[i].testcase);

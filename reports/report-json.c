@@ -15,6 +15,7 @@
 
 #include "err.h"
 #include "report.h"
+#include "runstats.h"
 #include "store.h"
 #include "banned.h"
 
@@ -180,13 +181,16 @@ report_json_peaks(const struct report *r)
 static json_t *
 report_json_doc(struct report *r, char **cause)
 {
-	json_t *tcs, *units, *um;
+	json_t *tcs, *units, *um, *samples, *stats;
 	size_t i;
 
+	if (runstats_load(r->st, r->id, &samples, cause) != 0)
+		return NULL;
 	um = json_object();
 	if (store_unit_metrics_list(r->st, r->id, report_json_on_metric, um,
 	    cause) != 0) {
 		json_decref(um);
+		json_decref(samples);
 		return NULL;
 	}
 	tcs = json_array();
@@ -198,9 +202,11 @@ report_json_doc(struct report *r, char **cause)
 		json_array_append_new(units, report_json_unit(r, &r->units[i],
 		    um));
 	json_decref(um);
-	return json_pack("{s:i, s:o, s:o, s:o, s:o}", "schema", 1, "run",
+	stats = runstats_summary(samples);
+	json_decref(samples);
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o}", "schema", 1, "run",
 	    report_json_run(r), "testcases", tcs, "units", units, "peaks",
-	    report_json_peaks(r));
+	    report_json_peaks(r), "stats", stats);
 }
 
 /* Write the document. */

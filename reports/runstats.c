@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "runstats.h"
+#include "stats.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -93,4 +94,62 @@ runstats_values(json_t *a, size_t *n)
 		v[i] = json_number_value(x);
 	*n = json_array_size(a);
 	return v;
+}
+
+/* A real, or null when not finite. */
+static json_t *
+runstats_num(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+/* One summary as JSON; see runstats.h. */
+json_t *
+runstats_stats_json(const struct stats *s)
+{
+	return json_pack("{s:I,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:I}",
+	    "n", (json_int_t)s->n, "mean", runstats_num(s->mean),
+	    "median", runstats_num(s->median), "sd", runstats_num(s->sd),
+	    "min", runstats_num(s->min), "max", runstats_num(s->max),
+	    "lo", runstats_num(s->lo), "hi", runstats_num(s->hi),
+	    "outliers", (json_int_t)s->outliers);
+}
+
+/* Summarise every sample; see runstats.h. */
+json_t *
+runstats_summary(json_t *samples)
+{
+	json_t *out = json_object(), *tc, *a, *o;
+	const char *name, *metric;
+	struct stats s;
+	double *v;
+	size_t n;
+
+	json_object_foreach(samples, name, tc) {
+		o = json_object();
+		json_object_foreach(tc, metric, a) {
+			v = runstats_values(a, &n);
+			stats_compute(v, n, &s);
+			free(v);
+			json_object_set_new(o, metric, runstats_stats_json(&s));
+		}
+		json_object_set_new(out, name, o);
+	}
+	return out;
+}
+
+/* Repeats anywhere; see runstats.h. */
+int
+runstats_has_repeats(json_t *samples)
+{
+	json_t *tc, *a;
+	const char *name, *metric;
+
+	json_object_foreach(samples, name, tc) {
+		json_object_foreach(tc, metric, a) {
+			if (json_array_size(a) >= 2)
+				return 1;
+		}
+	}
+	return 0;
 }
