@@ -28,7 +28,8 @@ for sweep in 1 2 3; do
 	rec=$(json sweep$sweep.json '$.recommended')
 	expect_match "sweep $sweep recommends a level" "$rec" '^[124]$'
 	[ "$rec" -le "$cores" ] || fail "sweep $sweep: $rec workers > $cores cores"
-	expect_eq "sweep $sweep cpu-bound" "$(json sweep$sweep.json '$.cpu_bound')" 1
+	# (cpu_bound, CPU time / wall >= 0.5 at 1 worker, is not asserted:
+	# on a loaded machine the busy loop gets less than half a core)
 	recs="$recs $rec"
 done
 set -- $recs
