@@ -9,6 +9,9 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
 
 #include "cmd.h"
 #include "session.h"
@@ -17,7 +20,7 @@
 #include "store.h"
 #include "banned.h"
 
-#define CMD_DIFF_USAGE "[--db FILE | -f JOB] RUN_A RUN_B"
+#define CMD_DIFF_USAGE "[--db FILE | -f JOB] [--format term|json] RUN_A RUN_B"
 
 /* Parse a run id. */
 static int
@@ -54,6 +57,48 @@ cmd_diff_verdict(FILE *fp, int64_t a, int64_t b, const struct diff_result *r)
 	return CMD_EXIT_OK;
 }
 
+/* The verdict word and exit code of a comparison. */
+static int
+cmd_diff_word(const struct diff_result *r, const char **word)
+{
+	*word = r->mismatches > 0 ? "mismatch" : r->not_ok > 0 ? "not_ok" :
+	    "identical";
+	return r->mismatches > 0 || r->not_ok > 0 ? CMD_EXIT_FAIL :
+	    CMD_EXIT_OK;
+}
+
+/* Compare a with b and print the result as one JSON object; the exit
+   code. */
+static int
+cmd_diff_json(struct store *st, int64_t a, int64_t b)
+{
+	struct diff_result r;
+	const char *word;
+	json_t *rows = json_array(), *doc;
+	char *cause = NULL;
+	int rc;
+
+	if (diff_runs_json(st, a, b, rows, &r, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+		json_decref(rows);
+		return CMD_EXIT_ENV;
+	}
+	rc = cmd_diff_word(&r, &word);
+	doc = json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o, s:s}",
+	    "a", (json_int_t)a, "b", (json_int_t)b,
+	    "units_a", (json_int_t)r.units_a, "units_b", (json_int_t)r.units_b,
+	    "matched", (json_int_t)r.matched,
+	    "compared", (json_int_t)r.compared,
+	    "timing_skipped", (json_int_t)r.timing_skipped,
+	    "not_ok", (json_int_t)r.not_ok, "mismatches", rows,
+	    "verdict", word);
+	json_dumpf(doc, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	fputc('\n', stdout);
+	json_decref(doc);
+	return rc;
+}
+
 /* Compare two runs. */
 static int
 cmd_diff_exec(int argc, char **argv)
@@ -61,6 +106,7 @@ cmd_diff_exec(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,11 +116,20 @@ cmd_diff_exec(int argc, char **argv)
 	struct store *st = NULL;
 	char *cause = NULL, *db;
 	int64_t a, b;
-	int c, rc;
+	int c, json = 0, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:f:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "term") != 0) {
+				fprintf(stderr, "bench diff: --format: unknown "
+				    "'%s' (use term or json)\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			json = strcmp(optarg, "json") == 0;
+			break;
 		case 'd':
 			dbopt = optarg;
 			break;
@@ -85,7 +140,10 @@ cmd_diff_exec(int argc, char **argv)
 			printf("usage: bench diff %s\n\nCompare two stored runs "
 			    "unit by unit: units are matched by key, every\n"
 			    "metric not declared timing-dependent must be "
-			    "bit-identical. Exit 1 on a mismatch.\n",
+			    "bit-identical. Exit 1 on a mismatch.\n"
+			    "--format json prints one object: the counts, "
+			    "every mismatch\n({what, metric, a, b}) and the "
+			    "verdict (identical, mismatch, not_ok).\n",
 			    CMD_DIFF_USAGE);
 			return CMD_EXIT_OK;
 		default:
@@ -105,6 +163,12 @@ cmd_diff_exec(int argc, char **argv)
 	if ((rc = cmd_open_db("diff", db, &st)) != CMD_EXIT_OK ||
 	    (rc = cmd_check_run("diff", st, db, a)) != CMD_EXIT_OK ||
 	    (rc = cmd_check_run("diff", st, db, b)) != CMD_EXIT_OK) {
+		free(db);
+		store_close(st);
+		return rc;
+	}
+	if (json) {
+		rc = cmd_diff_json(st, a, b);
 		free(db);
 		store_close(st);
 		return rc;

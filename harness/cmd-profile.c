@@ -25,7 +25,8 @@
 #include "xalloc.h"
 #include "banned.h"
 
-#define CMD_PROFILE_USAGE "-f JOB [--db FILE] [-k PATTERN] [--timeout S]"
+#define CMD_PROFILE_USAGE \
+    "-f JOB [--db FILE] [-k PATTERN] [--timeout S] [--format term|json]"
 
 /* The rows of a job (one per test case, job order), and the host of the
    run. */
@@ -169,6 +170,7 @@ profile_run(const struct session_opts *o, int64_t *run_id_out, int *rc_out)
 struct cmd_profile_args {
 	const char	*file, *db, *pattern;
 	double		 timeout_s;	/* < 0: the job's */
+	int		 json;		/* --format json */
 };
 
 /* The --help text. */
@@ -179,7 +181,9 @@ cmd_profile_help(void)
 	    "case alone (a run in the database;\neach test case's profile is "
 	    "kept for later runs) and print per test case\nits peak RSS, peak "
 	    "VRAM and wall time, then the safe worker count of the\njob with "
-	    "the arithmetic that gave it.\nexit: 0 ok, 1 a unit failed, 2 bad "
+	    "the arithmetic that gave it.\n--format json prints one object "
+	    "instead (testcases: the rows;\nsafe: workers, limit, line); the "
+	    "run's own lines go to stderr.\nexit: 0 ok, 1 a unit failed, 2 bad "
 	    "usage or job file, 3 environment\n", CMD_PROFILE_USAGE);
 	return CMD_EXIT_OK;
 }
@@ -192,6 +196,7 @@ cmd_profile_options(int argc, char **argv, struct cmd_profile_args *a)
 		{ "file", required_argument, NULL, 'f' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "timeout", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -214,6 +219,15 @@ cmd_profile_options(int argc, char **argv, struct cmd_profile_args *a)
 			if (cmd_opt_seconds("--timeout", optarg,
 			    &a->timeout_s) != 0)
 				return CMD_EXIT_USAGE;
+			break;
+		case 'F':
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "term") != 0) {
+				fprintf(stderr, "bench profile: --format: "
+				    "unknown '%s' (use term or json)\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			a->json = strcmp(optarg, "json") == 0;
 			break;
 		case 'h':
 			return cmd_profile_help();
@@ -250,7 +264,7 @@ cmd_profile_job(const struct cmd_profile_args *a, struct job **job)
 /* Measure run_id (whose exit code was rc) and print what each test case
    needs; returns the exit code. */
 static int
-cmd_profile_report(const char *file, const char *dbpath,
+cmd_profile_report(const struct cmd_profile_args *a, const char *dbpath,
     const struct job *job, int64_t run_id, int rc)
 {
 	struct profile_ctx ctx;
@@ -279,8 +293,12 @@ cmd_profile_report(const char *file, const char *dbpath,
 		goto out;
 	}
 	profile_safe(&ctx, job_nunits(job), &safe);
-	profile_print(stdout, file, run_id, ctx.host, ctx.rows, ctx.n,
-	    safe.line);
+	if (a->json)
+		profile_print_json(stdout, a->file, run_id, ctx.host, ctx.rows,
+		    ctx.n, safe.workers, safe_limit_name(safe.limit), safe.line);
+	else
+		profile_print(stdout, a->file, run_id, ctx.host, ctx.rows,
+		    ctx.n, safe.line);
 	ret = rc == CMD_EXIT_OK ? CMD_EXIT_OK : CMD_EXIT_FAIL;
 out:
 	store_close(st);
@@ -309,12 +327,12 @@ cmd_profile_exec(int argc, char **argv)
 	o.timeout_s = a.timeout_s;
 	o.profile_only = 1;
 	o.quiet = 1;
-	o.summary = stdout;
+	o.summary = a.json ? stderr : stdout;
 	o.argc = argc;
 	o.argv = argv;
 	ret = profile_run(&o, &run_id, &rc);
 	if (ret < 0)
-		ret = cmd_profile_report(a.file, dbpath, job, run_id, rc);
+		ret = cmd_profile_report(&a, dbpath, job, run_id, rc);
 	job_free(job);
 	free(dbpath);
 	return ret;

@@ -8,7 +8,10 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include <jansson.h>
 
 #include "cmd.h"
 #include "session.h"
@@ -18,7 +21,7 @@
 #include "term.h"
 #include "banned.h"
 
-#define CMD_RUNS_USAGE "[--db FILE | -f JOB] [--job NAME]"
+#define CMD_RUNS_USAGE "[--db FILE | -f JOB] [--job NAME] [--format term|json]"
 
 /* Print one run. */
 static int
@@ -38,6 +41,83 @@ cmd_runs_row(const struct store_run_row *r, void *data)
 	return 0;
 }
 
+/* A real, or null when unknown (a running run's finished_at). */
+static json_t *
+cmd_runs_real(double v)
+{
+	return isnan(v) || isinf(v) ? json_null() : json_real(v);
+}
+
+/* A string, or null; invalid UTF-8 reads as null. */
+static json_t *
+cmd_runs_str(const char *s)
+{
+	json_t *v = s != NULL ? json_string(s) : NULL;
+
+	return v != NULL ? v : json_null();
+}
+
+/* What the JSON rows need: the store (for the status) and the array. */
+struct cmd_runs_json {
+	struct store	*st;
+	json_t		*runs;
+};
+
+/* Append one run to the array. */
+static int
+cmd_runs_json_row(const struct store_run_row *r, void *data)
+{
+	struct cmd_runs_json *c = data;
+	json_t *o = json_object(), *labels;
+
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "job", cmd_runs_str(r->job_name));
+	json_object_set_new(o, "status", cmd_runs_str(runlock_status(c->st,
+	    r->id, r->workspace, r->status)));
+	json_object_set_new(o, "mode", cmd_runs_str(r->mode));
+	json_object_set_new(o, "workers", json_integer(r->workers));
+	json_object_set_new(o, "launcher", cmd_runs_str(r->launcher));
+	json_object_set_new(o, "host", cmd_runs_str(r->host));
+	json_object_set_new(o, "started_at", cmd_runs_real(r->started_at));
+	json_object_set_new(o, "finished_at", cmd_runs_real(r->finished_at));
+	json_object_set_new(o, "units_total", json_integer(r->units_total));
+	json_object_set_new(o, "units_ok", json_integer(r->units_ok));
+	json_object_set_new(o, "units_failed", json_integer(r->units_failed));
+	labels = r->labels != NULL ? json_loads(r->labels, 0, NULL) : NULL;
+	if (json_is_object(labels))
+		json_object_set_new(o, "labels", labels);
+	else
+		json_decref(labels);
+	json_array_append_new(c->runs, o);
+	return 0;
+}
+
+/* Print the runs of st (of job name, NULL all) as a JSON array. */
+static int
+cmd_runs_json(struct store *st, const char *name, char **cause)
+{
+	struct cmd_runs_json c = { .st = st, .runs = json_array() };
+	int rc;
+
+	rc = store_runs_list(st, name, cmd_runs_json_row, &c, cause);
+	if (rc == 0) {
+		json_dumpf(c.runs, stdout, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+		fputc('\n', stdout);
+	}
+	json_decref(c.runs);
+	return rc;
+}
+
+/* Print the runs of st as the table. */
+static int
+cmd_runs_term(struct store *st, const char *name, char **cause)
+{
+	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s\n",
+	    "run", "started", "job", "mode", "workers", "status", "units",
+	    "ok", "failed", "time");
+	return store_runs_list(st, name, cmd_runs_row, st, cause);
+}
+
 /* List runs. */
 static int
 cmd_runs_exec(int argc, char **argv)
@@ -46,6 +126,7 @@ cmd_runs_exec(int argc, char **argv)
 		{ "db", required_argument, NULL, 'd' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "job", required_argument, NULL, 'j' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -53,11 +134,20 @@ cmd_runs_exec(int argc, char **argv)
 	struct job *job = NULL;
 	struct store *st = NULL;
 	char *cause = NULL, *db;
-	int c, rc = CMD_EXIT_OK;
+	int c, json = 0, rc = CMD_EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:f:j:h", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "term") != 0) {
+				fprintf(stderr, "bench runs: --format: unknown "
+				    "'%s' (use term or json)\n", optarg);
+				return CMD_EXIT_USAGE;
+			}
+			json = strcmp(optarg, "json") == 0;
+			break;
 		case 'd':
 			dbopt = optarg;
 			break;
@@ -70,7 +160,10 @@ cmd_runs_exec(int argc, char **argv)
 		case 'h':
 			printf("usage: bench runs %s\n\nList the runs in the "
 			    "database (--db, or the job's, or "
-			    "./workspace/bench.db).\n", CMD_RUNS_USAGE);
+			    "./workspace/bench.db).\n--format json prints "
+			    "an array of runs (id, job, status, mode,\n"
+			    "workers, started_at, finished_at, unit counts, "
+			    "labels).\n", CMD_RUNS_USAGE);
 			return CMD_EXIT_OK;
 		default:
 			return cmd_usage(&cmd_runs_entry);
@@ -86,10 +179,8 @@ cmd_runs_exec(int argc, char **argv)
 	db = session_db_path(dbopt, job);
 	if ((rc = cmd_open_db("runs", db, &st)) != CMD_EXIT_OK)
 		goto out;
-	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s\n",
-	    "run", "started", "job", "mode", "workers", "status", "units",
-	    "ok", "failed", "time");
-	if (store_runs_list(st, name, cmd_runs_row, st, &cause) != 0) {
+	if ((json ? cmd_runs_json(st, name, &cause) :
+	    cmd_runs_term(st, name, &cause)) != 0) {
 		fprintf(stderr, "bench: %s\n", cause);
 		rc = CMD_EXIT_ENV;
 	}

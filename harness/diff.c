@@ -27,6 +27,7 @@ struct diff_side {
 
 struct diff_ctx {
 	FILE		*out;
+	json_t		*rows;		/* or this array, when not NULL */
 	size_t		 max_rows;
 	struct diff_result *res;
 	int		 header;
@@ -134,12 +135,39 @@ diff_value(json_t *v, char *buf, size_t len)
 	return buf;
 }
 
-/* Print (or count) one mismatch. */
+/* A value of a mismatch row as JSON: a number for a metric ("-", absent:
+   null), the text for "(unit)" and "(status)" rows. */
+static json_t *
+diff_json_value(const char *metric, const char *v)
+{
+	json_t *s;
+
+	if (metric[0] == '(') {
+		s = json_string(v);
+		return s != NULL ? s : json_null();
+	}
+	if (strcmp(v, "-") == 0)
+		return json_null();
+	return json_real(strtod(v, NULL));
+}
+
+/* Print (or count, or append to rows) one mismatch. */
 static void
 diff_row(struct diff_ctx *dc, const char *what, const char *metric,
     const char *va, const char *vb)
 {
+	json_t *o;
+
 	dc->res->mismatches++;
+	if (dc->rows != NULL) {
+		o = json_object();
+		json_object_set_new(o, "what", diff_json_value("(", what));
+		json_object_set_new(o, "metric", diff_json_value("(", metric));
+		json_object_set_new(o, "a", diff_json_value(metric, va));
+		json_object_set_new(o, "b", diff_json_value(metric, vb));
+		json_array_append_new(dc->rows, o);
+		return;
+	}
 	if (dc->out == NULL)
 		return;
 	if (dc->res->mismatches > dc->max_rows)
@@ -195,10 +223,10 @@ diff_fine(const char *status)
 	return strcmp(status, "ok") == 0 || strcmp(status, "skipped") == 0;
 }
 
-/* Compare the runs. */
-int
-diff_runs(struct store *st, int64_t a, int64_t b, FILE *out, size_t max_rows,
-    struct diff_result *res, char **cause)
+/* Compare the runs: the rows to out or to rows (diff_runs_json). */
+static int
+diff_runs_to(struct store *st, int64_t a, int64_t b, FILE *out,
+    size_t max_rows, json_t *rows, struct diff_result *res, char **cause)
 {
 	struct diff_side sa, sb;
 	struct diff_ctx dc;
@@ -212,6 +240,7 @@ diff_runs(struct store *st, int64_t a, int64_t b, FILE *out, size_t max_rows,
 	memset(&sa, 0, sizeof sa);
 	memset(&sb, 0, sizeof sb);
 	dc.out = out;
+	dc.rows = rows;
 	dc.max_rows = max_rows;
 	dc.res = res;
 	if (diff_load(st, a, &sa, cause) != 0 ||
@@ -273,4 +302,20 @@ out:
 	diff_free(&sb);
 	json_decref(empty);
 	return rc;
+}
+
+/* Compare the runs, printing the mismatches. */
+int
+diff_runs(struct store *st, int64_t a, int64_t b, FILE *out, size_t max_rows,
+    struct diff_result *res, char **cause)
+{
+	return diff_runs_to(st, a, b, out, max_rows, NULL, res, cause);
+}
+
+/* Compare the runs, collecting the mismatches. */
+int
+diff_runs_json(struct store *st, int64_t a, int64_t b, json_t *rows,
+    struct diff_result *res, char **cause)
+{
+	return diff_runs_to(st, a, b, NULL, 0, rows, res, cause);
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <jansson.h>
+
 struct store;
 
 struct diff_result {
@@ -33,5 +35,14 @@ struct diff_result {
  */
 int diff_runs(struct store *st, int64_t a, int64_t b, FILE *out,
     size_t max_rows, struct diff_result *res, char **cause);
+/*
+ * As diff_runs, but every mismatch is appended to rows (a JSON array, the
+ * caller's) as {"what": "TESTCASE pP rR" | "TESTCASE (merged)", "metric":
+ * NAME | "(unit)" | "(status)", "a": .., "b": ..}: the values are numbers
+ * (null when absent) for a metric, text ("present", "missing", a status)
+ * otherwise. Nothing is printed.
+ */
+int diff_runs_json(struct store *st, int64_t a, int64_t b, json_t *rows,
+    struct diff_result *res, char **cause);
 
 #endif

@@ -28,5 +28,13 @@ struct profile_row {
 void profile_print(FILE *fp, const char *file, int64_t run_id,
     const char *host, const struct profile_row *rows, size_t n,
     const char *safe_line);
+/*
+ * The same as one JSON object: {"file", "run", "host", "testcases":
+ * [{"name", "peak_rss_kb", "peak_vram_mb", "wall_s", "status"}...],
+ * "safe": {"workers", "limit", "line"}}; unknown values are null.
+ */
+void profile_print_json(FILE *fp, const char *file, int64_t run_id,
+    const char *host, const struct profile_row *rows, size_t n,
+    unsigned safe_workers, const char *safe_limit, const char *safe_line);
 
 #endif

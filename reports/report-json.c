@@ -129,6 +129,8 @@ report_json_unit(const struct report *r, const struct report_unit *u,
 
 	json_object_set_new(o, "id", json_integer(u->id));
 	json_object_set_new(o, "testcase", report_json_str(r->tcs[u->tc].name));
+	json_object_set_new(o, "key", report_json_str(u->key));
+	json_object_set_new(o, "params", json_incref(r->tcs[u->tc].params));
 	json_object_set_new(o, "part", json_integer(u->part));
 	json_object_set_new(o, "nparts", json_integer(u->nparts));
 	json_object_set_new(o, "rep", json_integer(u->rep));

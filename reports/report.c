@@ -208,6 +208,7 @@ report_on_unit(const struct store_unit_row *u, void *data)
 	ru->id = u->id;
 	ru->tc = i;
 	ru->status = report_dup(u->status);
+	ru->key = report_dup(u->key);
 	ru->error = u->error == NULL ? NULL : xstrdup(u->error);
 	ru->log_path = u->log_path == NULL ? NULL : xstrdup(u->log_path);
 	ru->part = u->part;
@@ -345,6 +346,7 @@ report_free(struct report *r)
 	}
 	for (i = 0; i < r->nunits; i++) {
 		free(r->units[i].status);
+		free(r->units[i].key);
 		free(r->units[i].error);
 		free(r->units[i].log_path);
 	}

@@ -32,6 +32,7 @@ struct report_unit {
 	int64_t	 id;
 	size_t	 tc;		/* index into report.tcs (job order) */
 	char	*status, *error, *log_path;
+	char	*key;		/* units.key, "" unknown */
 	unsigned part, nparts, rep;
 	int	 attempts, worker_slot, exit_code, signal, co_running;
 	double	 started_at, finished_at, wall_s;	/* NAN unknown */
