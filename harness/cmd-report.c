@@ -20,7 +20,7 @@
 #include "banned.h"
 
 #define CMD_REPORT_USAGE "[RUN|--last] [--db FILE | -f JOB] " \
-	"--format term|html|json|csv|junit [-o FILE]"
+	"--format term|html|json|csv|junit|md [-o FILE]"
 
 /* Parse a run id. */
 static int

@@ -59,7 +59,7 @@ cmd_run_help(FILE *fp)
 	    "  -q, --quiet         no per-unit lines, only the summary\n"
 	    "      --report FORMAT[=FILE]  when the run ends, write a report "
 	    "(term, html,\n"
-	    "                      json, csv, junit) from the database; "
+	    "                      json, csv, junit, md) from the database; "
 	    "repeatable\n"
 	    "      --launcher L    local (default, or the job's launcher:) "
 	    "or slurm: one\n"

@@ -31,6 +31,7 @@ static const struct report_ops *const report_table[] = {
 	&report_json_ops,
 	&report_csv_ops,
 	&report_junit_ops,
+	&report_md_ops,
 	NULL,
 };
 
@@ -58,7 +59,7 @@ report_find(const char *name)
 const char *
 report_names(void)
 {
-	return "term|html|json|csv|junit";
+	return "term|html|json|csv|junit|md";
 }
 
 /* Load run_id and write it in format: the one way to render a run. */

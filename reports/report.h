@@ -93,9 +93,10 @@ extern const struct report_ops report_csv_ops;
 extern const struct report_ops report_json_ops;
 extern const struct report_ops report_junit_ops;
 extern const struct report_ops report_html_ops;
+extern const struct report_ops report_md_ops;
 /* The renderer called name, or NULL. */
 const struct report_ops *report_find(const char *name);
-/* "term|html|json|csv|junit", for usage lines. */
+/* "term|html|json|csv|junit|md", for usage lines. */
 const char *report_names(void);
 
 /*
