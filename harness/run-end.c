@@ -219,6 +219,9 @@ run_release(struct run_state *rs, struct run_unit *ru)
 {
 	char *cause = NULL;
 
+	if (rs->cfg->term != NULL)
+		term_running_remove(rs->cfg->term, job_unit(rs->job,
+		    ru->unit)->id);
 	if (launch_has(rs->launcher, LAUNCH_REMOTE) &&
 	    slot_pid(ru->io) > 0 && (ru->ev.timed_out || ru->ev.interrupted ||
 	    ru->ev.launch_fault || (WIFSIGNALED(ru->wstatus) &&

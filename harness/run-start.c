@@ -260,6 +260,9 @@ run_start(struct run_state *rs, int k, size_t i)
 		return rc;
 	}
 	run_step(rs, ru, UNIT_EV_LAUNCHED);
+	if (rs->cfg->term != NULL)
+		term_running_add(rs->cfg->term, u->id,
+		    job_testcase(rs->job, u->testcase)->name);
 	if (run_tx(rs) != 0 || store_unit_start(rs->st, rs->unit_ids[i],
 	    ru->attempt, k, slot_pid(ru->io), ru->start_wall, &cause) != 0)
 		return run_env_error(rs, cause);

@@ -24,6 +24,11 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* A running unit the live line names (borrowed strings). */
+struct term_run {
+	const char	*id, *testcase;
+};
+
 struct term {
 	FILE	*fp;
 	int	 live;
@@ -31,6 +36,8 @@ struct term {
 	size_t	 running;
 	double	 start, last_draw;
 	int	 drawn;		/* the live line is on screen */
+	struct term_run *run;	/* running units, oldest first */
+	size_t	 nrun, maxrun;	/* grown on add, never on a redraw */
 };
 
 /* Monotonic seconds. */
@@ -88,7 +95,39 @@ term_set_total(struct term *t, size_t total)
 void
 term_free(struct term *t)
 {
+	if (t == NULL)
+		return;
+	free(t->run);
 	free(t);
+}
+
+/* A unit started: name it on the live line. */
+void
+term_running_add(struct term *t, const char *unit_id, const char *testcase)
+{
+	if (t->nrun == t->maxrun) {
+		t->maxrun = t->maxrun == 0 ? 16 : t->maxrun * 2;
+		t->run = xreallocarray(t->run, t->maxrun, sizeof *t->run);
+	}
+	t->run[t->nrun].id = unit_id;
+	t->run[t->nrun].testcase = testcase;
+	t->nrun++;
+}
+
+/* A unit stopped running: drop its name. */
+void
+term_running_remove(struct term *t, const char *unit_id)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrun; i++) {
+		if (strcmp(t->run[i].id, unit_id) != 0)
+			continue;
+		memmove(&t->run[i], &t->run[i + 1],
+		    (t->nrun - i - 1) * sizeof *t->run);
+		t->nrun--;
+		return;
+	}
 }
 
 /* Erase the live line. */
@@ -122,13 +161,68 @@ term_colour(void)
 	return nc == NULL || *nc == '\0';
 }
 
-/* Draw the live line, cut to the terminal's width so that it never wraps. */
+/* Append s to line (length *len, room size) with what a terminal would
+   act on as '?', at most max bytes; whether all of it fit. */
+static int
+term_put(char *line, size_t *len, size_t size, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0;
+	int c1;
+
+	for (; *p != '\0'; p++, n++) {
+		if (n >= max || *len + 1 >= size)
+			return 0;
+		/* a C1 control, UTF-8 encoded: one '?' for both bytes */
+		c1 = *p == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f;
+		if (c1)
+			p++;
+		line[(*len)++] = c1 || *p < 0x20 || *p == 0x7f ? '?' :
+		    (char)*p;
+	}
+	line[*len] = '\0';
+	return 1;
+}
+
+/*
+ * Append ": TESTCASE ID, TESTCASE ID" for the running units, oldest first,
+ * to line (length *len) in at most room bytes; " ..." when not all fit.
+ * No allocation: the line is redrawn up to 4 times a second.
+ */
+static void
+term_names(const struct term *t, char *line, size_t *len, size_t size,
+    size_t room)
+{
+	const struct term_run *r;
+	size_t i, start = *len, need;
+
+	if (t->nrun == 0 || room < 8)
+		return;
+	for (i = 0; i < t->nrun; i++) {
+		r = &t->run[i];
+		need = strlen(r->testcase) + 1 + strlen(r->id) + 2;
+		/* keep room for " ..." unless this is the last one */
+		if (*len - start + need + (i + 1 < t->nrun ? 4 : 0) > room) {
+			if (*len - start + 4 <= room)
+				term_put(line, len, size, " ...", 4);
+			return;
+		}
+		term_put(line, len, size, i == 0 ? ": " : ", ", 2);
+		term_put(line, len, size, r->testcase, need);
+		term_put(line, len, size, " ", 1);
+		term_put(line, len, size, r->id, need);
+	}
+}
+
+/* Draw the live line, cut to the terminal's width so that it never wraps:
+   "[3/40] 2 running: gemm[n=512] u0007, cellseg u0008 | 1 failed | 12s |
+   eta 2:01". */
 static void
 term_draw(struct term *t)
 {
 	double el = term_now() - t->start, eta;
-	char e1[32], e2[32], line[256];
-	size_t width = term_width(t->fp), len, cut;
+	char e1[32], e2[32], line[512], tail[128];
+	size_t width = term_width(t->fp), len, cut, room;
 	const char *red = "\033[31m", *off = "\033[0m";
 
 	term_erase(t);
@@ -137,9 +231,15 @@ term_draw(struct term *t)
 		term_duration(eta, e2, sizeof e2);
 	} else
 		snprintf(e2, sizeof e2, "%s", t->done ? "0s" : "?");
-	snprintf(line, sizeof line, "[%zu/%zu] %zu running, %zu failed, %s "
-	    "elapsed, eta %s", t->done, t->total, t->running, t->failed,
+	snprintf(line, sizeof line, "[%zu/%zu] %zu running", t->done,
+	    t->total, t->running);
+	snprintf(tail, sizeof tail, " | %zu failed | %s | eta %s", t->failed,
 	    term_duration(el, e1, sizeof e1), e2);
+	len = strlen(line);
+	room = width > len + strlen(tail) + 1 ? width - 1 - len -
+	    strlen(tail) : 0;
+	term_names(t, line, &len, sizeof line - sizeof tail, room);
+	term_put(line, &len, sizeof line, tail, sizeof tail);
 	len = strlen(line);
 	cut = width > 1 && len > width - 1 ? width - 1 : len;
 	if (t->failed > 0 && term_colour())

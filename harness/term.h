@@ -24,6 +24,16 @@ void term_set_total(struct term *t, size_t total);
 /* A unit ended. */
 void term_unit_done(struct term *t, const char *status, const char *testcase,
     const char *unit_id, double wall_s, const char *error);
+/*
+ * Unit unit_id of test case testcase started running: the live line names
+ * the running units, oldest first, as many as fit its width. Both strings
+ * are borrowed and must live until term_running_remove.
+ */
+void term_running_add(struct term *t, const char *unit_id,
+    const char *testcase);
+/* It stopped running (ended, or went back to the queue); an id that is
+   not running is ignored. */
+void term_running_remove(struct term *t, const char *unit_id);
 /* Counts changed or time passed: redraw the live line (at most 4 Hz unless
    force). */
 void term_progress(struct term *t, size_t running, int force);
