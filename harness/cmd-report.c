@@ -188,6 +188,6 @@ cmd_report_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_report_entry = {
 	"report", CMD_REPORT_USAGE,
-	"render a stored run: terminal table, HTML, JSON, CSV, JUnit",
+	"render a stored run: terminal table, HTML, JSON, CSV, JUnit, Markdown",
 	cmd_report_exec,
 };
