@@ -27,6 +27,7 @@
 #include "merge.h"
 #include "spawn.h"
 #include "worker.h"
+#include "wsample.h"
 #include "banned.h"
 
 /* The command of --exec gets its status pipe at this number. */
@@ -39,8 +40,9 @@ static volatile sig_atomic_t cmd_worker_child = -1;
 #define USAGE "--url URL --unit ID --seed N [--testcase NAME] " \
 	"[--params JSON] [--part P] [--nparts N] [--rep R] " \
 	"[--workspace DIR] [--status-fd FD] [--paradigm NAME] " \
-	"[--paradigm-config JSON]\n" \
-	"       bench worker --exec [--status-fd FD] -- COMMAND [ARG...]\n" \
+	"[--paradigm-config JSON] [--sample S]\n" \
+	"       bench worker --exec [--status-fd FD] [--sample S] -- COMMAND " \
+	"[ARG...]\n" \
 	"       bench worker --merge IN --merge-out OUT --url URL " \
 	"--testcase NAME"
 
@@ -62,6 +64,7 @@ enum {
 	OPT_EXEC,
 	OPT_MERGE,
 	OPT_MERGE_OUT,
+	OPT_SAMPLE,
 	OPT_HELP,
 };
 
@@ -81,6 +84,7 @@ static const struct option cmd_worker_options[] = {
 	{ "merge-out", required_argument, NULL, OPT_MERGE_OUT },
 	{ "paradigm", required_argument, NULL, OPT_PARADIGM },
 	{ "paradigm-config", required_argument, NULL, OPT_PARADIGM_CONFIG },
+	{ "sample", required_argument, NULL, OPT_SAMPLE },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -476,6 +480,20 @@ cmd_worker_run_exit(const struct cmd_worker_run *x)
 	return WEXITSTATUS(x->wstatus);
 }
 
+/* Start sampling process group pgid onto fd (--sample); a sampler that
+   cannot start is a line in the log, not a failure of the unit. */
+static void
+cmd_worker_sampler(pid_t pgid, int fd, double sample_s, struct wsample **ws)
+{
+	char *cause = NULL;
+
+	if (wsample_start(pgid, fd, sample_s, ws, &cause) != 0) {
+		fprintf(stderr, "bench worker: no samples: %s\n", cause);
+		free(cause);
+		*ws = NULL;
+	}
+}
+
 /*
  * bench worker --exec -- CMD...: run a command unit and give its records
  * on out (normally srun's stdout): a start record with the command's pid,
@@ -487,11 +505,12 @@ cmd_worker_run_exit(const struct cmd_worker_run *x)
  * signal (no core), so srun reports it as for any task.
  */
 static int
-cmd_worker_exec_cmd(char **cmd, int out)
+cmd_worker_exec_cmd(char **cmd, int out, double sample_s)
 {
 	struct cmd_worker_run x;
 	struct sigaction old[3];
 	char host[CHAN_HOST_MAX + 1];
+	struct wsample *ws = NULL;
 
 	memset(&x, 0, sizeof x);
 	x.cmd = cmd;
@@ -505,13 +524,18 @@ cmd_worker_exec_cmd(char **cmd, int out)
 	if (chan_write_start_host(out, x.err == 0 ? (long)x.pid :
 	    (long)getpid(), chan_host(host, sizeof host)) != 0)
 		x.r.out = -1;
+	if (x.err == 0 && x.r.out >= 0 && sample_s > 0)
+		cmd_worker_sampler(x.pid, out, sample_s, &ws);
 	if (x.err == 0) {
 		cmd_worker_run_pump(&x);
 		cmd_worker_child = -1;
 		cmd_worker_run_signals(old, 1);
 	}
 	close(x.rd);
+	/* stopped (and reaped) after the usage record: its CPU time is not
+	   the command's */
 	cmd_worker_run_end(&x);
+	wsample_stop(ws);
 	if (x.err != 0)
 		fprintf(stderr, "bench worker: cannot run '%s': %s\n", cmd[0],
 		    strerror(x.err));
@@ -526,6 +550,7 @@ struct cmd_worker_args {
 	int		 exec_mode;	/* --exec */
 	const char	*merge_in;	/* --merge */
 	const char	*merge_out;	/* --merge-out */
+	double		 sample_s;	/* --sample; 0: none */
 };
 
 /* cmd_worker_option's verdicts besides 0 (go on). */
@@ -538,6 +563,25 @@ cmd_worker_num_opt(const char *name, uintmax_t max, uintmax_t *out)
 {
 	return cmd_worker_arg(name, optarg, max, out) == 0 ? 0 :
 	    CMD_WORKER_BAD;
+}
+
+/* A period in seconds, > 0 and at most a day; 0 or CMD_WORKER_BAD. */
+static int
+cmd_worker_seconds(const char *name, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 ||
+	    !(v > 0 && v <= 86400)) {
+		fprintf(stderr, "bench worker: --%s '%s': not a number of "
+		    "seconds in (0, 86400]\n", name, s);
+		return CMD_WORKER_BAD;
+	}
+	*out = v;
+	return 0;
 }
 
 /* Apply one option from getopt_long (its argument in optarg). */
@@ -600,6 +644,9 @@ cmd_worker_option(struct cmd_worker_args *a, int opt)
 	case OPT_MERGE_OUT:
 		a->merge_out = optarg;
 		break;
+	case OPT_SAMPLE:
+		rc = cmd_worker_seconds("sample", optarg, &a->sample_s);
+		break;
 	case OPT_HELP:
 		return CMD_WORKER_HELP;
 	default:
@@ -623,13 +670,16 @@ cmd_worker_exec_mode(struct cmd_worker_args *a, int argc, char **argv)
 	}
 	if (cmd_worker_status_fd(&a->fd) != 0)
 		return CMD_EXIT_USAGE;
-	return cmd_worker_exec_cmd(argv, a->fd);
+	return cmd_worker_exec_cmd(argv, a->fd, a->sample_s);
 }
 
 /* bench worker --url ...: check, then run the unit in this process. */
 static int
 cmd_worker_unit_mode(struct cmd_worker_args *a, int argc, char **argv)
 {
+	struct wsample *ws = NULL;
+	int rc;
+
 	if (argc != 0) {
 		fprintf(stderr, "bench worker: unexpected argument '%s'\n",
 		    argv[0]);
@@ -649,7 +699,11 @@ cmd_worker_unit_mode(struct cmd_worker_args *a, int argc, char **argv)
 		return a->fd == -2 ? CMD_EXIT_ENV :
 		    cmd_usage(&cmd_worker_entry);
 	a->u.status_fd = a->fd;
-	return worker_run(&a->u);
+	if (a->sample_s > 0)
+		cmd_worker_sampler(getpgrp(), a->fd, a->sample_s, &ws);
+	rc = worker_run(&a->u);
+	wsample_stop(ws);
+	return rc;
 }
 
 /*

@@ -89,9 +89,9 @@ slurm_srun_argv(const struct slurm_unit_opts *o, char **cause)
 	return strvec_detach(&sv);
 }
 
-/* BENCH worker --exec -- CMD... */
+/* BENCH worker --exec [--sample S] -- CMD... */
 char **
-slurm_exec_argv(const char *bench_exe, char *const *cmd)
+slurm_exec_argv(const char *bench_exe, double sample_s, char *const *cmd)
 {
 	struct strvec sv = STRVEC_INIT;
 
@@ -100,6 +100,8 @@ slurm_exec_argv(const char *bench_exe, char *const *cmd)
 	strvec_push(&sv, "--exec");
 	strvec_push(&sv, "--status-fd");
 	strvec_push(&sv, "1");
+	if (sample_s > 0)
+		strvec_pushf(&sv, "--sample=%g", sample_s);
 	strvec_push(&sv, "--");
 	strvec_pushv(&sv, cmd);
 	return strvec_detach(&sv);
@@ -561,17 +563,20 @@ launch_slurm_prepare(const struct launcher *l, const char *dir, char **note,
 }
 
 /* The worker srun runs: `bench worker ... --status-fd 1`, or `bench
-   worker --exec -- CMD` for a command. */
+   worker --exec -- CMD` for a command; either samples its unit every
+   l->sample_s seconds. */
 static char **
 launch_slurm_worker(const struct launcher *l, const struct launch_unit *u)
 {
 	struct strvec worker = STRVEC_INIT;
 
 	if (u->command)
-		return slurm_exec_argv(l->self_exe, u->argv);
+		return slurm_exec_argv(l->self_exe, l->sample_s, u->argv);
 	strvec_pushv(&worker, u->argv);
 	strvec_push(&worker, "--status-fd");
 	strvec_push(&worker, "1");
+	if (l->sample_s > 0)
+		strvec_pushf(&worker, "--sample=%g", l->sample_s);
 	return strvec_detach(&worker);
 }
 

@@ -56,11 +56,12 @@ char **slurm_srun_argv(const struct slurm_unit_opts *o, char **cause);
    name, kept for the launcher's callers. NULL is a no-op. */
 
 /*
- * The argv of `BENCH worker --exec --status-fd 1 -- CMD...` for a command
- * unit.
+ * The argv of `BENCH worker --exec --status-fd 1 [--sample S] -- CMD...`
+ * for a command unit (sample_s 0: no --sample).
  * Allocated like slurm_srun_argv.
  */
-char **slurm_exec_argv(const char *bench_exe, char *const *cmd);
+char **slurm_exec_argv(const char *bench_exe, double sample_s,
+    char *const *cmd);
 
 /* How an srun ended. */
 enum slurm_end {

@@ -26,7 +26,8 @@
 enum launch_flags {
 	/* the unit runs elsewhere, placed and capped by the launcher's
 	   cluster: no local admission, caps, sampling or profiles; its CPU
-	   time, peak RSS and host come from the worker's own records */
+	   time, peak RSS, samples and host come from the worker's own
+	   records */
 	LAUNCH_REMOTE = 1 << 0,
 	/* end() reads the unit's last output (the launcher's own lines) */
 	LAUNCH_READS_TAIL = 1 << 1,
@@ -71,6 +72,8 @@ struct launcher {
 	int64_t		 run_id;	/* job names on a cluster */
 	const char	*partition;	/* CLUSTER_OPTS: NULL none */
 	const char	*extra_args;	/* CLUSTER_OPTS: NULL none */
+	double		 sample_s;	/* REMOTE: the worker samples its
+					   unit this often; 0 never */
 };
 
 /* One unit to start. Nothing is owned. */

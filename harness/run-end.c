@@ -111,6 +111,13 @@ run_end_row(struct run_state *rs, struct run_unit *ru,
 		    (double)u->ru_stime.tv_sec) * 1e6);
 		u->ru_maxrss = r->usage_maxrss_kb;
 	}
+	if (rs->remote) {
+		/* the peaks of the samples the worker took on the node */
+		if (r->sample_rss_kb > peak)
+			peak = r->sample_rss_kb;
+		if (isnan(vram))
+			vram = r->sample_vram_mb;
+	}
 	if (ru->ev.cgroup && ru->ev.peak_kb > peak)
 		peak = (long)ru->ev.peak_kb;
 	if (peak > u->ru_maxrss)
@@ -328,6 +335,8 @@ run_finish(struct run_state *rs, struct run_unit *ru)
 		    unit_status_name(v.status), v.error ? ": " : "",
 		    v.error ? v.error : "");
 	run_decide(rs, ru, &v, &d);
+	if (rs->remote)
+		run_store_samples(rs, ru);	/* the last ones */
 	run_end_row(rs, ru, &v, &end);
 	rc = run_record(rs, ru, &end, d.retry);
 	run_release(rs, ru);

@@ -133,6 +133,9 @@ void run_end_children(struct run_state *rs);
 void run_sweep(struct run_state *rs, int all);
 /* After an environment error: kill everything, keep what was recorded. */
 void run_fail(struct run_state *rs);
+/* Store the sample records a remote unit's worker sent since the last
+   call. */
+void run_store_samples(struct run_state *rs, struct run_unit *ru);
 /* Sample every live unit each sample_s seconds; check the pressure. */
 void run_tick(struct run_state *rs, double now);
 

@@ -74,6 +74,30 @@ run_sample(struct run_state *rs, struct run_unit *ru, double now)
 		free(cause);
 }
 
+/* Store the sample records a remote unit's worker sent, at their time
+   since the unit started. */
+void
+run_store_samples(struct run_state *rs, struct run_unit *ru)
+{
+	struct slot_sample buf[SLOT_MAX_PENDING];
+	char *cause = NULL;
+	size_t i, n;
+
+	n = slot_take_samples(ru->io, buf, SLOT_MAX_PENDING);
+	for (i = 0; i < n && ru->nsamples < RUN_MAX_SAMPLES; i++) {
+		ru->nsamples++;
+		if (run_tx(rs) != 0)
+			return;
+		if (store_sample_add(rs->st, rs->unit_ids[ru->unit],
+		    buf[i].at - ru->start_mono, isnan(buf[i].rss_kb) ? 0 :
+		    (long)buf[i].rss_kb, buf[i].cpu_pct, buf[i].vram_mb,
+		    buf[i].gpu_util, &cause) != 0) {
+			free(cause);
+			return;
+		}
+	}
+}
+
 /* Memory pressure: pause admission, resume it, evict the youngest. */
 static void
 run_pressure(struct run_state *rs)
@@ -117,6 +141,11 @@ run_tick(struct run_state *rs, double now)
 {
 	int k;
 
+	for (k = 0; k < rs->nslots && rs->remote; k++) {
+		if (rs->units[k].state != UNIT_DONE &&
+		    slot_busy(rs->units[k].io))
+			run_store_samples(rs, &rs->units[k]);
+	}
 	if (rs->cfg->sample_s > 0 && sched_running(rs->sched) > 0 &&
 	    (rs->next_sample == 0 || now >= rs->next_sample)) {
 		if (rs->next_sample > 0) {

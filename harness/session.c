@@ -666,6 +666,7 @@ session_config(struct session *s, struct run_config *cfg)
 	s->launcher.partition = o->partition != NULL ? o->partition :
 	    job_settings(s->job)->slurm_partition;
 	s->launcher.extra_args = o->cluster_args;
+	s->launcher.sample_s = o->sample_s;
 	cfg->launcher = &s->launcher;
 }
 

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "chan.h"
@@ -33,6 +34,8 @@ struct slot {
 	size_t		 log_bytes;
 	int		 keep_tail;
 	struct slot_report rep;
+	struct slot_sample pending[SLOT_MAX_PENDING];	/* a ring */
+	size_t		 pend_first, pend_n;
 };
 
 /* A free slot. */
@@ -212,6 +215,58 @@ slot_on_usage(struct slot_report *r, const struct chan_record *rec)
 	    (long)rec->maxrss_kb;
 }
 
+/* Seconds on CLOCK_MONOTONIC (the engine's clock). */
+static double
+slot_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Keep a sample record for the engine, and its peaks. */
+static void
+slot_on_sample(struct slot *sl, const struct chan_record *rec)
+{
+	struct slot_report *r = &sl->rep;
+	struct slot_sample *s;
+
+	r->nsamples++;
+	if (!isnan(rec->rss_kb) && rec->rss_kb > (double)r->sample_rss_kb &&
+	    rec->rss_kb < 1e15)
+		r->sample_rss_kb = (long)rec->rss_kb;
+	if (!isnan(rec->vram_mb) && (isnan(r->sample_vram_mb) ||
+	    rec->vram_mb > r->sample_vram_mb))
+		r->sample_vram_mb = rec->vram_mb;
+	if (sl->pend_n == SLOT_MAX_PENDING) {
+		sl->pend_first = (sl->pend_first + 1) % SLOT_MAX_PENDING;
+		sl->pend_n--;
+		r->lost_samples++;
+	}
+	s = &sl->pending[(sl->pend_first + sl->pend_n) % SLOT_MAX_PENDING];
+	sl->pend_n++;
+	s->at = slot_now();
+	s->rss_kb = rec->rss_kb;
+	s->cpu_pct = rec->cpu_pct;
+	s->vram_mb = rec->vram_mb;
+	s->gpu_util = rec->gpu_util;
+}
+
+/* Take the samples that arrived. */
+size_t
+slot_take_samples(struct slot *sl, struct slot_sample *out, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && sl->pend_n > 0) {
+		out[n++] = sl->pending[sl->pend_first];
+		sl->pend_first = (sl->pend_first + 1) % SLOT_MAX_PENDING;
+		sl->pend_n--;
+	}
+	return n;
+}
+
 /* A record arrived from the unit. */
 static void
 slot_on_record(const struct chan_record *rec, void *data)
@@ -228,7 +283,7 @@ slot_on_record(const struct chan_record *rec, void *data)
 		slot_on_metric(r, rec);
 		break;
 	case CHAN_SAMPLE:
-		r->nsamples++;	/* the engine samples local units itself */
+		slot_on_sample(sl, rec);
 		break;
 	case CHAN_END:
 		slot_on_end(r, rec);
@@ -278,6 +333,7 @@ slot_open(struct slot *sl, const char *log_path, int keep_tail,
 	sl->out_fd = ofd[0];
 	sl->log_path = xstrdup(log_path);
 	sl->keep_tail = keep_tail;
+	sl->rep.sample_vram_mb = NAN;
 	sl->chan = chan_new(slot_on_record, slot_on_proto_error, sl);
 	*status_w = pfd[1];
 	*out_w = ofd[1];

@@ -25,6 +25,13 @@
 #define SLOT_READ_BUDGET	(256 * 1024)	/* bytes per pipe per wake */
 #define SLOT_LOG_MAX		(64UL * 1024 * 1024)	/* bytes kept */
 #define SLOT_TAIL_MAX		4096	/* output kept for the launcher */
+#define SLOT_MAX_PENDING	64	/* sample records not yet taken */
+
+/* A sample record, with when it arrived. */
+struct slot_sample {
+	double		 at;		/* CLOCK_MONOTONIC seconds */
+	double		 rss_kb, cpu_pct, vram_mb, gpu_util;	/* NAN: none */
+};
 
 /* A metric a unit reported. */
 struct slot_metric {
@@ -39,6 +46,9 @@ struct slot_report {
 	size_t		 nmetrics;
 	size_t		 dropped_metrics;
 	size_t		 nsamples;	/* sample records */
+	size_t		 lost_samples;	/* overwritten before taken */
+	long		 sample_rss_kb;	/* their peaks: 0 none */
+	double		 sample_vram_mb;	/* NAN none */
 	int		 have_end;
 	char		 end_status[16];
 	char		*end_error;	/* NULL: none */
@@ -95,5 +105,14 @@ void slot_log(struct slot *sl, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 const struct slot_report *slot_report(const struct slot *sl);
+
+/*
+ * Take up to max of the sample records that arrived since the last call,
+ * oldest first; returns how many. The slot keeps the last SLOT_MAX_PENDING
+ * (older ones count in lost_samples). The engine stores those of remote
+ * units (the worker samples itself there); it samples local units itself.
+ */
+size_t slot_take_samples(struct slot *sl, struct slot_sample *out,
+    size_t max);
 
 #endif

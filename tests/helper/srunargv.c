@@ -140,7 +140,7 @@ main(int argc, char **argv)
 	}
 	if (exec_cmd) {
 		exec_argv = slurm_exec_argv(bench != NULL ? bench : "bench",
-		    argv + optind);
+		    0, argv + optind);
 		o.worker_argv = exec_argv;
 	} else
 		o.worker_argv = argv + optind;

@@ -124,16 +124,23 @@ benchmarkingjob:
               url: builtin:memhog
               hyperparameters:
                 - mib: {values: [96]}
-                - seconds: {values: [0.2]}
+                - seconds: {values: [0.8]}
 YAML
 if timeout 120 "$BENCH" -f "$WS/hog/job.yaml" --launcher slurm -q \
-    >"$T/hog.out" 2>&1; then
+    --sample 0.1 >"$T/hog.out" 2>&1; then
 	r=$(sql "$DB" "SELECT max(id) FROM runs")
 	kb=$(sql "$DB" "SELECT maxrss_kb FROM units WHERE run_id=$r")
 	if [ "${kb:-0}" -ge $((96 * 1024)) ]; then
 		ok "peak RSS of a slurm unit is the unit's: $kb KiB for 96 MiB"
 	else
 		bad "peak RSS of a slurm unit: $kb KiB, want >= $((96 * 1024))"
+	fi
+	# samples taken by bench worker on the node
+	ns=$(sql "$DB" "SELECT count(*) || ' ' || coalesce(max(s.rss_kb), 0) FROM samples s JOIN units u ON u.id = s.unit_id WHERE u.run_id = $r")
+	if [ "${ns%% *}" -ge 3 ] && [ "${ns#* }" -ge $((96 * 1024)) ]; then
+		ok "samples of a slurm unit, taken on the node: ${ns%% *} rows, peak ${ns#* } KiB"
+	else
+		bad "samples of a slurm unit: '$ns' (rows, peak KiB)"
 	fi
 else
 	bad "memhog through slurm failed: $(tail -n 3 "$T/hog.out")"

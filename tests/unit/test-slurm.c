@@ -181,10 +181,17 @@ test_exec_argv(void **state)
 	char **argv, *s;
 
 	(void)state;
-	argv = slurm_exec_argv("/usr/bin/bench", cmd);
+	argv = slurm_exec_argv("/usr/bin/bench", 0, cmd);
 	s = join(argv);
 	assert_string_equal(s, "/usr/bin/bench worker --exec --status-fd 1 "
 	    "-- python3 train.py --lr 0.1");
+	free(s);
+	strv_free(argv);
+	/* the worker samples the command on the node */
+	argv = slurm_exec_argv("/usr/bin/bench", 0.5, cmd);
+	s = join(argv);
+	assert_string_equal(s, "/usr/bin/bench worker --exec --status-fd 1 "
+	    "--sample=0.5 -- python3 train.py --lr 0.1");
 	free(s);
 	strv_free(argv);
 }
