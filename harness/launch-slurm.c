@@ -538,6 +538,118 @@ slurm_cancel_job_name(const char *name, char **cause)
 	return rc;
 }
 
+/* The GPUs of a gres list: the sum of the counts N of its "gpu:N" and
+   "gpu:TYPE:N" entries, each maybe followed by "(S:0-1)". */
+static unsigned
+slurm_gres_gpus(const char *g)
+{
+	unsigned long total = 0;
+	const char *p = g, *end, *last;
+	size_t len, i;
+
+	while (p != NULL && *p != '\0') {
+		len = strcspn(p, ",(");
+		end = p + len;
+		if (strncmp(p, "gpu:", 4) == 0) {
+			for (last = end; last > p && last[-1] != ':'; last--)
+				;
+			for (i = 0; last + i < end && last[i] >= '0' &&
+			    last[i] <= '9'; i++)
+				;
+			if (i > 0 && i < 6 && last + i == end)
+				total += strtoul(last, NULL, 10);
+		}
+		p = strchr(end, ',');
+		if (p != NULL)
+			p++;
+	}
+	return total > 65536 ? 65536 : (unsigned)total;
+}
+
+/* Whether an earlier line of text (before p) names the node of line. */
+static int
+slurm_seen_before(const char *text, const char *p, const char *line)
+{
+	size_t n = strcspn(line, " ");
+	const char *q;
+
+	for (q = text; q < p; q = strchr(q, '\n') + 1) {
+		if (strncmp(q, line, n) == 0 && q[n] == ' ')
+			return 1;
+	}
+	return 0;
+}
+
+/* Parse sinfo's node kinds. */
+size_t
+slurm_parse_nodes(const char *text, struct launch_nodes *n)
+{
+	struct launch_node_kind k;
+	char line[512], gres[400];
+	const char *p = text, *e;
+	unsigned long cpus;
+	unsigned long long mem;
+	size_t i, len;
+
+	memset(n, 0, sizeof *n);
+	for (; p != NULL && *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = strchr(p, '\n');
+		if (e == NULL)
+			e = p + strlen(p);
+		len = (size_t)(e - p) < sizeof line - 1 ? (size_t)(e - p) :
+		    sizeof line - 1;
+		memcpy(line, p, len);
+		line[len] = '\0';
+		gres[0] = '\0';
+		if (sscanf(line, "%*s %lu%*[+] %llu%*[+] %399s", &cpus, &mem,
+		    gres) < 2 && sscanf(line, "%*s %lu %llu %399s", &cpus,
+		    &mem, gres) < 2)
+			continue;
+		/* a node in several partitions is listed once for each */
+		if (slurm_seen_before(text, p, line))
+			continue;
+		k.cpus = cpus > UINT_MAX ? UINT_MAX : (unsigned)cpus;
+		k.mem_mb = mem;
+		k.gpus = slurm_gres_gpus(gres);
+		n->nnodes++;
+		for (i = 0; i < n->nkinds; i++) {
+			if (memcmp(&n->kinds[i], &k, sizeof k) == 0)
+				break;
+		}
+		if (i == n->nkinds && n->nkinds < LAUNCH_MAX_KINDS)
+			n->kinds[n->nkinds++] = k;
+	}
+	return n->nkinds;
+}
+
+/* sinfo's node kinds. */
+int
+slurm_nodes(const char *partition, struct launch_nodes *n, char **cause)
+{
+	struct strvec argv = STRVEC_INIT;
+	char *out = NULL;
+	int status, rc = 0;
+
+	strvec_push(&argv, "sinfo");
+	strvec_push(&argv, "-h");
+	strvec_push(&argv, "-N");
+	if (partition != NULL && partition[0] != '\0')
+		strvec_pushf(&argv, "--partition=%s", partition);
+	strvec_push(&argv, "--format=%N %c %m %G");
+	if (slurm_run(argv.items, SLURM_CMD_TIMEOUT, &status, &out,
+	    cause) != 0)
+		rc = -1;
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		rc = slurm_failed(cause, "sinfo", status, out);
+	else if (slurm_parse_nodes(out, n) == 0)
+		rc = err_set(cause, "sinfo lists no node%s%s",
+		    partition != NULL ? " in partition " : "",
+		    partition != NULL ? partition : "");
+	strvec_clear(&argv);
+	free(out);
+	return rc;
+}
+
 /* --- the launcher: ops for launch.c --- */
 
 #define LAUNCH_SLURM_CHUNK	64	/* job names per squeue call */
@@ -560,6 +672,14 @@ launch_slurm_prepare(const struct launcher *l, const char *dir, char **note,
 		    "units on other nodes will not see it", abs);
 	free(abs);
 	return 0;
+}
+
+/* The kinds of node of the run's partition. */
+static int
+launch_slurm_nodes(const struct launcher *l, struct launch_nodes *out,
+    char **cause)
+{
+	return slurm_nodes(l->partition, out, cause);
 }
 
 /* The worker srun runs: `bench worker ... --status-fd 1`, or `bench
@@ -739,6 +859,7 @@ const struct launch_ops launch_slurm_ops = {
 	.name = "slurm",
 	.flags = LAUNCH_REMOTE | LAUNCH_READS_TAIL | LAUNCH_CLUSTER_OPTS,
 	.prepare = launch_slurm_prepare,
+	.nodes = launch_slurm_nodes,
 	.start = launch_slurm_start,
 	.end = launch_slurm_end,
 	.cancel = launch_slurm_cancel,

@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct launch_nodes;
+
 /* One unit's srun, as the engine describes it. Nothing is owned. */
 struct slurm_unit_opts {
 	const char	*srun;		/* NULL: "srun" from PATH */
@@ -126,6 +128,18 @@ int slurm_path_node_local(const char *path);
  * text, in squeue's order). *ids is a NULL-terminated allocated array (free
  * with strv_free), *n its length. 0, or -1 with *cause.
  */
+/*
+ * Parse what `sinfo -h -N -o '%N %c %m %G'` printed (one line per node
+ * and partition: name, CPUs, memory in MB, generic resources such as
+ * "gpu:4", "gpu:a100:2(S:0-1)" or "(null)") into *n: each node counted
+ * once, distinct kinds only. Lines it cannot read are skipped. Returns
+ * the kinds found.
+ */
+size_t slurm_parse_nodes(const char *text, struct launch_nodes *n);
+/* Run sinfo (for partition, when not NULL) and parse it: 0 or -1. */
+int slurm_nodes(const char *partition, struct launch_nodes *n,
+    char **cause);
+
 int slurm_list_jobs(const char *name, char ***ids, size_t *n, char **cause);
 
 /* `scancel --name=NAME`: every job of that name. 0, or -1 with *cause. */

@@ -4,12 +4,14 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "err.h"
 #include "launch.h"
+#include "xalloc.h"
 #include "banned.h"
 
 /* Every launcher, NULL-terminated. */
@@ -91,4 +93,62 @@ int
 launch_has(const struct launcher *l, unsigned f)
 {
 	return (l->ops->flags & f) != 0;
+}
+
+/* The launcher's kinds of node. */
+int
+launch_nodes(const struct launcher *l, struct launch_nodes *out,
+    char **cause)
+{
+	memset(out, 0, sizeof *out);
+	if (l->ops->nodes == NULL)
+		return 0;
+	if (l->ops->nodes(l, out, cause) != 0) {
+		memset(out, 0, sizeof *out);
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether kind k holds the need. */
+static int
+launch_kind_fits(const struct launch_node_kind *k, unsigned cpus,
+    uint64_t mem_mb, unsigned gpus)
+{
+	return k->cpus >= cpus && k->mem_mb >= mem_mb && k->gpus >= gpus;
+}
+
+/* Whether some kind of node holds the need; else why not. */
+int
+launch_nodes_fit(const struct launch_nodes *n, unsigned cpus,
+    uint64_t mem_mb, unsigned gpus, char **why)
+{
+	struct launch_node_kind big = { 0, 0, 0 };
+	size_t i;
+
+	if (n->nkinds == 0)
+		return 1;
+	for (i = 0; i < n->nkinds; i++) {
+		if (launch_kind_fits(&n->kinds[i], cpus, mem_mb, gpus))
+			return 1;
+		if (n->kinds[i].cpus > big.cpus)
+			big.cpus = n->kinds[i].cpus;
+		if (n->kinds[i].mem_mb > big.mem_mb)
+			big.mem_mb = n->kinds[i].mem_mb;
+		if (n->kinds[i].gpus > big.gpus)
+			big.gpus = n->kinds[i].gpus;
+	}
+	if (cpus > big.cpus)
+		*why = xasprintf("no node has %u CPUs (largest: %u)", cpus,
+		    big.cpus);
+	else if (mem_mb > big.mem_mb)
+		*why = xasprintf("no node has %" PRIu64 " MiB of memory "
+		    "(largest: %" PRIu64 " MiB)", mem_mb, big.mem_mb);
+	else if (gpus > big.gpus)
+		*why = xasprintf("no node has %u GPUs (largest: %u)", gpus,
+		    big.gpus);
+	else
+		*why = xasprintf("no node has %u CPUs, %" PRIu64 " MiB and %u "
+		    "GPUs together", cpus, mem_mb, gpus);
+	return 0;
 }

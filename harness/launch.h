@@ -40,6 +40,23 @@ struct launcher;
 struct launch_unit;
 struct launch_end;
 
+#define LAUNCH_MAX_KINDS	64	/* node configurations kept */
+
+/* What one kind of node of a cluster offers; 0: unknown. */
+struct launch_node_kind {
+	unsigned	 cpus;
+	uint64_t	 mem_mb;
+	unsigned	 gpus;
+};
+
+/* The kinds of node a cluster has (sinfo), to refuse at start a unit no
+   node can hold; nkinds 0: unknown, every unit is tried. Plain data. */
+struct launch_nodes {
+	struct launch_node_kind kinds[LAUNCH_MAX_KINDS];
+	size_t		 nkinds;
+	unsigned	 nnodes;	/* nodes listed */
+};
+
 /* A launcher: its name, flags and operations. */
 struct launch_ops {
 	const char	*name;
@@ -53,6 +70,10 @@ struct launch_ops {
 			    char **cause);
 	void		(*end)(const struct launcher *l, int wstatus,
 			    const char *tail, struct launch_end *e);
+	/* The kinds of node units may go to, read once before the first
+	   unit; NULL: not known (local: the engine's own admission). */
+	int		(*nodes)(const struct launcher *l,
+			    struct launch_nodes *out, char **cause);
 	/* Cancel what may remain of a killed unit; NULL: nothing. */
 	int		(*cancel)(const struct launcher *l,
 			    const char *unit_id, char **cause);
@@ -123,6 +144,17 @@ void launch_end(const struct launcher *l, int wstatus, const char *tail,
     struct launch_end *e);
 int launch_cancel(const struct launcher *l, const char *unit_id,
     char **cause);
+/* The launcher's kinds of node (nkinds 0 when it cannot say): 0, or -1
+   with *cause (then *out says nothing is known). */
+int launch_nodes(const struct launcher *l, struct launch_nodes *out,
+    char **cause);
+/*
+ * Whether some kind of node holds cpus, mem_mb and gpus (0 each: none
+ * asked): 1 yes or unknown; 0 no, with *why ("no node has 64 CPUs
+ * (largest: 8)"; allocated).
+ */
+int launch_nodes_fit(const struct launch_nodes *n, unsigned cpus,
+    uint64_t mem_mb, unsigned gpus, char **why);
 /* Cancel what the launcher still holds of these units, and wait until it
    holds none (at most LAUNCH_SWEEP_WAIT seconds); *found: how many it held
    at first. */

@@ -71,6 +71,7 @@ struct run_state {
 	struct launcher		 local;		/* when cfg->launcher is NULL */
 	const struct launcher	*launcher;
 	int			 remote;	/* LAUNCH_REMOTE */
+	struct launch_nodes	 nodes;		/* remote: its kinds of node */
 	struct unit_durations	 dur;
 	struct unitenv		*env;
 	int			 in_tx;

@@ -295,6 +295,34 @@ run_first_pool(struct run_state *rs)
 	}
 }
 
+/* A remote launcher's kinds of node, read once, to refuse at start the
+   units none can hold; when it cannot say, every unit is tried. */
+static void
+run_nodes(struct run_state *rs)
+{
+	const struct launch_node_kind *k;
+	char *cause = NULL;
+	size_t i, big = 0;
+
+	if (launch_nodes(rs->launcher, &rs->nodes, &cause) != 0) {
+		run_event(rs, SIZE_MAX, "launcher", "warning: %s: the node "
+		    "sizes are unknown: %s", rs->launcher->ops->name, cause);
+		free(cause);
+		return;
+	}
+	if (rs->nodes.nkinds == 0)
+		return;
+	for (i = 1; i < rs->nodes.nkinds; i++) {
+		if (rs->nodes.kinds[i].cpus > rs->nodes.kinds[big].cpus)
+			big = i;
+	}
+	k = &rs->nodes.kinds[big];
+	run_event(rs, SIZE_MAX, "launcher", "%s: %u node%s, the largest %u "
+	    "CPUs, %" PRIu64 " MiB, %u GPU%s", rs->launcher->ops->name,
+	    rs->nodes.nnodes, rs->nodes.nnodes == 1 ? "" : "s", k->cpus,
+	    k->mem_mb, k->gpus, k->gpus == 1 ? "" : "s");
+}
+
 /* Prepare the launcher, plan the units, say what will happen. */
 int
 run_prepare(struct run_state *rs)
@@ -313,6 +341,8 @@ run_prepare(struct run_state *rs)
 		free(warning);
 		return -1;
 	}
+	if (rs->remote)
+		run_nodes(rs);
 	if (note != NULL)
 		run_event(rs, SIZE_MAX, "launcher", "%s: %s, at most %d in "
 		    "flight", rs->launcher->ops->name, note, rs->nslots);

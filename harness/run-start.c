@@ -152,7 +152,11 @@ run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
 	lu.gpus = (int)ru->grant.need.gpus;
 	lu.timeout_s = rs->cfg->timeout_s;
 	errno = 0;
-	rc = launch_start(rs->launcher, &lu, &pid, cause);
+	if (rs->remote && !launch_nodes_fit(&rs->nodes, (unsigned)lu.cpus,
+	    lu.mem_mb, (unsigned)lu.gpus, cause))
+		rc = -1;	/* it would wait in the queue for ever */
+	else
+		rc = launch_start(rs->launcher, &lu, &pid, cause);
 	*err = rc != 0 ? errno : 0;
 	unitenv_release(&ue);
 	slot_set_pid(ru->io, rc == 0 ? pid : 0);

@@ -43,6 +43,9 @@ done
 SLURMD_NODENAME=fakenode exec "$@"
 SH
 chmod +x bin/srun
+# stand-in for sinfo -N: one node of 2 CPUs and 1000 MB
+printf '#!/bin/sh\necho "n1 2 1000 (null)"\n' >bin/sinfo
+chmod +x bin/sinfo
 cat >hog.sh <<'SH'
 #!/bin/sh
 # hold about 20 MB in the shell for 0.6 s
@@ -62,4 +65,12 @@ rss=$(sql $DB "SELECT max(rss_kb) FROM samples")
 [ "$rss" -ge $((19 * 1024)) ] || fail "remote unit: peak sampled RSS $rss KiB, want >= 19 MiB"
 max=$(sql $DB "SELECT maxrss_kb FROM units")
 [ "$max" -ge "$rss" ] || fail "units.maxrss_kb $max below the sampled peak $rss"
+
+# a unit no node can hold is refused at start with the reason, not queued
+job_begin toobig "  resources: {cpus: 64}"
+algo nap '[true]'
+PATH=$SCRATCH/bin:$PATH run_bench 1 -f job.yaml --launcher slurm -q
+expect_eq "refused" "$(sql $DB "SELECT status || ': ' || error FROM units WHERE run_id = (SELECT max(id) FROM runs)")" \
+    "failed: no node has 64 CPUs (largest: 2)"
+expect_match "node sizes said" "$(cat err.txt out.txt)" "1 node, the largest 2 CPUs, 1000 MiB"
 exit 0

@@ -146,6 +146,36 @@ else
 	bad "memhog through slurm failed: $(tail -n 3 "$T/hog.out")"
 fi
 
+# ---- a unit no node can hold: refused at start with the reason ---------------
+mkdir -p "$WS/big"
+cat >"$WS/big/job.yaml" <<YAML
+benchmarkingjob:
+  name: big
+  workspace: $WS/workspace
+  resources: {cpus: 1000}
+  testenv: {dataset: {}, metrics: []}
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: big
+        algorithm:
+          paradigm_type: singletasklearning
+          modules:
+            - {type: basemodel, name: big, command: [sleep, "0"]}
+YAML
+cpus=$(sinfo -h -N -o %c | sort -n | tail -n1)
+timeout 60 "$BENCH" -f "$WS/big/job.yaml" --launcher slurm -q >"$T/big.out" 2>&1
+rc=$?
+r=$(sql "$DB" "SELECT max(id) FROM runs")
+st=$(sql "$DB" "SELECT status || ': ' || error FROM units WHERE run_id = $r")
+if [ $rc = 1 ] && [ "$st" = "failed: no node has 1000 CPUs (largest: $cpus)" ] &&
+    [ -z "$(squeue -h)" ]; then
+	ok "a unit asking 1000 CPUs: refused at start ($st)"
+else
+	bad "a unit asking 1000 CPUs: exit $rc, '$st'"
+	show "$T/big.out"
+fi
+
 # ---- a job of sleeping command units --------------------------------------------
 mkdir -p "$WS/nap"
 cat >"$WS/nap/job.yaml" <<YAML

@@ -196,6 +196,66 @@ test_exec_argv(void **state)
 	strv_free(argv);
 }
 
+/* sinfo -N's lines become distinct kinds of node */
+static void
+test_parse_nodes(void **state)
+{
+	struct launch_nodes n;
+
+	(void)state;
+	assert_int_equal(slurm_parse_nodes("a 64 21694 (null)\n"
+	    "b 64 21694 (null)\n"
+	    "a 64 21694 (null)\n"	/* a again, in another partition */
+	    "c 128 512000 gpu:a100:4(S:0-1)\n"
+	    "d 32 64000 gpu:2,mps:100\n"
+	    "not a line\n"
+	    "e 16+ 8000+ gpu:v100:1,gpu:t4:2\n", &n), 4);
+	assert_int_equal(n.nnodes, 5);
+	assert_int_equal(n.kinds[0].cpus, 64);
+	assert_int_equal(n.kinds[0].mem_mb, 21694);
+	assert_int_equal(n.kinds[0].gpus, 0);
+	assert_int_equal(n.kinds[1].cpus, 128);
+	assert_int_equal(n.kinds[1].gpus, 4);
+	assert_int_equal(n.kinds[2].gpus, 2);
+	assert_int_equal(n.kinds[3].cpus, 16);
+	assert_int_equal(n.kinds[3].mem_mb, 8000);
+	assert_int_equal(n.kinds[3].gpus, 3);
+	assert_int_equal(slurm_parse_nodes("", &n), 0);
+	assert_int_equal(n.nnodes, 0);
+}
+
+/* a unit that no kind of node holds is refused with the reason */
+static void
+test_nodes_fit(void **state)
+{
+	struct launch_nodes n;
+	char *why = NULL;
+
+	(void)state;
+	slurm_parse_nodes("a 8 16000 (null)\nb 4 64000 gpu:2\n", &n);
+	assert_true(launch_nodes_fit(&n, 8, 16000, 0, &why));
+	assert_true(launch_nodes_fit(&n, 4, 0, 2, &why));
+	assert_true(launch_nodes_fit(&n, 0, 0, 0, &why));
+	assert_false(launch_nodes_fit(&n, 64, 0, 0, &why));
+	assert_string_equal(why, "no node has 64 CPUs (largest: 8)");
+	free(why);
+	assert_false(launch_nodes_fit(&n, 1, 100000, 0, &why));
+	assert_string_equal(why, "no node has 100000 MiB of memory "
+	    "(largest: 64000 MiB)");
+	free(why);
+	assert_false(launch_nodes_fit(&n, 1, 0, 4, &why));
+	assert_string_equal(why, "no node has 4 GPUs (largest: 2)");
+	free(why);
+	/* each alone fits some node, together none */
+	assert_false(launch_nodes_fit(&n, 8, 0, 1, &why));
+	assert_string_equal(why, "no node has 8 CPUs, 0 MiB and 1 GPUs "
+	    "together");
+	free(why);
+	/* unknown nodes: every unit is tried */
+	memset(&n, 0, sizeof n);
+	assert_true(launch_nodes_fit(&n, 1000, 1, 1, &why));
+}
+
 static void
 test_job_name(void **state)
 {
@@ -556,6 +616,8 @@ main(void)
 		cmocka_unit_test(test_argv_time),
 		cmocka_unit_test(test_argv_errors),
 		cmocka_unit_test(test_exec_argv),
+		cmocka_unit_test(test_parse_nodes),
+		cmocka_unit_test(test_nodes_fit),
 		cmocka_unit_test(test_job_name),
 		cmocka_unit_test(test_classify_real),
 		cmocka_unit_test(test_unit_wstatus),
