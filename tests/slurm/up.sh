@@ -10,7 +10,15 @@
 # failure exits 1 with the reason and the daemons' logs on stderr (the
 # daemons it started are stopped again).
 #
+# SLURM_CI_NODES=N (N > 1) makes N nodes, HOST1..HOSTN (HOST: hostname -s),
+# in Slurm's multiple-slurmd mode: one slurmd each, all on this machine
+# (NodeHostname=localhost, NodeAddr=127.0.0.1), each on its own port
+# (SlurmdPort+1..N) with its own spool, pid file and log (%n). Debian 12's
+# slurmd (22.05) runs so without a special build. They share every path,
+# so the workspace is "shared" as on a cluster.
+#
 # Environment:
+#   SLURM_CI_NODES        nodes (default 1: one node named hostname -s)
 #   SLURM_CI_CPUS         CPUs the node claims (default nproc; more than nproc
 #                         is fine and keeps concurrent jobs from queueing)
 #   SLURM_CI_CTLD_PORT    slurmctld port (default 6817)
@@ -48,7 +56,15 @@ chmod 755 "$D" "$D/munge"	# munged wants the socket dir reachable by all (G6)
 D=$(cd "$D" && pwd -P)
 [ ! -s "$D/pids" ] || { echo "$me: $D/pids exists: a cluster may be running there (down.sh $D first)" >&2; exit 1; }
 : >"$D/pids"
-NODE=$(hostname -s)
+HOST=$(hostname -s)
+NODES=${SLURM_CI_NODES:-1}
+case $NODES in ''|*[!0-9]*|0) echo "$me: SLURM_CI_NODES '$NODES' is not a positive number" >&2; exit 1;; esac
+if [ "$NODES" = 1 ]; then
+	NAMES=$HOST
+else
+	NAMES=$(seq -f "$HOST%g" 1 "$NODES" | tr '\n' ' ')
+fi
+LIST=$(echo $NAMES | tr ' ' ,)
 CPUS=${SLURM_CI_CPUS:-$(nproc)}
 case $CPUS in ''|*[!0-9]*) echo "$me: SLURM_CI_CPUS '$CPUS' is not a number" >&2; exit 1;; esac
 CTLD_PORT=${SLURM_CI_CTLD_PORT:-6817}
@@ -93,11 +109,24 @@ munge -S "$D/munge/munge.socket" -n 2>>"$D/log/munged.out" |
     unmunge -S "$D/munge/munge.socket" >/dev/null 2>>"$D/log/munged.out" ||
 	fail "munged does not answer on $D/munge/munge.socket"
 
+# the NodeName lines: one node as before; several, each on its own port
+node_lines() {
+	local n i=0
+	if [ "$NODES" = 1 ]; then
+		echo "NodeName=$HOST NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM State=UNKNOWN"
+		return
+	fi
+	for n in $NAMES; do
+		i=$((i + 1))
+		echo "NodeName=$n NodeHostname=localhost NodeAddr=127.0.0.1 Port=$((SLURMD_PORT + i)) CPUs=$CPUS RealMemory=$MEM State=UNKNOWN"
+	done
+}
+
 # ---- slurm.conf ----------------------------------------------------------------
 cat >"$D/slurm.conf" <<CONF
 # written by bench tests/slurm/up.sh
 ClusterName=benchci
-SlurmctldHost=$NODE(127.0.0.1)
+SlurmctldHost=$HOST(127.0.0.1)
 SlurmUser=root
 SlurmdUser=root
 SlurmctldPort=$CTLD_PORT
@@ -106,11 +135,11 @@ AuthType=auth/munge
 CredType=cred/munge
 AuthInfo=socket=$D/munge/munge.socket
 StateSaveLocation=$D/state
-SlurmdSpoolDir=$D/spool
+SlurmdSpoolDir=$D/spool/%n
 SlurmctldPidFile=$D/slurmctld.pid
-SlurmdPidFile=$D/slurmd.pid
+SlurmdPidFile=$D/slurmd-%n.pid
 SlurmctldLogFile=$D/log/slurmctld.log
-SlurmdLogFile=$D/log/slurmd.log
+SlurmdLogFile=$D/log/slurmd-%n.log
 SlurmctldDebug=info
 SlurmdDebug=info
 MailProg=/bin/true
@@ -137,11 +166,11 @@ KillWait=5
 MinJobAge=300
 MaxJobCount=100000
 MaxArraySize=100001
-NodeName=$NODE NodeAddr=127.0.0.1 CPUs=$CPUS RealMemory=$MEM State=UNKNOWN
-PartitionName=debug Nodes=$NODE Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=1
+$(node_lines)
+PartitionName=debug Nodes=$LIST Default=YES MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=1
 # a job in "high" that needs the CPUs cancels jobs of "debug" (DUE TO
 # PREEMPTION): the tests use it to make Slurm end a unit
-PartitionName=high Nodes=$NODE MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=2
+PartitionName=high Nodes=$LIST MaxTime=INFINITE State=UP OverSubscribe=NO PriorityTier=2
 PreemptType=preempt/partition_prio
 PreemptMode=CANCEL
 CONF
@@ -151,8 +180,14 @@ export SLURM_CONF="$D/slurm.conf"
 # ---- daemons: foreground mode, backgrounded, so $! is the daemon itself -------
 nohup slurmctld -D -f "$SLURM_CONF" </dev/null >"$D/log/slurmctld.out" 2>&1 &
 echo "slurmctld $!" >>"$D/pids"
-nohup slurmd -D -f "$SLURM_CONF" -N "$NODE" </dev/null >"$D/log/slurmd.out" 2>&1 &
-echo "slurmd $!" >>"$D/pids"
+# BENCH_CI_NODE marks a node's slurmd and the slurmstepds it starts, for
+# node.sh
+for n in $NAMES; do
+	mkdir -p "$D/spool/$n"
+	BENCH_CI_NODE=$n nohup slurmd -D -f "$SLURM_CONF" -N "$n" </dev/null \
+	    >"$D/log/slurmd-$n.out" 2>&1 &
+	echo "slurmd-$n $!" >>"$D/pids"
+done
 
 # ---- wait until the node is idle ------------------------------------------------
 st=
@@ -160,9 +195,9 @@ for _ in $(seq $((WAIT * 10))); do
 	while read -r name pid; do
 		kill -0 "$pid" 2>/dev/null || fail "$name ($pid) exited during start-up"
 	done <"$D/pids"
-	st=$(sinfo -h -n "$NODE" -o %T 2>/dev/null || true)
-	[ "$st" = idle ] && break
+	st=$(sinfo -h -N -p debug -o %T 2>/dev/null | sort -u | tr '\n' ' ' || true)
+	[ "$st" = "idle " ] && [ "$(sinfo -h -N -p debug | wc -l)" = "$NODES" ] && break
 	sleep 0.1
 done
-[ "$st" = idle ] || fail "node $NODE is '${st:-not listed}' after ${WAIT}s, not idle"
+[ "$st" = "idle " ] || fail "nodes $LIST are '${st:-not listed}' after ${WAIT}s, not all idle"
 echo "export SLURM_CONF=$SLURM_CONF"
