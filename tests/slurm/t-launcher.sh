@@ -207,11 +207,13 @@ algorithm:
             values: [${v%, }]
 YAML
 }
-# wait_running N: until squeue shows N running jobs (10 s at most)
+# wait_running N: until squeue shows N running jobs of units (10 s at
+# most; the workspace check's srun does not count)
 wait_running() {
 	local i
 	for i in $(seq 100); do
-		[ "$(squeue -h -t R | wc -l)" -ge "$1" ] && return 0
+		[ "$(squeue -h -t R -o %j | grep -c '^bench-[0-9]*-u')" -ge "$1" ] &&
+		    return 0
 		sleep 0.1
 	done
 	return 1
