@@ -144,7 +144,13 @@ scale_analyse(struct scale_level *lv, size_t n, double max_lat_x,
 	/* the baseline loses nothing against itself */
 	lv[0].loss = (struct stats_change){ .pct = 0, .lo = 0, .hi = 0,
 	    .significant = 0 };
-	v->cpu_ratio = lv[0].busy_s > 0 ? lv[0].cpu_s / lv[0].busy_s : NAN;
+	v->cpu_ratio = NAN;
+	for (i = 0; i < n; i++) {
+		double r = lv[i].busy_s > 0 ? lv[i].cpu_s / lv[i].busy_s : NAN;
+
+		if (!isnan(r) && (isnan(v->cpu_ratio) || r > v->cpu_ratio))
+			v->cpu_ratio = r;
+	}
 	v->cpu_bound = v->cpu_ratio >= SCALE_CPU_BOUND;
 	for (i = 0; i < n; i++) {
 		lv[i].fits = scale_fits(&lv[i], b);

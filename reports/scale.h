@@ -24,9 +24,11 @@
    recommendation up. */
 #define SCALE_GAIN		0.05
 
-/* CPU time / wall time of the lowest level's units at or above this: the
-   units are CPU-bound, and no level above the cores is recommended. */
-#define SCALE_CPU_BOUND		0.5
+/* CPU time / wall time of the units at or above this at some level: the
+   units are CPU-bound, and no level above the cores is recommended. Low,
+   and the highest level's figure counts, because on a loaded machine a
+   busy loop gets well under a core (a sleep gets about 0.01). */
+#define SCALE_CPU_BOUND		0.25
 
 /* What one level measured; the caller fills it (NAN, -1: unknown). */
 struct scale_level {
@@ -73,7 +75,8 @@ struct scale_budget {
 struct scale_verdict {
 	double	 max_lat_x;	/* the latency bound: p95 <= X x lv[0]'s */
 	unsigned cores;		/* physical cores */
-	double	 cpu_ratio;	/* lv[0]'s CPU time / unit wall time */
+	double	 cpu_ratio;	/* the highest level's CPU time / unit
+					   wall time */
 	int	 cpu_bound;	/* cpu_ratio >= SCALE_CPU_BOUND */
 	int	 rec;		/* recommended level index, -1 none */
 	char	 why[256];	/* one line: why rec */

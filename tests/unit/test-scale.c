@@ -65,8 +65,19 @@ test_clear_gain_capped_at_cores(void **state)
 	NEAR(lv[1].eff, 19.7667 / 20, 1e-3);
 	NEAR(lv[0].loss.pct, 0, 1e-9);
 
+	/* on a loaded machine a busy loop gets a third of a core: still
+	   CPU-bound, still no level above the cores */
+	level(&lv[0], 1, t1, 3, l1, 4, 0.3);
+	level(&lv[1], 2, t2, 3, l2, 4, 0.2);
+	level(&lv[2], 4, t4, 3, l4, 4, 0.15);
+	scale_analyse(lv, 3, 2, 2, &no_budget, &v);
+	assert_true(v.cpu_bound);
+	assert_true(lv[2].over_cores);
+
 	/* not CPU-bound: 4 workers are allowed, and clearly better */
 	level(&lv[0], 1, t1, 3, l1, 4, 0.05);
+	level(&lv[1], 2, t2, 3, l2, 4, 0.05);
+	level(&lv[2], 4, t4, 3, l4, 4, 0.05);
 	scale_analyse(lv, 3, 2, 2, &no_budget, &v);
 	assert_false(v.cpu_bound);
 	assert_int_equal(v.rec, 2);
