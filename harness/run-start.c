@@ -183,10 +183,14 @@ run_starve(struct run_state *rs, size_t i, char *cause)
 {
 	const char *id = job_unit(rs->job, i)->id;
 	int n = sched_running(rs->sched);
+	char *why;
 
-	if (n == 0)
-		return run_env_error(rs, xasprintf("cannot start %s, and no "
-		    "unit runs: %s", id, cause));
+	if (n == 0) {
+		why = xasprintf("cannot start %s, and no unit runs: %s", id,
+		    cause);
+		free(cause);
+		return run_env_error(rs, why);
+	}
 	sched_set_pool(rs->sched, n);
 	rs->pool_max = n;
 	run_event(rs, i, "pool", "%s could not start (%s): %d worker%s now, "
