@@ -187,7 +187,13 @@ slurm_scan(const char *tail)
 				bits |= SL_TIMELIMIT;
 			else if (slurm_has(p, end, "CANCELLED") ||
 			    slurm_has(p, end, "Job cancelled") ||
-			    slurm_has(p, end, "job cancelled"))
+			    slurm_has(p, end, "job cancelled") ||
+			    /* scancel before the allocation was granted (a
+			       step that cannot be created is a launch
+			       failure) */
+			    (slurm_has(p, end, "Unable to allocate") &&
+			    slurm_has(p, end, "already completing or "
+			    "completed")))
 				bits |= SL_CANCELLED;
 			else if (slurm_has(p, end, "execve()"))
 				bits |= SL_EXEC;

@@ -310,6 +310,10 @@ static const struct {
 	{ "scancel", EXITED(143), "slurmstepd-vm: error: *** STEP 7.0 ON vm "
 	    "CANCELLED AT 2026-11-22T16:01:04 ***\n"
 	    "srun: error: vm: task 0: Terminated\n", SLURM_END_CANCELLED, 0 },
+	/* seen in CI: scancel while srun still waited for its allocation */
+	{ "scancel before the allocation", EXITED(1), "srun: error: Unable to "
+	    "allocate resources: Job/step already completing or completed\n",
+	    SLURM_END_CANCELLED, 0 },
 	{ "scancel, not quiet", EXITED(143), "srun: Job step aborted: "
 	    "Waiting up to 7 seconds for job step to finish.\n"
 	    "slurmstepd-vm: error: *** STEP 11.0 ON vm CANCELLED AT "
