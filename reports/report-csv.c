@@ -6,7 +6,12 @@
  * rank.selected_dataitem. rank.save_mode "selected_only" skips all_rank.
  *
  * Columns: rank, algorithm, <metrics>, paradigm, <module types>,
- * <moduletype-hyperparameter>, time, url. A cell that starts with = + - @
+ * <moduletype-hyperparameter>, time, url. Ianvs users parse these two
+ * files, so the statistics over repeats go to a third, stats.csv: one row
+ * per test case and metric of this run (reports/runstats.h, warm-up left
+ * out) with run, testcase, metric, n, mean, median, sd, min, max,
+ * ci95_low, ci95_high (Student t), interval ("t95", or "n=1" with the
+ * interval cells empty) and outliers (Tukey, beyond 1.5 IQR). A cell that starts with = + - @
  * (or tab, carriage return) and is not a number gets a leading ' so a
  * spreadsheet does not run it as a formula.
  */
@@ -26,6 +31,7 @@
 #include "err.h"
 #include "rank.h"
 #include "report.h"
+#include "runstats.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -536,7 +542,92 @@ csv_mkdirs(const char *dir, char **cause)
 	return 0;
 }
 
-/* Write all_rank.csv and selected_rank.csv. */
+/* A statistic as a cell: empty when null. */
+static json_t *
+csv_stat_cell(json_t *st, const char *key)
+{
+	json_t *v = json_object_get(st, key);
+	char buf[64];
+
+	if (json_is_integer(v))
+		snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT,
+		    json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(buf, sizeof buf, "%.10g", json_real_value(v));
+	else
+		buf[0] = '\0';
+	return json_string(buf);
+}
+
+/* One row of stats.csv: test case tc, metric name, summary st. */
+static json_t *
+csv_stats_row(const struct report *r, const char *tc, const char *name,
+    json_t *st)
+{
+	static const char *const keys[] = { "n", "mean", "median", "sd",
+	    "min", "max", "lo", "hi" };
+	json_t *row = json_array(), *cell;
+	char buf[32];
+	size_t i;
+
+	snprintf(buf, sizeof buf, "%" PRId64, r->id);
+	json_array_append_new(row, json_string(buf));
+	cell = json_string(tc);
+	json_array_append_new(row, cell != NULL ? cell :
+	    json_string("\xef\xbf\xbd"));
+	cell = json_string(name);
+	json_array_append_new(row, cell != NULL ? cell :
+	    json_string("\xef\xbf\xbd"));
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		json_array_append_new(row, csv_stat_cell(st, keys[i]));
+	json_array_append_new(row, json_string(json_integer_value(
+	    json_object_get(st, "n")) < 2 ? "n=1" : "t95"));
+	json_array_append_new(row, csv_stat_cell(st, "outliers"));
+	return row;
+}
+
+/* stats.csv in dir: this run's statistics per test case and metric. */
+static int
+csv_stats_write(struct report *r, const char *dir, char **cause)
+{
+	static const char *const header[] = { "run", "testcase", "metric",
+	    "n", "mean", "median", "sd", "min", "max", "ci95_low",
+	    "ci95_high", "interval", "outliers" };
+	json_t *samples, *sum, *tc, *st, *row;
+	const char *name, *metric;
+	char *path;
+	FILE *fp;
+	size_t i;
+
+	if (runstats_load(r->st, r->id, &samples, cause) != 0)
+		return -1;
+	sum = runstats_summary(samples);
+	json_decref(samples);
+	path = xasprintf("%s/stats.csv", dir);
+	if (report_open(path, &fp, cause) != 0) {
+		free(path);
+		json_decref(sum);
+		return -1;
+	}
+	row = json_array();
+	for (i = 0; i < sizeof header / sizeof header[0]; i++)
+		json_array_append_new(row, json_string(header[i]));
+	csv_row(fp, row);
+	json_decref(row);
+	json_object_foreach(sum, name, tc) {
+		json_object_foreach(tc, metric, st) {
+			row = csv_stats_row(r, name, metric, st);
+			csv_row(fp, row);
+			json_decref(row);
+		}
+	}
+	json_decref(sum);
+	i = report_close(fp, path, cause) != 0;
+	free(path);
+	return i ? -1 : 0;
+}
+
+/* Write all_rank.csv, selected_rank.csv and stats.csv. */
 static int
 report_csv_write(struct report *r, const char *out, char **cause)
 {
@@ -596,7 +687,8 @@ report_csv_write(struct report *r, const char *out, char **cause)
 		free(path);
 	}
 	path = xasprintf("%s/selected_rank.csv", dir);
-	if (csv_write_file(path, sel.header, sel.rows, sort_by, cause) != 0)
+	if (csv_write_file(path, sel.header, sel.rows, sort_by, cause) != 0 ||
+	    csv_stats_write(r, dir, cause) != 0)
 		goto out;
 	rc = 0;
 out:

@@ -1,7 +1,7 @@
 /*
  * report-html: one self-contained HTML file for people: inline CSS and
  * inline SVG, no script, nothing fetched. Sections: summary, ranking,
- * speedup against the newest run of the same job in the other mode,
+ * statistics over the repeats (reports/runstats.h), speedup against the newest run of the same job in the other mode,
  * utilization of the worker slots, memory, failures with log tails.
  * Every string from a job, a test case or a worker goes through
  * report_esc. Large runs are aggregated (time buckets, histograms, capped
@@ -18,6 +18,8 @@
 #include <jansson.h>
 
 #include "report.h"
+#include "runstats.h"
+#include "stats.h"
 #include "store.h"
 #include "term.h"
 #include "xalloc.h"
@@ -206,6 +208,91 @@ html_ranking(FILE *fp, struct report *r)
 	fputs("</div>\n", fp);
 }
 
+/* One row of the statistics table: test case tc, metric, summary st. */
+static void
+html_stats_row(FILE *fp, const char *tc, const char *metric, json_t *st)
+{
+	json_int_t n = json_integer_value(json_object_get(st, "n"));
+	json_int_t out = json_integer_value(json_object_get(st, "outliers"));
+	double mean = json_number_value(json_object_get(st, "mean"));
+	double lo = json_number_value(json_object_get(st, "lo"));
+	double hi = json_number_value(json_object_get(st, "hi"));
+	static const char *const rest[] = { "median", "sd", "min", "max" };
+	char b1[32], b2[32], b3[32];
+	size_t i;
+
+	fputs("<tr><td>", fp);
+	report_esc(fp, tc);
+	fputs("</td><td>", fp);
+	report_esc(fp, metric);
+	fprintf(fp, "</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>",
+	    (long long)n, report_num(mean, b1, sizeof b1));
+	if (n < 2 || !json_is_number(json_object_get(st, "lo")))
+		fputs("<td class=\"note\" colspan=\"2\">n=1: no interval</td>",
+		    fp);
+	else
+		fprintf(fp, "<td class=\"n\">&#177; %s</td><td class=\"n\">"
+		    "[%s, %s]</td>", report_num(hi - mean, b1, sizeof b1),
+		    report_num(lo, b2, sizeof b2), report_num(hi, b3,
+		    sizeof b3));
+	for (i = 0; i < sizeof rest / sizeof rest[0]; i++)
+		fprintf(fp, "<td class=\"n\">%s</td>", report_num(
+		    json_is_number(json_object_get(st, rest[i])) ?
+		    json_number_value(json_object_get(st, rest[i])) : NAN, b1,
+		    sizeof b1));
+	if (out > 0)
+		fprintf(fp, "<td class=\"bad\">%lld outlier%s</td></tr>\n",
+		    (long long)out, out == 1 ? "" : "s");
+	else
+		fputs("<td></td></tr>\n", fp);
+}
+
+/*
+ * Statistics over the repeats: per test case and metric (wall_s first) n,
+ * mean, the 95% t interval, median, sigma, min, max and Tukey outliers;
+ * without repeats a note says every figure is a single sample.
+ */
+static int
+html_stats(FILE *fp, struct report *r, char **cause)
+{
+	json_t *samples, *sum, *tc, *st;
+	const char *name, *metric;
+	size_t rows = 0;
+
+	if (runstats_load(r->st, r->id, &samples, cause) != 0)
+		return -1;
+	fputs("<div class=\"section\" id=\"stats\"><h2>Statistics</h2>\n", fp);
+	if (!runstats_has_repeats(samples)) {
+		fputs("<p class=\"note\">Every test case was measured once "
+		    "(n=1): no interval, no spread. Run with --repeat N (and "
+		    "--warmup K) to get them.</p></div>\n", fp);
+		json_decref(samples);
+		return 0;
+	}
+	sum = runstats_summary(samples);
+	json_decref(samples);
+	fputs("<p>Over the measured units (warm-up left out); the interval "
+	    "is the 95% Student t interval of the mean, outliers are "
+	    "Tukey's (beyond 1.5 IQR).</p><table><tr><th>test case</th>"
+	    "<th>metric</th><th>n</th><th>mean</th><th>&#177; 95%</th>"
+	    "<th>95% interval</th><th>median</th><th>&#963;</th><th>min</th>"
+	    "<th>max</th><th>outliers</th></tr>\n", fp);
+	json_object_foreach(sum, name, tc) {
+		json_object_foreach(tc, metric, st) {
+			if (rows++ < HTML_TABLE_MAX)
+				html_stats_row(fp, name, metric, st);
+		}
+	}
+	fputs("</table>", fp);
+	if (rows > HTML_TABLE_MAX)
+		fprintf(fp, "<p class=\"note\">%zu more rows not shown (bench "
+		    "report --format csv writes them all to stats.csv)</p>",
+		    rows - HTML_TABLE_MAX);
+	fputs("</div>\n", fp);
+	json_decref(sum);
+	return 0;
+}
+
 /* Runs of the same job content, for the speedup section. */
 struct html_peer {
 	int64_t	 id;
@@ -388,7 +475,76 @@ struct html_pair {
 	struct report	*sr, *pr;
 	json_t		*idx;		/* name -> index into sr->tcs */
 	double		 total;		/* speedup of the whole run */
+	json_t		*ss, *ps;	/* runstats_load of sr and pr */
+	double		 rel;		/* relative half-width of total's
+					   95% interval, NAN none */
+	size_t		 single;	/* test cases with one unit, not drawn */
 };
+
+/* The relative half-width of the 95% t interval of the mean of a's
+   values (hw / mean); NAN with fewer than 2 or a mean of 0. */
+static double
+html_rel_hw(json_t *a)
+{
+	struct stats st;
+	double *v;
+	size_t n;
+
+	if (json_array_size(a) < 2)
+		return NAN;
+	v = runstats_values(a, &n);
+	stats_compute(v, n, &st);
+	free(v);
+	return st.mean != 0 && isfinite(st.hi) ? (st.hi - st.mean) /
+	    fabs(st.mean) : NAN;
+}
+
+/* The relative half-width of a run's total unit time: the test cases'
+   relative half-widths of their mean wall_s, weighted by their share of
+   the time, in quadrature; NAN when no test case had repeats. */
+static double
+html_run_rel(json_t *samples)
+{
+	json_t *tc, *a, *x;
+	const char *name;
+	double tot = 0, var = 0, sum, rel;
+	size_t i;
+	int any = 0;
+
+	json_object_foreach(samples, name, tc) {
+		a = json_object_get(tc, "wall_s");
+		sum = 0;
+		json_array_foreach(a, i, x)
+			sum += json_number_value(x);
+		tot += sum;
+		if (!isnan(rel = html_rel_hw(a))) {
+			var += (rel * sum) * (rel * sum);
+			any = 1;
+		}
+	}
+	return any && tot > 0 ? sqrt(var) / tot : NAN;
+}
+
+/* Two relative half-widths combined (the delta method for a ratio); a
+   side without repeats takes the other's, NAN when neither has one. */
+static double
+html_rel_ratio(double a, double b)
+{
+	if (isnan(a))
+		a = b;
+	if (isnan(b))
+		b = a;
+	return sqrt(a * a + b * b);
+}
+
+/* The relative half-width of test case name's speedup, or NAN. */
+static double
+html_tc_rel(const struct html_pair *hp, const char *name)
+{
+	return html_rel_ratio(html_rel_hw(json_object_get(json_object_get(
+	    hp->ss, name), "wall_s")), html_rel_hw(json_object_get(
+	    json_object_get(hp->ps, name), "wall_s")));
+}
 
 /* The serial run's test case matching pt, or NULL. */
 static struct report_tc *
@@ -397,6 +553,16 @@ html_pair_serial(const struct html_pair *hp, const struct report_tc *pt)
 	json_t *v = json_object_get(hp->idx, pt->name);
 
 	return v == NULL ? NULL : &hp->sr->tcs[json_integer_value(v)];
+}
+
+/* The serial test case of pt when its bar is drawn: both runs have it
+   and neither ran it as a single unit (one unit's speedup is noise). */
+static const struct report_tc *
+html_pair_drawn(const struct html_pair *hp, const struct report_tc *pt)
+{
+	const struct report_tc *st = html_pair_serial(hp, pt);
+
+	return st == NULL || st->units < 2 || pt->units < 2 ? NULL : st;
 }
 
 /* The speedup scale: the largest of the total, the workers and every test
@@ -411,7 +577,7 @@ html_pair_scale(const struct html_pair *hp)
 	maxs = hp->total > hp->pr->workers ? hp->total : hp->pr->workers;
 	for (i = 0; i < hp->pr->ntcs; i++) {
 		pt = &hp->pr->tcs[i];
-		if ((st = html_pair_serial(hp, pt)) == NULL)
+		if ((st = html_pair_drawn(hp, pt)) == NULL)
 			continue;
 		tp = pt->last_end - pt->first_start;
 		if (tp > 0 && st->wall_s / tp > maxs)
@@ -423,7 +589,7 @@ html_pair_scale(const struct html_pair *hp)
 /* One bar of the per-test-case speedup chart, row j. */
 static void
 html_speedup_bar(FILE *fp, size_t j, const char *name, double s,
-    double ideal, double maxs, int total)
+    double rel, double ideal, double maxs, int total)
 {
 	const int BW = SPEEDUP_BW, LH = SPEEDUP_LH;
 	char cut[44];
@@ -442,25 +608,34 @@ html_speedup_bar(FILE *fp, size_t j, const char *name, double s,
 	    " stroke=\"#1e88e5\" stroke-width=\"2\"><title>ideal "
 	    "%.0f&#215;</title></line>", 260 + BW * ideal / maxs,
 	    260 + BW * ideal / maxs, j * LH + 1, j * LH + LH, ideal);
+	if (!isnan(s) && !isnan(rel))
+		fprintf(fp, "<line class=\"ci\" x1=\"%.1f\" x2=\"%.1f\" "
+		    "y1=\"%zu\" y2=\"%zu\" stroke=\"#222\" stroke-width="
+		    "\"1.5\"><title>95%% interval %.2f&#8211;%.2f&#215;</title>"
+		    "</line>", 260 + BW * s * (1 - rel) / maxs, 260 + BW * s *
+		    (1 + rel) / maxs, j * LH + 3 + (LH - 5) / 2, j * LH + 3 +
+		    (LH - 5) / 2, s * (1 - rel), s * (1 + rel));
 	fprintf(fp, "<text x=\"%.1f\" y=\"%zu\">%.2f&#215;</text>",
-	    264 + (isnan(s) ? 0 : BW * s / maxs), j * LH + 13,
-	    isnan(s) ? 0 : s);
+	    264 + (isnan(s) ? 0 : BW * s * (isnan(rel) ? 1 : 1 + rel) / maxs),
+	    j * LH + 13, isnan(s) ? 0 : s);
 }
 
 /* Per test case: serial time / parallel span, against the ideal, with
-   the whole run last. */
+   the whole run last; whiskers are 95% intervals. Test cases with one
+   unit are left out and counted in a note. */
 static void
 html_speedup_bars(FILE *fp, const struct html_pair *hp)
 {
 	const struct report *pr = hp->pr;
 	const struct report_tc *st, *pt;
 	const int BW = SPEEDUP_BW, LH = SPEEDUP_LH;
-	double maxs = html_pair_scale(hp), s, tp;
-	size_t i, j, shown, units;
+	double maxs = html_pair_scale(hp), s, tp, rel;
+	size_t i, j, shown, units, drawn = 0;
 	const char *name;
 
-	shown = pr->ntcs + 1 < HTML_CHART_ROWS ? pr->ntcs + 1 :
-	    HTML_CHART_ROWS;
+	for (i = 0; i < pr->ntcs; i++)
+		drawn += html_pair_drawn(hp, &pr->tcs[i]) != NULL;
+	shown = drawn + 1 < HTML_CHART_ROWS ? drawn + 1 : HTML_CHART_ROWS;
 	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
 	    "aria-label=\"speedup per test case\">", 260 + BW + 60,
 	    (shown + 1) * LH + 24);
@@ -472,30 +647,39 @@ html_speedup_bars(FILE *fp, const struct html_pair *hp)
 		if (i == pr->ntcs) {
 			name = "TOTAL (run wall time)";
 			s = hp->total;
+			rel = hp->rel;
 			units = pr->nunits;
 		} else {
 			pt = &pr->tcs[pr->ranked[i]];
-			if ((st = html_pair_serial(hp, pt)) == NULL)
+			if ((st = html_pair_drawn(hp, pt)) == NULL)
 				continue;
 			if (j == shown - 1)
 				continue;	/* keep a row for the total */
 			tp = pt->last_end - pt->first_start;
 			s = tp > 0 ? st->wall_s / tp : NAN;
+			rel = html_tc_rel(hp, pt->name);
 			name = pt->name;
 			units = pt->units;
 		}
-		html_speedup_bar(fp, j, name, s, (double)(units <
+		html_speedup_bar(fp, j, name, s, rel, (double)(units <
 		    (size_t)pr->workers ? units : (size_t)pr->workers), maxs,
 		    i == pr->ntcs);
 		j++;
 	}
 	fputs("</svg><p class=\"legend\"><span style=\"background:#ef9a9a\">"
 	    "</span>serial time / parallel span per test case<span style=\""
-	    "background:#1e88e5\"></span>ideal (units, at most workers)</p>"
-	    "</div></div>", fp);
-	if (pr->ntcs + 1 > HTML_CHART_ROWS)
+	    "background:#1e88e5\"></span>ideal (units, at most workers)"
+	    "<span style=\"background:#222;height:2px\"></span>95% interval"
+	    "</p>", fp);
+	if (drawn + 1 > HTML_CHART_ROWS)
 		fprintf(fp, "<p class=\"note\">%zu test cases not drawn.</p>",
-		    pr->ntcs + 1 - HTML_CHART_ROWS);
+		    drawn + 1 - HTML_CHART_ROWS);
+	if (hp->single > 0)
+		fprintf(fp, "<p class=\"note\" id=\"single-unit\">%zu test "
+		    "case%s with a single unit not drawn: one unit's speedup "
+		    "is noise (run with --repeat N).</p>", hp->single,
+		    hp->single == 1 ? "" : "s");
+	fputs("</div></div>", fp);
 }
 
 /* The newest finished run of the same job in the other mode, or NULL. */
@@ -515,30 +699,60 @@ html_speedup_other(const struct html_peers *p, const struct report *r)
 	return other;
 }
 
-/* The paragraph on the whole run's speedup and the charts. */
-static void
+/* " (95% interval LO-HI)" of v with relative half-width rel, scaled by
+   mul and followed by unit, into buf; "" when rel is NAN. */
+static const char *
+html_ci_text(double v, double rel, double mul, const char *unit, char *buf,
+    size_t len)
+{
+	if (isnan(rel) || isnan(v))
+		snprintf(buf, len, "%s", "");
+	else
+		snprintf(buf, len, " <span class=\"ci\">(95%% interval "
+		    "%.*f&#8211;%.*f%s)</span>", mul > 1 ? 0 : 2, mul * v *
+		    (1 - rel), mul > 1 ? 0 : 2, mul * v * (1 + rel), unit);
+	return buf;
+}
+
+/* The paragraph on the whole run's speedup and the charts; with repeats
+   in either run the speedup and the efficiency carry a 95% interval (the
+   runs' relative intervals of their unit times, combined by the delta
+   method). */
+static int
 html_speedup_pair(FILE *fp, struct report *r, struct html_peers *p,
-    struct html_pair *hp)
+    struct html_pair *hp, char **cause)
 {
 	struct report *sr = hp->sr, *pr = hp->pr;
 	struct html_peer ser;
-	char b1[32], b2[32];
+	char b1[32], b2[32], c1[128], c2[128];
 	double eff;
 	size_t i;
 
+	if (runstats_load(sr->st, sr->id, &hp->ss, cause) != 0)
+		return -1;
+	if (runstats_load(pr->st, pr->id, &hp->ps, cause) != 0) {
+		json_decref(hp->ss);
+		return -1;
+	}
 	memset(&ser, 0, sizeof ser);
 	ser.id = sr->id;
 	ser.wall = sr->finished_at - sr->started_at;
 	hp->total = (sr->finished_at - sr->started_at) /
 	    (pr->finished_at - pr->started_at);
+	hp->rel = html_rel_ratio(html_run_rel(hp->ss), html_run_rel(hp->ps));
 	eff = pr->workers > 0 ? hp->total / pr->workers : NAN;
 	fprintf(fp, "<p>Serial run %" PRId64 " took <b>%s</b>; parallel run %"
 	    PRId64 " with %d workers took <b>%s</b>: speedup <b id=\"total-"
-	    "speedup\">%.2f&#215;</b>, parallel efficiency <b>%.0f%%</b> "
+	    "speedup\">%.2f&#215;</b>%s, parallel efficiency <b>%.0f%%</b>%s "
 	    "(ideal %d&#215;).</p>\n", sr->id, html_dur(sr->finished_at -
 	    sr->started_at, b1, sizeof b1), pr->id, pr->workers,
 	    html_dur(pr->finished_at - pr->started_at, b2, sizeof b2),
-	    hp->total, 100 * eff, pr->workers);
+	    hp->total, html_ci_text(hp->total, hp->rel, 1, "&#215;", c1,
+	    sizeof c1), 100 * eff, html_ci_text(eff, hp->rel, 100, "%", c2,
+	    sizeof c2), pr->workers);
+	if (isnan(hp->rel))
+		fputs("<p class=\"note\">Neither run had repeats: no interval "
+		    "(run both with --repeat N).</p>\n", fp);
 	fputs("<div class=\"cards\"><div>", fp);
 	html_speedup_curve(fp, p, &ser, r->id);
 	fputs("</div><div>", fp);
@@ -546,8 +760,14 @@ html_speedup_pair(FILE *fp, struct report *r, struct html_peers *p,
 	for (i = 0; i < sr->ntcs; i++)
 		json_object_set_new(hp->idx, sr->tcs[i].name, json_integer(
 		    (json_int_t)i));
+	for (i = 0; i < pr->ntcs; i++)
+		hp->single += html_pair_serial(hp, &pr->tcs[i]) != NULL &&
+		    html_pair_drawn(hp, &pr->tcs[i]) == NULL;
 	html_speedup_bars(fp, hp);
 	json_decref(hp->idx);
+	json_decref(hp->ss);
+	json_decref(hp->ps);
+	return 0;
 }
 
 /* Speedup: this run against the newest run of the other mode. */
@@ -580,7 +800,11 @@ html_speedup(FILE *fp, struct report *r, char **cause)
 	memset(&hp, 0, sizeof hp);
 	hp.sr = serial ? r : o;
 	hp.pr = serial ? o : r;
-	html_speedup_pair(fp, r, &p, &hp);
+	if (html_speedup_pair(fp, r, &p, &hp, cause) != 0) {
+		report_free(o);
+		free(p.v);
+		return -1;
+	}
 	report_free(o);
 	free(p.v);
 	fputs("</div>\n", fp);
@@ -1237,7 +1461,7 @@ report_html_write(struct report *r, const char *out, char **cause)
 	fprintf(fp, " &#183; run %" PRId64 "</h1>\n", r->id);
 	html_summary(fp, r);
 	html_ranking(fp, r);
-	if (html_speedup(fp, r, cause) != 0)
+	if (html_stats(fp, r, cause) != 0 || html_speedup(fp, r, cause) != 0)
 		goto fail;
 	html_utilization(fp, r);
 	if (html_memory(fp, r, cause) != 0)
