@@ -1,7 +1,8 @@
 /*
  * cmd-nightly: `bench nightly [--db FILE] [--job NAME] [--window N]
- * [--threshold PCT] -o FILE`: the trend report of every job's runs with
- * regression detection (reports/nightly.c); exit 1 on a regression.
+ * [--threshold PCT] [--label KEY=VALUE]... -o FILE`: the trend report of
+ * every job's runs (only those with every --label) with regression
+ * detection (reports/nightly.c); exit 1 on a regression.
  */
 #include "config.h"
 
@@ -22,7 +23,36 @@
 #include "banned.h"
 
 #define CMD_NIGHTLY_USAGE "[--db FILE] [--job NAME] [--window N] " \
-	"[--threshold PCT] [--history N] -o FILE"
+	"[--threshold PCT] [--history N] [--label KEY=VALUE]... -o FILE"
+
+#define CMD_NIGHTLY_LABELS_MAX	16
+
+/* The --label options, kept for nightly_opts.labels. */
+struct cmd_nightly_labels {
+	const char	*v[CMD_NIGHTLY_LABELS_MAX];
+	size_t		 n;
+};
+
+/* Add a --label KEY=VALUE to *l; prints why and returns -1 when it is not
+   one, or there are too many. */
+static int
+cmd_nightly_label(const char *arg, struct cmd_nightly_labels *l)
+{
+	const char *eq = strchr(arg, '=');
+
+	if (eq == NULL || eq == arg) {
+		fprintf(stderr, "bench: nightly: --label wants KEY=VALUE, got "
+		    "'%s'\n", arg);
+		return -1;
+	}
+	if (l->n == CMD_NIGHTLY_LABELS_MAX) {
+		fprintf(stderr, "bench: nightly: at most %d --label options\n",
+		    CMD_NIGHTLY_LABELS_MAX);
+		return -1;
+	}
+	l->v[l->n++] = arg;
+	return 0;
+}
 
 /* Parse a --window or --history value (opt names it) into *out; prints
    why and returns -1 when it is not an integer 1..10000. */
@@ -67,7 +97,7 @@ cmd_nightly_pct(const char *arg, double *out)
    the exit code. */
 static int
 cmd_nightly_options(int argc, char **argv, struct nightly_opts *o,
-    const char **dbopt, const char **out)
+    struct cmd_nightly_labels *l, const char **dbopt, const char **out)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -76,6 +106,7 @@ cmd_nightly_options(int argc, char **argv, struct nightly_opts *o,
 		{ "threshold", required_argument, NULL, 't' },
 		{ "history", required_argument, NULL, 'H' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "label", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -104,8 +135,14 @@ cmd_nightly_options(int argc, char **argv, struct nightly_opts *o,
 		case 'o':
 			*out = optarg;
 			break;
+		case 'l':
+			bad = cmd_nightly_label(optarg, l);
+			break;
 		case 'h':
-			printf("usage: bench nightly %s\n", CMD_NIGHTLY_USAGE);
+			printf("usage: bench nightly %s\n\n--label KEY=VALUE "
+			    "(repeatable) keeps only the runs with every\n"
+			    "such label (bench run --label).\n",
+			    CMD_NIGHTLY_USAGE);
 			return CMD_EXIT_OK;
 		default:
 			return cmd_usage(&cmd_nightly_entry);
@@ -151,13 +188,17 @@ static int
 cmd_nightly_exec(int argc, char **argv)
 {
 	struct nightly_opts o = NIGHTLY_OPTS_INIT;
+	struct cmd_nightly_labels l = { .n = 0 };
 	const char *dbopt = NULL, *out = NULL;
 	struct store *st = NULL;
 	char *db;
 	int rc;
 
-	if ((rc = cmd_nightly_options(argc, argv, &o, &dbopt, &out)) >= 0)
+	if ((rc = cmd_nightly_options(argc, argv, &o, &l, &dbopt,
+	    &out)) >= 0)
 		return rc;
+	o.labels = l.v;
+	o.nlabels = l.n;
 	db = session_db_path(dbopt, NULL);
 	if ((rc = cmd_open_db("nightly", db, &st)) == CMD_EXIT_OK)
 		rc = cmd_nightly_write(st, &o, out);

@@ -23,21 +23,44 @@
 
 #define CMD_RUNS_USAGE "[--db FILE | -f JOB] [--job NAME] [--format term|json]"
 
+/* The labels of a run as "KEY=VALUE,KEY=VALUE" into buf; "-" none. */
+static const char *
+cmd_runs_labels(const char *text, char *buf, size_t len)
+{
+	json_t *l = text != NULL ? json_loads(text, 0, NULL) : NULL, *v;
+	const char *key;
+	size_t off = 0;
+	int n;
+
+	snprintf(buf, len, "-");
+	json_object_foreach(l, key, v) {
+		if (!json_is_string(v) || off >= len)
+			continue;
+		n = snprintf(buf + off, len - off, "%s%s=%s", off > 0 ? "," :
+		    "", key, json_string_value(v));
+		off += n > 0 ? (size_t)n : 0;
+	}
+	json_decref(l);
+	return buf;
+}
+
 /* Print one run. */
 static int
 cmd_runs_row(const struct store_run_row *r, void *data)
 {
-	char when[32], d[32];
+	char when[32], d[32], labels[256];
 	struct tm tm;
 	time_t t = (time_t)r->started_at;
 
 	localtime_r(&t, &tm);
 	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm);
 	printf("%5" PRId64 "  %-19s  %-20.20s  %-8s  %7d  %-11s  %5d  %5d  "
-	    "%6d  %9s\n", r->id, when, r->job_name, r->mode, r->workers,
-	    runlock_status(data, r->id, r->workspace, r->status), r->units_total, r->units_ok, r->units_failed,
+	    "%6d  %9s  %s\n", r->id, when, r->job_name, r->mode, r->workers,
+	    runlock_status(data, r->id, r->workspace, r->status),
+	    r->units_total, r->units_ok, r->units_failed,
 	    isnan(r->finished_at) ? "-" : term_duration(r->finished_at -
-	    r->started_at, d, sizeof d));
+	    r->started_at, d, sizeof d), cmd_runs_labels(r->labels, labels,
+	    sizeof labels));
 	return 0;
 }
 
@@ -112,9 +135,9 @@ cmd_runs_json(struct store *st, const char *name, char **cause)
 static int
 cmd_runs_term(struct store *st, const char *name, char **cause)
 {
-	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s\n",
+	printf("%5s  %-19s  %-20s  %-8s  %7s  %-11s  %5s  %5s  %6s  %9s  %s\n",
 	    "run", "started", "job", "mode", "workers", "status", "units",
-	    "ok", "failed", "time");
+	    "ok", "failed", "time", "labels");
 	return store_runs_list(st, name, cmd_runs_row, st, cause);
 }
 

@@ -16,6 +16,7 @@
 
 #include "nightly.h"
 #include "report.h"
+#include "stats.h"
 #include "store.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -31,6 +32,7 @@ struct nightly_run {
 struct nightly_runs {
 	struct nightly_run	*v;
 	size_t			 n;
+	const struct nightly_opts *o;	/* the label filter */
 };
 
 /* A flagged change. */
@@ -42,23 +44,14 @@ struct nightly_finding {
 	size_t			 nbase;
 };
 
-/* Compare doubles for qsort. */
-static int
-nightly_dcmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* Median of v[0..n) (reorders v). */
+/* Median of v[0..n), NAN when empty (stats.h). */
 static double
-nightly_median(double *v, size_t n)
+nightly_median(const double *v, size_t n)
 {
-	if (n == 0)
-		return NAN;
-	qsort(v, n, sizeof *v, nightly_dcmp);
-	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+	struct stats s;
+
+	stats_compute(v, n, &s);
+	return s.median;
 }
 
 /* Judge newest against the baseline. */
@@ -73,11 +66,10 @@ nightly_judge(const double *prev, size_t n, double newest,
 	*median = *mad = *change_pct = NAN;
 	if (n == 0 || isnan(newest))
 		return NIGHTLY_SAME;
+	m = nightly_median(prev, n);
 	v = xcalloc(n, sizeof *v);
-	memcpy(v, prev, n * sizeof *v);
-	m = nightly_median(v, n);
 	for (i = 0; i < n; i++)
-		v[i] = fabs(v[i] - m);
+		v[i] = fabs(prev[i] - m);
 	*mad = NIGHTLY_MAD_SCALE * nightly_median(v, n);
 	free(v);
 	*median = m;
@@ -93,7 +85,28 @@ nightly_judge(const double *prev, size_t n, double newest,
 	return NIGHTLY_REGRESSION;
 }
 
-/* Keep finished runs. */
+/* Whether labels (runs.labels text, NULL none) has every KEY=VALUE of
+   o's --label options. */
+static int
+nightly_labelled(const struct nightly_opts *o, const char *labels)
+{
+	json_t *l = labels != NULL ? json_loads(labels, 0, NULL) : NULL;
+	const char *eq, *v;
+	size_t i, klen;
+	int ok = 1;
+
+	for (i = 0; i < o->nlabels && ok; i++) {
+		eq = strchr(o->labels[i], '=');
+		klen = eq != NULL ? (size_t)(eq - o->labels[i]) : 0;
+		v = eq != NULL ? json_string_value(json_object_getn(l,
+		    o->labels[i], klen)) : NULL;
+		ok = v != NULL && strcmp(v, eq + 1) == 0;
+	}
+	json_decref(l);
+	return ok;
+}
+
+/* Keep finished runs with the wanted labels. */
 static int
 nightly_on_run(const struct store_run_row *row, void *data)
 {
@@ -102,7 +115,8 @@ nightly_on_run(const struct store_run_row *row, void *data)
 
 	if (isnan(row->finished_at) || row->status == NULL ||
 	    (strcmp(row->status, "ok") != 0 &&
-	    strcmp(row->status, "failed") != 0))
+	    strcmp(row->status, "failed") != 0) ||
+	    !nightly_labelled(rs->o, row->labels))
 		return 0;
 	rs->v = xreallocarray(rs->v, rs->n + 1, sizeof *rs->v);
 	r = &rs->v[rs->n++];
@@ -773,6 +787,7 @@ nightly_render(struct store *st, const struct nightly_opts *o, FILE *fp,
 
 	*regressions = *improvements = 0;
 	memset(&rs, 0, sizeof rs);
+	rs.o = o;
 	if (store_runs_list(st, o->job, nightly_on_run, &rs, cause) != 0)
 		goto out;
 	jobs = nightly_jobs(&rs);

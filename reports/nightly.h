@@ -11,7 +11,8 @@
  * percent of the baseline median and mad_k times the baseline's MAD (scaled
  * by 1.4826 to estimate a standard deviation). Wall time, seconds, peak
  * memory and other timing metrics: up is worse; names ending in _per_s or
- * containing gflops or throughput: down is worse.
+ * containing gflops or throughput: down is worse. The median and the MAD
+ * come from reports/stats.h, the same module as every other figure.
  */
 #ifndef BENCH_NIGHTLY_H
 #define BENCH_NIGHTLY_H
@@ -28,6 +29,9 @@ struct nightly_opts {
 	double		 mad_k;		/* default 3 */
 	int		 history;	/* runs drawn per job (default 30) */
 	int		 min_baseline;	/* fewer baseline runs: no verdict (3) */
+	const char *const *labels;	/* "KEY=VALUE" each: only runs with
+					   every one of these labels */
+	size_t		 nlabels;
 };
 #define NIGHTLY_OPTS_INIT { .window = 10, .threshold_pct = 10.0, \
 	.mad_k = 3.0, .history = 30, .min_baseline = 3 }
