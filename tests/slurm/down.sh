@@ -26,22 +26,16 @@ if [ -f "$SLURM_CONF" ] && timeout 10 squeue -h >/dev/null 2>&1; then
 		rc=1
 	fi
 fi
-# this cluster's slurmstepd processes (their environment names our conf)
-our_stepds() {
-	local p
-	for p in /proc/[0-9]*; do
-		[ "$(cat "$p/comm" 2>/dev/null)" = slurmstepd ] || continue
-		tr '\0' '\n' 2>/dev/null <"$p/environ" |
-		    grep -qxF "SLURM_CONF=$SLURM_CONF" && echo "${p#/proc/}"
-	done
-}
+D=$(cd "$D" && pwd -P)
+. "$(dirname "$0")/procs.sh"
 # a step whose node was set down retries its completion message for a long
-# time and keeps slurmd from stopping: give steps 10 s, then SIGKILL them
-# by PID (a warning, not a failure: the job is already gone)
-for _ in $(seq 100); do [ -z "$(our_stepds)" ] && break; sleep 0.1; done
-for p in $(our_stepds); do
+# time and keeps slurmd from stopping, and a killed node's (node.sh kill)
+# outlive it: give steps 10 s, then SIGKILL them and their tasks by PID (a
+# warning, not a failure: the job is already gone)
+for _ in $(seq 100); do [ -z "$(our_stepds "$D")" ] && break; sleep 0.1; done
+for p in $(our_stepds "$D"); do
 	echo "$me: slurmstepd $p ($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)) still there after 10s; SIGKILL" >&2
-	kill -KILL "$p" 2>/dev/null
+	kill_trees "$p"
 done
 # signalled together: ~2 s in all instead of ~2 s each
 while read -r name pid; do
@@ -64,7 +58,7 @@ while read -r name pid; do
 		rc=1
 	fi
 done <"$D/pids"
-for p in $(our_stepds); do
+for p in $(our_stepds "$D"); do
 	echo "$me: slurmstepd $p of this cluster is left" >&2
 	rc=1
 done

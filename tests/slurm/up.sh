@@ -24,6 +24,8 @@
 #   SLURM_CI_CTLD_PORT    slurmctld port (default 6817)
 #   SLURM_CI_SLURMD_PORT  slurmd port (default 6818)
 #   SLURM_CI_WAIT         seconds to wait for the node to be idle (default 60)
+#   SLURM_CI_SLURMD_TIMEOUT  SlurmdTimeout: seconds before slurmctld sets a
+#                         silent node DOWN (default 10; node.sh kill)
 #   SLURM_CI_NO_INSTALL   set: never run apt-get, fail if the tools are missing
 set -euo pipefail
 
@@ -70,6 +72,9 @@ case $CPUS in ''|*[!0-9]*) echo "$me: SLURM_CI_CPUS '$CPUS' is not a number" >&2
 CTLD_PORT=${SLURM_CI_CTLD_PORT:-6817}
 SLURMD_PORT=${SLURM_CI_SLURMD_PORT:-6818}
 WAIT=${SLURM_CI_WAIT:-60}
+# a killed node (node.sh kill) is set DOWN and its jobs end NODE_FAIL
+# after this many seconds without an answer to slurmctld's pings
+SLURMD_TIMEOUT=${SLURM_CI_SLURMD_TIMEOUT:-10}
 # RealMemory must not exceed what slurmd measures, else the node is drained (G11)
 MEM=$(awk '/MemTotal/{print int($2/1024*9/10)}' /proc/meminfo)
 
@@ -160,7 +165,7 @@ SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
 EnforcePartLimits=ALL
-SlurmdTimeout=30
+SlurmdTimeout=$SLURMD_TIMEOUT
 InactiveLimit=0
 KillWait=5
 MinJobAge=300
@@ -180,11 +185,9 @@ export SLURM_CONF="$D/slurm.conf"
 # ---- daemons: foreground mode, backgrounded, so $! is the daemon itself -------
 nohup slurmctld -D -f "$SLURM_CONF" </dev/null >"$D/log/slurmctld.out" 2>&1 &
 echo "slurmctld $!" >>"$D/pids"
-# BENCH_CI_NODE marks a node's slurmd and the slurmstepds it starts, for
-# node.sh
 for n in $NAMES; do
 	mkdir -p "$D/spool/$n"
-	BENCH_CI_NODE=$n nohup slurmd -D -f "$SLURM_CONF" -N "$n" </dev/null \
+	nohup slurmd -D -f "$SLURM_CONF" -N "$n" </dev/null \
 	    >"$D/log/slurmd-$n.out" 2>&1 &
 	echo "slurmd-$n $!" >>"$D/pids"
 done
