@@ -3,7 +3,11 @@
 # (up.sh with SLURM_CI_NODES=3: Slurm's multiple-slurmd mode). Checks: a
 # grid of command units with -w 12 spreads over at least 2 nodes
 # (units.host), gives the local run's metrics (bench diff), and leaves
-# nothing in squeue.
+# nothing in squeue; when one node dies mid-run (node.sh kill: its slurmd,
+# steps and tasks SIGKILLed), the units that were on it end node_fail and
+# are retried on the others (retries: 2), every unit ends ok with the local
+# run's metrics and nothing is left in squeue; Ctrl-C (SIGINT to bench)
+# with units on the 3 nodes leaves nothing queued.
 #
 # Run by `make check-slurm` (BENCH, top_srcdir set). Needs root (exit 77
 # otherwise). If the cluster cannot start, exits 1 with its logs.
@@ -45,7 +49,9 @@ cleanup() {
 trap 'cleanup; [ $nfail = 0 ] || exit 1' EXIT
 trap 'exit 1' INT TERM
 
-if ! SLURM_CI_NODES=3 SLURM_CI_CPUS=${SLURM_CI_CPUS:-8} "$here/up.sh" "$D" \
+# SlurmdTimeout 5 s: a killed node is set DOWN after 5..15 s
+if ! SLURM_CI_NODES=3 SLURM_CI_CPUS=${SLURM_CI_CPUS:-8} \
+    SLURM_CI_SLURMD_TIMEOUT=${SLURM_CI_SLURMD_TIMEOUT:-5} "$here/up.sh" "$D" \
     >"$T/up.out" 2>"$T/up.err"; then
 	echo "$me: FAIL - the 3-node Slurm cluster did not start" >&2
 	cat "$T/up.err" >&2
@@ -62,10 +68,15 @@ n=$(sinfo -h -N -p debug -o %N | wc -l)
 WS=$T/ws
 mkdir -p "$WS/grid" && cd "$WS" || exit 1
 DB=$WS/workspace/bench.db
-cat >"$WS/grid/job.yaml" <<YAML
+# grid_job NAME SECONDS: 24 command units a x b that sleep SECONDS, then
+# report sq = a * a + b; retries: 2
+grid_job() {
+	mkdir -p "$WS/$1"
+	cat >"$WS/$1/job.yaml" <<YAML
 benchmarkingjob:
-  name: grid
+  name: $1
   workspace: $WS/workspace
+  retries: 2
   testenv: {dataset: {}, metrics: [{name: sq}]}
   test_object:
     type: algorithms
@@ -76,11 +87,13 @@ benchmarkingjob:
           modules:
             - type: basemodel
               name: sq
-              command: [sh, -c, 'sleep 0.5; echo "{\"t\":\"metric\",\"name\":\"sq\",\"value\":\$((\$1 * \$1 + \$2))}" >&\$BENCH_STATUS_FD', sq, "{a}", "{b}"]
+              command: [sh, -c, 'sleep $2; echo "{\"t\":\"metric\",\"name\":\"sq\",\"value\":\$((\$1 * \$1 + \$2))}" >&\$BENCH_STATUS_FD', sq, "{a}", "{b}"]
               hyperparameters:
                 - a: {values: [1, 2, 3, 4, 5, 6]}
                 - b: {values: [0, 1, 2, 3]}
 YAML
+}
+grid_job grid 0.5
 timeout 120 "$BENCH" -f "$WS/grid/job.yaml" -w 4 -q >"$T/local.out" 2>&1 ||
 	{ bad "grid locally: exit $?"; show "$T/local.out"; }
 a=$(sql "$DB" "SELECT max(id) FROM runs")
@@ -98,4 +111,93 @@ spread=$(sql "$DB" "SELECT group_concat(host || ':' || n, ' ') FROM (SELECT host
 [ "${hosts:-0}" -ge 2 ] && ok "units spread over $hosts nodes ($spread)" ||
 	bad "units on $hosts node(s) only ($spread)"
 [ -z "$(squeue -h)" ] || bad "jobs left in squeue: $(squeue -h)"
+
+# running_on NODE: how many jobs of units run on NODE
+running_on() { squeue -h -t R -w "$1" -o %j | grep -c '^bench-[0-9]*-u'; }
+# wait_on NODE N: until N jobs of units run on NODE (30 s at most)
+wait_on() {
+	local i
+	for i in $(seq 300); do
+		[ "$(running_on "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# wait_idle: until every node is idle again (60 s at most)
+wait_idle() {
+	local i
+	for i in $(seq 600); do
+		[ "$(sinfo -h -N -p debug -o %T | sort -u)" = idle ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- a node dies mid-run: node_fail, retried on the others, nothing lost -----
+# Slurm notices the dead slurmd after SlurmdTimeout (5 s here), sets the
+# node DOWN and ends its jobs NODE_FAIL, as on a real cluster: the test
+# does not set the node down itself.
+VICTIM=$(sinfo -h -N -p debug -o %N | sed -n 2p)
+grid_job slow 4
+timeout 120 "$BENCH" -f "$WS/slow/job.yaml" -w 12 -q >"$T/slow-local.out" 2>&1 ||
+	{ bad "slow grid locally: exit $?"; show "$T/slow-local.out"; }
+a=$(sql "$DB" "SELECT max(id) FROM runs")
+timeout 240 "$BENCH" -f "$WS/slow/job.yaml" --launcher slurm -w 12 -q \
+    >"$T/kill.out" 2>&1 &
+pid=$!
+if wait_on "$VICTIM" 2; then
+	n=$(running_on "$VICTIM")
+	"$here/node.sh" "$D" "$VICTIM" kill 2>>"$T/node.out" ||
+		bad "node.sh $VICTIM kill: $(cat "$T/node.out")"
+else
+	n=0
+	bad "no unit ran on $VICTIM"
+fi
+wait $pid
+rc=$?
+b=$(sql "$DB" "SELECT max(id) FROM runs")
+st=$(sql "$DB" "SELECT group_concat(status || ':' || n, ' ') FROM (SELECT status, count(*) n FROM units WHERE run_id = $b GROUP BY status)")
+nf=$(sql "$DB" "SELECT count(*) FROM events WHERE run_id = $b AND kind = 'retry' AND detail LIKE '%slurm node_fail%'")
+moved=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $b AND attempts > 1 AND host <> '$VICTIM'")
+if [ $rc = 0 ] && [ "$st" = ok:24 ] && [ "${nf:-0}" -ge 1 ] && [ "${moved:-0}" -ge 1 ]; then
+	ok "$VICTIM killed with $n units on it: $nf node_fail retries, $moved units ended ok on other nodes, all 24 ok"
+else
+	bad "$VICTIM killed: exit $rc, units '$st', $nf node_fail retries, $moved moved"
+	show "$T/kill.out"
+	sql "$DB" "SELECT id, status, attempts, host, coalesce(error, '') FROM units WHERE run_id = $b" | sed 's/^/    /'
+	sql "$DB" "SELECT kind, detail FROM events WHERE run_id = $b AND kind = 'retry'" | sed 's/^/    /'
+fi
+if "$BENCH" diff --db "$DB" "$a" "$b" >"$T/kill-diff.out" 2>&1; then
+	ok "no result lost: local run $a and run $b (a node killed) identical"
+else
+	bad "bench diff $a $b (a node killed)"
+	show "$T/kill-diff.out"
+fi
+[ -z "$(squeue -h)" ] && ok "squeue empty after the node failure" ||
+	bad "jobs left in squeue: $(squeue -h)"
+"$here/node.sh" "$D" "$VICTIM" resume 2>>"$T/node.out" ||
+	bad "node.sh $VICTIM resume: $(cat "$T/node.out")"
+wait_idle || bad "nodes not all idle after resume: $(sinfo -h -N -p debug -o '%N %T' | tr '\n' ' ')"
+
+# ---- Ctrl-C with units on the 3 nodes: nothing left queued -------------------
+# -w 24: Slurm fills a node before the next, so 24 units reach all three
+grid_job long 60
+"$BENCH" -f "$WS/long/job.yaml" --launcher slurm -w 24 -q >"$T/int.out" 2>&1 &
+pid=$!
+for node in $(sinfo -h -N -p debug -o %N); do
+	wait_on "$node" 1 || bad "Ctrl-C: no unit ran on $node"
+done
+kill -INT $pid
+timeout 60 tail --pid=$pid -f /dev/null
+wait $pid
+rc=$?
+r=$(sql "$DB" "SELECT max(id) FROM runs")
+rs=$(sql "$DB" "SELECT status FROM runs WHERE id = $r")
+left=$(squeue -h)
+if [ $rc = 130 ] && [ "$rs" = interrupted ] && [ -z "$left" ]; then
+	ok "Ctrl-C on 3 nodes: exit 130, run interrupted, squeue empty"
+else
+	bad "Ctrl-C on 3 nodes: exit $rc, run '$rs', squeue '$left'"
+	show "$T/int.out"
+fi
 echo "# $me: $nfail failure(s)"
