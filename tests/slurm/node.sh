@@ -4,7 +4,8 @@
 #
 #   kill    the node dies: SIGKILL its slurmd (its PID in DIR/pids), its
 #           slurmstepds (those holding DIR/log/slurmd-NODE.log open) and
-#           every task under them; never by name. slurmctld notices after SlurmdTimeout (up.sh: 10 s), sets
+#           every task under them; never by name. slurmctld notices
+#           after SlurmdTimeout (up.sh: 30 s, SLURM_CI_SLURMD_TIMEOUT), sets
 #           the node DOWN and ends its jobs NODE_FAIL.
 #   down    the administrator's view: scontrol update state=down (the jobs
 #           on the node end NODE_FAIL at once).

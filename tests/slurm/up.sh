@@ -25,7 +25,7 @@
 #   SLURM_CI_SLURMD_PORT  slurmd port (default 6818)
 #   SLURM_CI_WAIT         seconds to wait for the node to be idle (default 60)
 #   SLURM_CI_SLURMD_TIMEOUT  SlurmdTimeout: seconds before slurmctld sets a
-#                         silent node DOWN (default 10; node.sh kill)
+#                         silent node DOWN (default 30; t-nodes sets 5)
 #   SLURM_CI_NO_INSTALL   set: never run apt-get, fail if the tools are missing
 set -euo pipefail
 
@@ -74,7 +74,7 @@ SLURMD_PORT=${SLURM_CI_SLURMD_PORT:-6818}
 WAIT=${SLURM_CI_WAIT:-60}
 # a killed node (node.sh kill) is set DOWN and its jobs end NODE_FAIL
 # after this many seconds without an answer to slurmctld's pings
-SLURMD_TIMEOUT=${SLURM_CI_SLURMD_TIMEOUT:-10}
+SLURMD_TIMEOUT=${SLURM_CI_SLURMD_TIMEOUT:-30}
 # RealMemory must not exceed what slurmd measures, else the node is drained (G11)
 MEM=$(awk '/MemTotal/{print int($2/1024*9/10)}' /proc/meminfo)
 
