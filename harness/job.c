@@ -80,7 +80,12 @@ struct mod {
 
 /* A hyperparameter of the algorithm being loaded. */
 struct hp {
-	const char	*name;
+	const char	*name;		/* as written in its module */
+	char		*key;		/* in the test case's parameters: the
+					   name, or TYPE-NAME when another
+					   module has the same name (Ianvs's
+					   rank column), NULL until set */
+	yaml_node_t	*node;		/* the name's node, for errors */
 	json_t		*values;	/* array, at least one value */
 	json_t		*texts;		/* each value's scalar text as written
 					   (a string), or null: what argv gets */
@@ -1164,7 +1169,7 @@ hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
 
 /* Load one `NAME: spec` pair of a hyperparameters entry into *hps. */
 static int
-load_hp(struct yfile *f, yaml_node_pair_t *p, struct hp **hps,
+load_hp(struct yfile *f, yaml_node_pair_t *p, size_t first, struct hp **hps,
     size_t *nhps)
 {
 	yaml_node_t *k = yfile_node(f, p->key), *vals;
@@ -1174,16 +1179,18 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, struct hp **hps,
 
 	if (yfile_string(f, k, "hyperparameter name", 1, &name) != 0)
 		return -1;
-	for (h = 0; h < *nhps; h++) {
+	for (h = first; h < *nhps; h++) {
 		if (strcmp((*hps)[h].name, name) == 0)
 			return yfile_err(f, k, "hyperparameter '%s' is "
-			    "defined twice in this algorithm", name);
+			    "defined twice in this module", name);
 	}
 	if (hp_values_node(f, yfile_node(f, p->value), name, &vals) != 0 ||
 	    hp_values(f, vals, name, &arr, &texts) != 0)
 		return -1;
 	*hps = xreallocarray(*hps, *nhps + 1, sizeof **hps);
 	(*hps)[*nhps].name = name;
+	(*hps)[*nhps].key = NULL;
+	(*hps)[*nhps].node = k;
 	(*hps)[*nhps].values = arr;
 	(*hps)[*nhps].texts = texts;
 	(*nhps)++;
@@ -1214,11 +1221,55 @@ load_hyperparameters(struct mod *md, struct hp **hps, size_t *nhps)
 			return -1;
 		for (p = e->data.mapping.pairs.start;
 		    p < e->data.mapping.pairs.top; p++) {
-			if (load_hp(f, p, hps, nhps) != 0)
+			if (load_hp(f, p, md->hp_first, hps, nhps) != 0)
 				return -1;
 			md->hp_count++;
 		}
 	}
+	return 0;
+}
+
+/* The module that hyperparameter h belongs to. */
+static const struct mod *
+hp_module(const struct alg *a, size_t h)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmods; i++)
+		if (h >= a->mods[i].hp_first &&
+		    h < a->mods[i].hp_first + a->mods[i].hp_count)
+			return &a->mods[i];
+	BUG("hyperparameter %zu belongs to no module", h);
+}
+
+/*
+ * Name each hyperparameter in the test case's parameters: its own name, or
+ * TYPE-NAME where another module of the algorithm has one of the same name,
+ * as Ianvs names it in its rank (e.g. edgemodel-model, cloudmodel-model);
+ * the modules still get their own names. Error if the keys still collide.
+ */
+static int
+name_hps(struct alg *a)
+{
+	size_t h, o;
+	int shared;
+
+	for (h = 0; h < a->nhps; h++) {
+		shared = 0;
+		for (o = 0; o < a->nhps && !shared; o++)
+			shared = o != h &&
+			    strcmp(a->hps[o].name, a->hps[h].name) == 0;
+		a->hps[h].key = shared ? xasprintf("%s-%s",
+		    hp_module(a, h)->type, a->hps[h].name) :
+		    xstrdup(a->hps[h].name);
+	}
+	for (h = 0; h < a->nhps; h++)
+		for (o = 0; o < h; o++)
+			if (strcmp(a->hps[o].key, a->hps[h].key) == 0)
+				return yfile_err(hp_module(a, h)->f,
+				    a->hps[h].node, "hyperparameter '%s' is "
+				    "defined twice in this algorithm",
+				    a->hps[h].key);
 	return 0;
 }
 
@@ -1367,7 +1418,7 @@ testcase_name(struct alg *a, const size_t *idx)
 		return sb_detach(&sb);
 	for (i = 0; i < a->nhps; i++) {
 		sb_add(&sb, i == 0 ? "[" : ",");
-		sb_add(&sb, a->hps[i].name);
+		sb_add(&sb, a->hps[i].key);
 		sb_add(&sb, "=");
 		text = value_text(json_array_get(a->hps[i].values, idx[i]));
 		sb_add(&sb, text);
@@ -1385,7 +1436,7 @@ point_texts(struct alg *a, const size_t *idx)
 	size_t i;
 
 	for (i = 0; i < a->nhps; i++)
-		json_object_set(o, a->hps[i].name, json_array_get(
+		json_object_set(o, a->hps[i].key, json_array_get(
 		    a->hps[i].texts, idx != NULL ? idx[i] : 0));
 	return o;
 }
@@ -1464,7 +1515,7 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	tc->paradigm = xstrdup(a->paradigm);
 	tc->params = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
-		json_object_set(tc->params, a->hps[i].name,
+		json_object_set(tc->params, a->hps[i].key,
 		    json_array_get(a->hps[i].values, idx[i]));
 	tc->name = testcase_name(a, idx);
 	tc->modules = yjson_check(json_array());
@@ -1595,6 +1646,28 @@ load_paradigm(struct alg *a)
 	return check_paradigm(a->f, n, a->paradigm);
 }
 
+/*
+ * Error unless the algorithm's .py modules, if any, are under a paradigm
+ * whose Ianvs flow bench runs: singletasklearning. Checked before picking
+ * the module to run, so that a paradigm with several .py modules (Ianvs's
+ * jointinference: edgemodel, cloudmodel, ...) is refused for what it is.
+ */
+static int
+check_python(const struct alg *a)
+{
+	size_t i;
+
+	if (strcmp(a->paradigm, "singletasklearning") == 0)
+		return 0;
+	for (i = 0; i < a->nmods; i++)
+		if (a->mods[i].py != NULL)
+			return yfile_err(a->mods[i].f, a->mods[i].urlnode,
+			    "paradigm %s with Python modules is not supported "
+			    "yet: bench runs .py modules under "
+			    "singletasklearning only", a->paradigm);
+	return 0;
+}
+
 /* Error unless a learner paradigm runs bench's learner, builtin:logreg;
    a Python module runs under singletasklearning only. */
 static int
@@ -1602,11 +1675,6 @@ check_learner(struct alg *a)
 {
 	const struct paradigm *pd = paradigm_find(a->paradigm);
 	struct mod *md = &a->mods[a->run];
-
-	if (md->py != NULL && strcmp(a->paradigm, "singletasklearning") != 0)
-		return yfile_err(md->f, md->urlnode, "paradigm %s with Python "
-		    "modules is not supported yet: bench runs .py modules "
-		    "under singletasklearning only", a->paradigm);
 
 	if (pd == NULL || !pd->learner || (md->url != NULL &&
 	    strcmp(md->url, "builtin:logreg") == 0))
@@ -1638,7 +1706,8 @@ load_modules(struct loader *ld, struct alg *a)
 		    &a->mods[i], &a->hps, &a->nhps) != 0)
 			return -1;
 	}
-	if (pick_runnable(a->f, a->node, a->name, a->mods, a->nmods,
+	if (name_hps(a) != 0 || check_python(a) != 0 ||
+	    pick_runnable(a->f, a->node, a->name, a->mods, a->nmods,
 	    &a->run) != 0)
 		return -1;
 	return check_learner(a);
@@ -1676,7 +1745,7 @@ check_templates(struct alg *a)
 
 	first = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
-		json_object_set(first, a->hps[i].name,
+		json_object_set(first, a->hps[i].key,
 		    json_array_get(a->hps[i].values, 0));
 	texts = point_texts(a, NULL);
 	for (i = 0; i < a->nmods && rc == 0; i++) {
@@ -1723,6 +1792,7 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	}
 	free(a.mods);
 	for (i = 0; i < a.nhps; i++) {
+		free(a.hps[i].key);
 		json_decref(a.hps[i].values);
 		json_decref(a.hps[i].texts);
 	}

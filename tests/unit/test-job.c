@@ -505,6 +505,37 @@ test_keys(void **state)
 	job_free(c);
 }
 
+/*
+ * Two modules may each have a hyperparameter of one name, as in Ianvs's
+ * jointinference examples: the test case names it TYPE-NAME, each module
+ * gets its own under its own name.
+ */
+static void
+test_hp_modules(void **state)
+{
+	struct job *job = load_ok("ianvs-hp-modules.yaml");
+	const struct job_testcase *tc;
+	json_t *m;
+
+	assert_int_equal(job_ntestcases(job), 2);
+	tc = job_testcase(job, 1);
+	assert_string_equal(tc->name, "a[n=16,basemodel-model=small,"
+	    "hard_example_mining-model=large]");
+	assert_int_equal(json_object_size(tc->params), 3);
+	assert_string_equal(json_string_value(json_object_get(tc->params,
+	    "basemodel-model")), "small");
+	assert_string_equal(json_string_value(json_object_get(tc->params,
+	    "hard_example_mining-model")), "large");
+	m = json_object_get(json_array_get(tc->modules, 1), "hyperparameters");
+	assert_string_equal(json_string_value(json_object_get(m, "model")),
+	    "large");
+	m = json_object_get(json_array_get(tc->modules, 0), "hyperparameters");
+	assert_string_equal(json_string_value(json_object_get(m, "model")),
+	    "small");
+	job_free(job);
+	(void)state;
+}
+
 /* Relative paths: the cwd first, then the including file's directory. */
 static void
 test_paths(void **state)
@@ -695,8 +726,12 @@ test_errors(void **state)
 		  "'nowhere/testenv.yaml')" },
 		{ "err-empty-grid.yaml", "err-empty-grid.yaml:13:29: "
 		  "hyperparameter 'n' has an empty grid (values: [])" },
-		{ "err-hp-collision.yaml", "err-hp-collision.yaml:15:19: "
-		  "hyperparameter 'n' is defined twice in this algorithm" },
+		{ "err-ianvs-joint.yaml", "err-ianvs-joint.yaml:16:20: "
+		  "paradigm jointinference with Python modules is not "
+		  "supported yet: bench runs .py modules under "
+		  "singletasklearning only" },
+		{ "err-hp-collision.yaml", "err-hp-collision.yaml:14:19: "
+		  "hyperparameter 'n' is defined twice in this module" },
 		{ "err-no-runnable.yaml", "err-no-runnable.yaml:7:11: "
 		  "algorithm 'a' has no module that runs: give one module "
 		  "`url: builtin:NAME`, a .so path or `command: [...]`" },
@@ -805,6 +840,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_settings, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_keys, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hp_modules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paths, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),

@@ -1,0 +1,1 @@
+# empty: the loader only checks that it exists
