@@ -11,6 +11,9 @@
 #include "spawn.h"
 #include "banned.h"
 
+/* A unit's oom_score_adj: well above bench's own (run-plan.c). */
+#define LAUNCH_LOCAL_OOM_ADJ	500
+
 /* Start a unit here. */
 static int
 launch_local_start(const struct launcher *l, const struct launch_unit *u,
@@ -28,6 +31,8 @@ launch_local_start(const struct launcher *l, const struct launch_unit *u,
 	so.rlimit_as = u->rlimit_as;
 	so.affinity = u->affinity;
 	so.die_with_parent = 1;	/* units die with bench */
+	/* the OOM killer takes a unit before bench (which sets -500) */
+	so.oom_score_adj = LAUNCH_LOCAL_OOM_ADJ;
 	return spawn_start(&so, pid, cause);
 }
 

@@ -36,6 +36,7 @@
 #include "run.h"
 #include "run-int.h"
 #include "safe.h"
+#include "spawn.h"
 #include "sample.h"
 #include "sched.h"
 #include "slot.h"
@@ -44,6 +45,9 @@
 #include "unitenv.h"
 #include "xalloc.h"
 #include "banned.h"
+
+/* bench's own oom_score_adj while it runs units here. */
+#define RUN_OOM_ADJ	(-500)
 
 /* A problem with a whole test case's merge: an event and a line. */
 static void
@@ -269,6 +273,32 @@ run_sched(struct run_state *rs)
 	    job_ntestcases(rs->job));
 }
 
+/*
+ * Lower bench's own oom_score_adj so that the OOM killer takes a unit (they
+ * get +500, launch-local.c), not the controller; where that is not
+ * permitted, say so. Returns line with that said, freeing line.
+ */
+static char *
+run_oom_protect(char *line)
+{
+	char *cause = NULL, *out;
+
+	if (spawn_oom_protect(RUN_OOM_ADJ, &cause) == 0)
+		out = xasprintf("%s; bench's oom_score_adj %d, units' +500",
+		    line, RUN_OOM_ADJ);
+	else if (cause == NULL)
+		out = xasprintf("%s; bench's oom_score_adj unchanged (lowering "
+		    "it is not permitted: %s), units' +500", line,
+		    strerror(errno));
+	else {
+		out = xasprintf("%s; bench's oom_score_adj unchanged (%s), "
+		    "units' +500", line, cause);
+		free(cause);
+	}
+	free(line);
+	return out;
+}
+
 /* The first pool: 1 for --profile-only or while profiling, else from the
    profiles when the worker count is automatic. */
 static void
@@ -277,7 +307,7 @@ run_first_pool(struct run_state *rs)
 	char *cause = NULL, *line;
 
 	if (!rs->remote) {
-		line = host_describe(&rs->host);
+		line = run_oom_protect(host_describe(&rs->host));
 		if (run_tx(rs) == 0 && store_event_add(rs->st, rs->run_id, -1,
 		    loop_walltime(), "resources", line, &cause) != 0)
 			free(cause);

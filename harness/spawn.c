@@ -152,6 +152,34 @@ spawn_child_die(int errfd, enum spawn_step step)
 	_exit(127);
 }
 
+/*
+ * In the child: write adj to /proc/self/oom_score_adj, best effort (no
+ * /proc, or a value below what the kernel lets us set, leaves it as it
+ * was). Async-signal-safe: the digits are made by hand.
+ */
+static void
+spawn_child_oom(int adj)
+{
+	char buf[8], *p = buf + sizeof buf;
+	unsigned v = adj < 0 ? (unsigned)-adj : (unsigned)adj;
+	ssize_t w;
+	int fd;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	if (adj < 0)
+		*--p = '-';
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	do {
+		w = write(fd, p, (size_t)(buf + sizeof buf - p));
+	} while (w < 0 && errno == EINTR);
+	close(fd);
+}
+
 /* In the child, after fork: set up and exec. */
 static void __attribute__((noreturn))
 spawn_child(const struct spawn_opts *o, const char *path,
@@ -223,6 +251,8 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	if (o->affinity != NULL &&
 	    sched_setaffinity(0, sizeof *o->affinity, o->affinity) != 0)
 		spawn_child_die(errfd, SPAWN_STEP_AFFINITY);
+	if (o->oom_score_adj != SPAWN_OOM_KEEP)
+		spawn_child_oom(o->oom_score_adj);
 #if defined(SYS_close_range)
 	/* Anything inherited above the status fd closes on exec. */
 	syscall(SYS_close_range, (unsigned)o->child_status_fd + 1, ~0U,
@@ -307,6 +337,8 @@ spawn_posix_ok(const struct spawn_opts *o)
 		return 0;
 	if (o->stdout_fd >= 0)
 		return 0;	/* rare (srun): the fork path places it */
+	if (o->oom_score_adj != SPAWN_OOM_KEEP)
+		return 0;	/* written in the child */
 	if (o->die_with_parent)
 		return 0;	/* prctl in the child */
 	return o->cgroup_fd < 0 && o->rlimit_as == 0 && o->affinity == NULL;
@@ -455,4 +487,34 @@ spawn_finish(pid_t pid, int flags, int *wstatus, char **cause)
 	if (WIFSIGNALED(status))
 		return 128 + WTERMSIG(status);
 	return WEXITSTATUS(status);
+}
+
+/* Set bench's own oom_score_adj (see spawn.h). */
+int
+spawn_oom_protect(int adj, char **cause)
+{
+	char buf[16];
+	ssize_t w;
+	int fd, n, e;
+
+	if (adj < -1000 || adj > 1000)
+		BUG("oom_score_adj %d out of range", adj);
+	fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EACCES || errno == EPERM)
+			return -1;
+		return err_errno(cause, "open '/proc/self/oom_score_adj'");
+	}
+	n = snprintf(buf, sizeof buf, "%d", adj);
+	do {
+		w = write(fd, buf, (size_t)n);
+	} while (w < 0 && errno == EINTR);
+	e = errno;
+	close(fd);
+	if (w == n)
+		return 0;
+	errno = w < 0 ? e : EIO;
+	if (errno == EACCES || errno == EPERM)
+		return -1;
+	return err_errno(cause, "write '/proc/self/oom_score_adj'");
 }

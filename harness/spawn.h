@@ -43,9 +43,26 @@ struct spawn_opts {
 					   only stderr (srun: records on
 					   stdout, output on stderr). Not
 					   closed here. */
+	int		 oom_score_adj;	/* written to the child's
+					   /proc/self/oom_score_adj (-1000..
+					   1000), so the OOM killer takes it
+					   before bench; best effort: a failed
+					   write is ignored. SPAWN_OOM_KEEP:
+					   inherit bench's */
 };
+#define SPAWN_OOM_KEEP	(-1001)
 #define SPAWN_OPTS_INIT { .log_fd = -1, .status_fd = -1, \
-	.child_status_fd = 3, .cgroup_fd = -1, .stdout_fd = -1 }
+	.child_status_fd = 3, .cgroup_fd = -1, .stdout_fd = -1, \
+	.oom_score_adj = SPAWN_OOM_KEEP }
+
+/*
+ * Set bench's own /proc/self/oom_score_adj to adj (-1000..1000), so that
+ * under memory pressure the OOM killer takes a unit, not the controller.
+ * Lowering it needs CAP_SYS_RESOURCE: returns -1 with errno EACCES or EPERM
+ * where that is not permitted (the caller says so and goes on), -1 with
+ * *cause for any other failure, 0 when set.
+ */
+int spawn_oom_protect(int adj, char **cause);
 
 /*
  * Resolve argv0 in PATH like execvp would. Returns an allocated absolute or
