@@ -8,9 +8,13 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "cmd.h"
+#include "xalloc.h"
 #include "banned.h"
 
 /* Print the list of subcommands. */
@@ -54,12 +58,22 @@ main_unknown(const char *word)
 	    "(bench --help lists them)\n", word);
 }
 
+/* An allocation failed (xalloc printed it): an environment error. */
+static void __attribute__((noreturn))
+main_out_of_memory(void)
+{
+	exit(CMD_EXIT_ENV);
+}
+
 int
 main(int argc, char **argv)
 {
 	const struct cmd_entry *cmd;
 
 	signal(SIGPIPE, SIG_IGN);
+	xalloc_set_die(main_out_of_memory);
+	/* jansson's allocations fail the same way, never as NULL */
+	json_set_alloc_funcs(xmalloc, free);
 	if (argc < 2) {
 		main_help(stderr);
 		return CMD_EXIT_USAGE;

@@ -11,11 +11,23 @@
 #include "xalloc.h"
 #include "banned.h"
 
-/* Print the failed request and abort: there is no sane way on. */
+/* What runs after the message: main's exit, or abort until it is set. */
+static void (*xalloc_die_fn)(void);
+
+/* Set what an allocation failure ends with (see xalloc.h). */
+void
+xalloc_set_die(void (*die)(void))
+{
+	xalloc_die_fn = die;
+}
+
+/* Print the failed request and end: there is no sane way on. */
 static void
 xalloc_die(size_t size)
 {
-	fprintf(stderr, "bench: out of memory allocating %zu bytes\n", size);
+	fprintf(stderr, "bench: out of memory (%zu bytes)\n", size);
+	if (xalloc_die_fn != NULL)
+		xalloc_die_fn();
 	abort();
 }
 

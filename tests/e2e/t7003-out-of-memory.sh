@@ -1,0 +1,39 @@
+#!/bin/sh
+# An allocation failure is an environment error: under an address-space
+# limit too small for a 100000-test-case grid (about 2 KiB each), `bench
+# list` prints "bench: out of memory (N bytes)" and exits 3; it does not
+# abort (jansson's allocations go through the same path).
+. "$top_srcdir/tests/helper/lib.sh"
+set -e
+
+python3 -c 'print(1)' >/dev/null 2>&1 || skip "python3 writes the grid"
+python3 - <<'PY'
+vals = lambda n: ",".join(str(i) for i in range(n))
+open("big.yaml", "w").write("""benchmarkingjob:
+  name: big
+  workspace: ./ws
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: g
+        algorithm:
+          paradigm_type: singletasklearning
+          modules:
+            - type: basemodel
+              url: builtin:gemm
+              hyperparameters:
+                - n: {values: [%s]}
+                - b: {values: [%s]}
+""" % (vals(1000), vals(100)))
+PY
+# it loads without a limit
+run_bench 0 list -f big.yaml
+expect_match "loads" "$(head -1 out.txt)" "100000 test cases"
+set +e
+(ulimit -v 120000 && exec "$BENCH" list -u -f big.yaml) >out.txt 2>err.txt
+got=$?
+set -e
+[ "$got" -ne 0 ] || skip "120 MB of address space was enough here"
+expect_eq "exit" "$got" 3
+expect_match "message" "$(cat err.txt)" "^bench: out of memory \([0-9]+ bytes\)$"
+exit 0
