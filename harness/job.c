@@ -118,6 +118,7 @@ struct loader {
 
 	/* For each test case, the algorithm entry it came from. */
 	size_t		 *tc_alg;
+	size_t		  tc_cap;	/* test cases job->testcases holds */
 	/* For each algorithm entry, its name node. */
 	struct yfile	**alg_file;
 	yaml_node_t	**alg_name;
@@ -1394,10 +1395,15 @@ add_testcase(struct loader *ld, size_t alg)
 	struct job *job = ld->job;
 	struct job_testcase *tc;
 
-	job->testcases = xreallocarray(job->testcases, job->ntestcases + 1,
-	    sizeof *job->testcases);
-	ld->tc_alg = xreallocarray(ld->tc_alg, job->ntestcases + 1,
-	    sizeof *ld->tc_alg);
+	if (job->ntestcases == ld->tc_cap) {
+		/* doubling: a grid of n test cases costs n, not n^2, copies
+		   (the sanitizer build's realloc always copies) */
+		ld->tc_cap = ld->tc_cap > 0 ? 2 * ld->tc_cap : 16;
+		job->testcases = xreallocarray(job->testcases, ld->tc_cap,
+		    sizeof *job->testcases);
+		ld->tc_alg = xreallocarray(ld->tc_alg, ld->tc_cap,
+		    sizeof *ld->tc_alg);
+	}
 	ld->tc_alg[job->ntestcases] = alg;
 	tc = &job->testcases[job->ntestcases];
 	memset(tc, 0, sizeof *tc);
