@@ -11,7 +11,7 @@ algo slow "[\"$SCRATCH/zz\", \"4.{n}\"]" "              hyperparameters:
                 - n: {values: [1, 2]}"
 sock="$SCRATCH/tmux.sock"
 tmux -S "$sock" new-session -d -x 30 -y 20 \
-    "NO_COLOR=1 '$BENCH' -f job.yaml --parallel -w 2; sleep 30"
+    "NO_COLOR=1 '$BENCH' -f job.yaml --parallel -w 2; echo bench-exited; sleep 30"
 # wait for the live line (slow under valgrind), then look at the pane
 for i in $(seq 100); do
 	tmux -S "$sock" capture-pane -p >pane.txt
@@ -22,7 +22,7 @@ sleep 0.5
 tmux -S "$sock" capture-pane -p >pane.txt
 # let the run end before closing the terminal
 for i in $(seq 300); do
-	tmux -S "$sock" capture-pane -p | grep -q 'database' && break
+	tmux -S "$sock" capture-pane -p | grep -q 'bench-exited' && break
 	sleep 0.1
 done
 tmux -S "$sock" kill-server 2>/dev/null || true

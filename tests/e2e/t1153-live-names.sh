@@ -16,7 +16,7 @@ live() {
 	sock="$SCRATCH/tmux-$1.sock"
 	rm -rf ws
 	tmux -S "$sock" new-session -d -x "$1" -y 20 \
-	    "NO_COLOR=1 '$BENCH' -f job.yaml --parallel -w 3; sleep 30"
+	    "NO_COLOR=1 '$BENCH' -f job.yaml --parallel -w 3; echo bench-exited; sleep 30"
 	for i in $(seq 100); do
 		tmux -S "$sock" capture-pane -p >pane.txt
 		grep -q '3 running' pane.txt && break
@@ -24,7 +24,7 @@ live() {
 	done
 	grep '3 running' pane.txt >line.txt || true
 	for i in $(seq 300); do
-		tmux -S "$sock" capture-pane -p | grep -q 'database' && break
+		tmux -S "$sock" capture-pane -p | grep -q 'bench-exited' && break
 		sleep 0.1
 	done
 	tmux -S "$sock" kill-server 2>/dev/null || true
