@@ -24,6 +24,7 @@
 
 #include "chan.h"
 #include "cmd.h"
+#include "guard.h"
 #include "merge.h"
 #include "spawn.h"
 #include "worker.h"
@@ -44,7 +45,8 @@ static volatile sig_atomic_t cmd_worker_child = -1;
 	"       bench worker --exec [--status-fd FD] [--sample S] -- COMMAND " \
 	"[ARG...]\n" \
 	"       bench worker --merge IN --merge-out OUT --url URL " \
-	"--testcase NAME"
+	"--testcase NAME\n" \
+	"       bench worker --guard"
 
 extern const struct cmd_entry cmd_worker_entry;
 
@@ -65,6 +67,7 @@ enum {
 	OPT_MERGE,
 	OPT_MERGE_OUT,
 	OPT_SAMPLE,
+	OPT_GUARD,
 	OPT_HELP,
 };
 
@@ -85,6 +88,7 @@ static const struct option cmd_worker_options[] = {
 	{ "paradigm", required_argument, NULL, OPT_PARADIGM },
 	{ "paradigm-config", required_argument, NULL, OPT_PARADIGM_CONFIG },
 	{ "sample", required_argument, NULL, OPT_SAMPLE },
+	{ "guard", no_argument, NULL, OPT_GUARD },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -551,6 +555,7 @@ struct cmd_worker_args {
 	const char	*merge_in;	/* --merge */
 	const char	*merge_out;	/* --merge-out */
 	double		 sample_s;	/* --sample; 0: none */
+	int		 guard;		/* --guard: see guard.h */
 };
 
 /* cmd_worker_option's verdicts besides 0 (go on). */
@@ -637,6 +642,9 @@ cmd_worker_option(struct cmd_worker_args *a, int opt)
 		break;
 	case OPT_EXEC:
 		a->exec_mode = 1;
+		break;
+	case OPT_GUARD:
+		a->guard = 1;
 		break;
 	case OPT_MERGE:
 		a->merge_in = optarg;
@@ -748,6 +756,13 @@ cmd_worker_exec(int argc, char **argv)
 		}
 		if (rc != 0)
 			return cmd_usage(&cmd_worker_entry);
+	}
+	if (a.guard) {
+		/* bench's run guard: its pipe on fd 3, nothing else */
+		if (optind != argc || fcntl(3, F_GETFD) == -1)
+			return cmd_usage(&cmd_worker_entry);
+		guard_main(3);
+		return CMD_EXIT_OK;
 	}
 	if (a.exec_mode)
 		return cmd_worker_exec_mode(&a, argc - optind, argv + optind);

@@ -25,6 +25,7 @@
 #include "budget.h"
 #include "cgroup.h"
 #include "err.h"
+#include "guard.h"
 #include "gpus.h"
 #include "host.h"
 #include "hwinfo.h"
@@ -346,6 +347,7 @@ run_finish(struct run_state *rs, struct run_unit *ru)
 		rc = run_done(rs, ru, &v, end.wall_s);
 	ru->state = UNIT_DONE;
 	ru->finish = 0;
+	guard_remove(rs->guard, slot_pid(ru->io));
 	slot_clear(ru->io);
 	free(le.error);
 	free(v.error);
@@ -365,6 +367,7 @@ run_unstart(struct run_state *rs, struct run_unit *ru, int started)
 		sched_ended(rs->sched, ru->unit, &e, loop_monotonic(), &d);
 	ru->state = UNIT_DONE;
 	ru->finish = 0;
+	guard_remove(rs->guard, slot_pid(ru->io));
 	slot_clear(ru->io);
 }
 
@@ -389,6 +392,7 @@ run_abandon(struct run_state *rs)
 		slot_kill(ru->io, SIGKILL);
 		run_release(rs, ru);
 		ru->state = UNIT_DONE;
+		guard_remove(rs->guard, slot_pid(ru->io));
 		slot_clear(ru->io);
 	}
 }
@@ -403,6 +407,9 @@ run_end_children(struct run_state *rs)
 	pid_t pid;
 	int i;
 
+	/* every unit ended: the guard has nothing left to guard */
+	guard_stop(rs->guard);
+	rs->guard = NULL;
 	run_kill_orphans(rs);
 	for (i = 0; i < 300; i++) {
 		pid = waitpid(-1, NULL, WNOHANG);

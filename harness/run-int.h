@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "unit.h"
 
+struct guard;
 struct loop;
 struct sample;
 struct slot;
@@ -89,6 +90,7 @@ struct run_state {
 	size_t			 ncancel;	/* units whose remains were
 						   cancelled */
 	double			 next_sample;	/* 0 none */
+	struct guard		*guard;		/* NULL: none (see guard.h) */
 };
 
 /* Make sure a transaction is open: 0, or -1 (rs->cause). */

@@ -24,6 +24,7 @@
 #include "budget.h"
 #include "cgroup.h"
 #include "err.h"
+#include "guard.h"
 #include "gpus.h"
 #include "host.h"
 #include "hwinfo.h"
@@ -160,6 +161,8 @@ run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
 	*err = rc != 0 ? errno : 0;
 	unitenv_release(&ue);
 	slot_set_pid(ru->io, rc == 0 ? pid : 0);
+	if (rc == 0)
+		guard_add(rs->guard, pid);
 	return rc;
 }
 

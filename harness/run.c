@@ -27,6 +27,7 @@
 #include "cgroup.h"
 #include "err.h"
 #include "gpus.h"
+#include "guard.h"
 #include "host.h"
 #include "hwinfo.h"
 #include "job.h"
@@ -156,10 +157,13 @@ run_event(struct run_state *rs, size_t u, const char *kind,
 void
 run_kill_orphans(struct run_state *rs)
 {
-	pid_t live[64] = { 0 }, *pids = rs->nslots <= 64 ? live :
-	    xcalloc((size_t)rs->nslots, sizeof *pids);
+	pid_t live[64] = { 0 }, *pids = rs->nslots < 64 ? live :
+	    xcalloc((size_t)rs->nslots + 1, sizeof *pids);
 	size_t n = 0;
 	int k;
+
+	if (guard_pid(rs->guard) > 0)
+		pids[n++] = guard_pid(rs->guard);
 
 	for (k = 0; k < rs->nslots; k++) {
 		enum unit_state s = rs->units[k].state;
@@ -426,6 +430,21 @@ run_loop(struct run_state *rs)
 	}
 }
 
+/* Start the guard, so units' groups die with bench (see guard.h). */
+static void
+run_guard(struct run_state *rs)
+{
+	char *cause = NULL;
+
+	if (rs->cfg->self_exe == NULL)
+		return;
+	if (guard_start(rs->cfg->self_exe, &rs->guard, &cause) != 0) {
+		run_event(rs, SIZE_MAX, "guard", "no guard: what units start "
+		    "may outlive a killed bench: %s", cause);
+		free(cause);
+	}
+}
+
 /* Run a job. */
 int
 run_execute(struct job *job, struct store *st, int64_t run_id,
@@ -445,6 +464,7 @@ run_execute(struct job *job, struct store *st, int64_t run_id,
 	/* orphans of units (setsid and double forks) become our children,
 	   so none outlives the run */
 	prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	run_guard(&rs);
 	store_set_busy_wait(st, run_on_busy, &rs);
 	if (run_loop(&rs) != 0) {
 		run_fail(&rs);
