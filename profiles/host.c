@@ -172,18 +172,40 @@ host_describe(const struct host *h)
 	return line;
 }
 
+/* The fraction of RAM left: the host's, or its container's when lower. */
+double
+host_ram_left(long avail_kb, long total_kb, long long limit_kb,
+    long long usage_kb)
+{
+	double frac, cg;
+
+	if (avail_kb < 0 || total_kb <= 0)
+		return -1;
+	frac = (double)avail_kb / (double)total_kb;
+	if (limit_kb > 0 && usage_kb >= 0) {
+		cg = usage_kb >= limit_kb ? 0 :
+		    (double)(limit_kb - usage_kb) / (double)limit_kb;
+		if (cg < frac)
+			frac = cg;
+	}
+	return frac;
+}
+
 /* The fraction of memory left, RAM or the fullest GPU. */
 double
 host_memory_left(const struct host *h)
 {
-	long avail = hwinfo_mem_available_kb();
+	struct cgroup_limit lim;
 	struct nvml_device_info di;
 	double frac, left;
 	size_t g;
 
-	if (avail < 0 || h->mem_total_kb <= 0)
+	if (cgroup_enclosing(&lim) != 0)
+		lim.limit_kb = lim.usage_kb = -1;
+	frac = host_ram_left(hwinfo_mem_available_kb(), h->mem_total_kb,
+	    lim.limit_kb, lim.usage_kb);
+	if (frac < 0)
 		return -1;
-	frac = (double)avail / (double)h->mem_total_kb;
 	/* a GPU over 90% (95%) used counts as 10% (5%) left */
 	for (g = 0; h->nvml != NULL && g < h->ngpus; g++) {
 		if (nvml_device(h->nvml, gpus_get(h->gpus, g)->nvml_index,

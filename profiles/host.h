@@ -67,8 +67,16 @@ const char *host_ram_label(const struct host *h);
    capped and measured. Allocated. */
 char *host_describe(const struct host *h);
 
-/* The fraction of memory left now: RAM (MemAvailable / MemTotal) or the
-   fullest GPU, whichever is lower; < 0 unknown. */
+/* The fraction of memory left now: RAM (the lower of MemAvailable /
+   MemTotal and, inside a container, its enclosing cgroup's (limit -
+   usage) / limit, usage less inactive file cache) or the fullest GPU,
+   whichever is lower; < 0 unknown. */
 double host_memory_left(const struct host *h);
+
+/* The RAM part of it, pure: avail_kb / total_kb, or (limit_kb - usage_kb)
+   / limit_kb when a limit is known (> 0, usage >= 0) and lower; < 0 when
+   avail_kb or total_kb is unknown. */
+double host_ram_left(long avail_kb, long total_kb, long long limit_kb,
+    long long usage_kb);
 
 #endif

@@ -110,4 +110,47 @@ expect_eq "no crash" "$(sql $DB "SELECT count(*) FROM events WHERE detail LIKE '
 expect_match "pool halved" "$(sql $DB "SELECT detail FROM events WHERE kind='pool'")" "ended oom: 1 worker now"
 expect_match "on the terminal" "$(cat err.txt)" "ended oom: 1 worker now"
 echo "# forced: $(sql $DB "SELECT group_concat(attempts) FROM units") attempts; $(sql $DB "SELECT count(*) FROM events WHERE kind='retry'") retries" >&2
-no_leftovers memhog
+no_leftovers "memhog.*--workspace $SCRATCH/"
+
+# 3. pressure inside the container: a ballast process holds all but about
+# 60 MiB of the 700 MiB limit while the host has GiBs free; the pressure
+# check must read the container's room (no new unit starts), then units
+# start again once the ballast lets go.
+PY=$(command -v python3) || skip "python3 is needed for the ballast"
+cat >ballast.sh <<SH
+#!/bin/sh
+echo \$\$ >"$CG/cgroup.procs" || exit 99
+exec "$PY" -c "
+import os, time
+b = b'x' * (625 << 20)
+open('ready', 'w').close()
+for _ in range(900):
+    if os.path.exists('release'):
+        break
+    time.sleep(0.1)
+"
+SH
+chmod +x ballast.sh
+./ballast.sh &
+ballast=$!
+for i in $(seq 300); do
+	[ -e ready ] && break
+	sleep 0.1
+done
+[ -e ready ] || { kill $ballast; fail "the ballast never got its memory"; }
+sed -i 's/mib: {values: \[300\]}/mib: {values: [8]}/' box.yaml
+"$BENCH" -f box.yaml --parallel -w 1 --db press.db >out.txt 2>err.txt &
+bench=$!
+for i in $(seq 300); do
+	[ "$(sql press.db "SELECT count(*) FROM events WHERE kind='pressure'" 2>/dev/null)" = 1 ] && break
+	sleep 0.1
+done
+touch release
+wait $ballast || :
+wait $bench || fail "bench exited $? under pressure ($(cat err.txt))"
+DB=press.db
+expect_match "paused by the container's room" \
+	"$(sql $DB "SELECT group_concat(detail, ' | ') FROM events WHERE kind='pressure'")" \
+	"no new unit starts.*units start again"
+expect_eq "all ok (pressure)" "$(sql $DB "SELECT group_concat(status) FROM units")" "ok,ok,ok,ok"
+echo "# pressure: $(sql $DB "SELECT group_concat(detail, ' | ') FROM events WHERE kind='pressure'")" >&2
