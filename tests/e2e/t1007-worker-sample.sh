@@ -9,7 +9,9 @@
 set -e
 
 # --exec: start, samples while the command runs, usage, end
-"$BENCH" worker --exec --sample 0.1 -- sh -c 'sleep 0.5' >exec.out 2>exec.err ||
+# a sleep of this test's own, so no_leftovers sees no other test's sleep
+ln -s "$(command -v sleep)" "$SCRATCH/zz"
+"$BENCH" worker --exec --sample 0.1 -- sh -c "'$SCRATCH/zz' 0.5" >exec.out 2>exec.err ||
 	fail "bench worker --exec --sample: exit $? ($(cat exec.err))"
 n=$(grep -c '^{"t":"sample","rss_kb":[0-9.]*' exec.out || true)
 [ "$n" -ge 2 ] || fail "--exec --sample 0.1 over 0.5 s: $n sample records: $(cat exec.out)"
@@ -17,7 +19,7 @@ expect_match "first record" "$(head -n1 exec.out)" '^\{"t":"start","pid":[0-9]+'
 expect_match "last record" "$(tail -n1 exec.out)" '^\{"t":"end","status":"ok"\}$'
 expect_match "cpu_pct" "$(grep '"t":"sample"' exec.out | tail -n1)" '"cpu_pct":[0-9.]+'
 # the sampler is reaped after the usage record: no process of it is left
-no_leftovers "sleep 0.5"
+no_leftovers "$SCRATCH/zz 0.5"
 
 # a test case run in the worker: its own process group is sampled
 "$BENCH" worker --url builtin:memhog --unit u1 --seed 1 \
