@@ -556,13 +556,14 @@ html_pair_serial(const struct html_pair *hp, const struct report_tc *pt)
 }
 
 /* The serial test case of pt when its bar is drawn: both runs have it
-   and neither ran it as a single unit (one unit's speedup is noise). */
+   and neither ran it as a single measured unit (one unit's speedup is
+   noise; a warm-up is not measured). */
 static const struct report_tc *
 html_pair_drawn(const struct html_pair *hp, const struct report_tc *pt)
 {
 	const struct report_tc *st = html_pair_serial(hp, pt);
 
-	return st == NULL || st->units < 2 || pt->units < 2 ? NULL : st;
+	return st == NULL || st->measured < 2 || pt->measured < 2 ? NULL : st;
 }
 
 /* The speedup scale: the largest of the total, the workers and every test

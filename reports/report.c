@@ -177,6 +177,8 @@ report_on_unit(const struct store_unit_row *u, void *data)
 		}
 	}
 	tc->units++;
+	if (!u->warmup)
+		tc->measured++;
 	if (strcmp(u->status, "ok") == 0)
 		tc->ok++;
 	else if (strcmp(u->status, "skipped") == 0)

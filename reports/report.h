@@ -47,6 +47,7 @@ struct report_tc {
 	json_t	*metrics;	/* name -> real (testcase_metrics) */
 	json_t	*timing;	/* name -> true when timing-dependent */
 	size_t	 units, ok, bad, skipped;
+	size_t	 measured;	/* units that are not warm-ups */
 	double	 wall_s;	/* sum of its units' wall_s */
 	double	 first_start, last_end;	/* NAN when none ran */
 	long	 peak_rss_kb;	/* max over units, -1 unknown */
