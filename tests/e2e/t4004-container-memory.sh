@@ -11,49 +11,10 @@
 . "$top_srcdir/tests/helper/lib.sh"
 set -e
 
-[ "$(id -u)" -eq 0 ] || skip "making a memory cgroup needs root"
-LIMIT=$((700 * 1024 * 1024))
-# v2 when its root offers the memory controller, else v1's memory hierarchy
-v2=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
-v1=$(awk '$9 == "cgroup" && $NF ~ /(^|,)memory(,|$)/ {print $5; exit}' \
-	/proc/self/mountinfo)
-if [ -n "$v2" ] && grep -qw memory "$v2/cgroup.controllers" 2>/dev/null; then
-	own=$(awk -F: '$1 == "0" {print $3}' /proc/self/cgroup)
-	CG="$v2$own/t4004.$$"
-	mkdir "$CG" 2>/dev/null || skip "cannot make a cgroup under $v2$own"
-	echo "$LIMIT" >"$CG/memory.max" || skip "cannot set memory.max"
-	echo 0 >"$CG/memory.swap.max" 2>/dev/null || :
-	KIND=v2
-elif [ -n "$v1" ]; then
-	own=$(awk -F: '$2 ~ /(^|,)memory(,|$)/ {print $3}' /proc/self/cgroup)
-	CG="$v1$own/t4004.$$"
-	mkdir "$CG" 2>/dev/null || skip "cannot make a cgroup under $v1$own"
-	echo "$LIMIT" >"$CG/memory.limit_in_bytes" ||
-		skip "cannot set memory.limit_in_bytes"
-	echo "$LIMIT" >"$CG/memory.memsw.limit_in_bytes" 2>/dev/null || :
-	KIND=v1
-else
-	skip "no memory cgroup controller (v1 or v2) here"
-fi
-cleanup() {
-	# whatever is left in the group dies, then the group goes
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		[ -s "$CG/cgroup.procs" ] || break
-		xargs kill -9 <"$CG/cgroup.procs" 2>/dev/null || :
-		sleep 0.2
-	done
-	rmdir "$CG" 2>/dev/null || :
-}
-trap cleanup EXIT
-
+. "$top_srcdir/tests/helper/memcg.sh"
+memcg_make $((700 * 1024 * 1024))
 # bench joins the group, as if started in the container
-REAL="$BENCH"
-cat >inbox.sh <<SH
-#!/bin/sh
-echo \$\$ >"$CG/cgroup.procs" || exit 99
-exec "$REAL" "\$@"
-SH
-chmod +x inbox.sh
+memcg_box inbox.sh "$BENCH"
 BENCH="$SCRATCH/inbox.sh"
 
 cat >box.yaml <<'JOB'
@@ -117,10 +78,8 @@ no_leftovers "memhog.*--workspace $SCRATCH/"
 # check must read the container's room (no new unit starts), then units
 # start again once the ballast lets go.
 PY=$(command -v python3) || skip "python3 is needed for the ballast"
-cat >ballast.sh <<SH
-#!/bin/sh
-echo \$\$ >"$CG/cgroup.procs" || exit 99
-exec "$PY" -c "
+memcg_box ballast.sh "$PY"
+./ballast.sh -c "
 import os, time
 b = b'x' * (625 << 20)
 open('ready', 'w').close()
@@ -128,10 +87,7 @@ for _ in range(900):
     if os.path.exists('release'):
         break
     time.sleep(0.1)
-"
-SH
-chmod +x ballast.sh
-./ballast.sh &
+" &
 ballast=$!
 for i in $(seq 300); do
 	[ -e ready ] && break
