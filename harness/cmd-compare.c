@@ -166,7 +166,8 @@ cmd_compare_parse(int argc, char **argv, struct cmd_compare_args *a)
 			    "(of -f JOB's\njob). Runs on machines with different "
 			    "fingerprints are refused unless\n--force.\n\nexit: "
 			    "0 nothing worse, 1 something slower or worse, 2 "
-			    "usage or\ndifferent machines, 3 environment\n",
+			    "usage,\ndifferent machines or nothing in common, 3 "
+			    "environment\n",
 			    CMD_COMPARE_USAGE);
 			return 1;
 		default:
@@ -186,6 +187,7 @@ cmd_compare_run(struct store *st, const char *job, struct cmd_compare_args *a,
 	char fp[2][72] = { "", "" };
 	int64_t ids[2] = { 0, 0 };
 	int worse = 0;
+	size_t nitems = 0;
 
 	if (a->last) {
 		if (cmd_compare_last(st, job, ids, fp, cause) != 0)
@@ -204,9 +206,17 @@ cmd_compare_run(struct store *st, const char *job, struct cmd_compare_args *a,
 		if (!a->force)
 			return CMD_EXIT_USAGE;
 	}
-	if (compare_runs(st, ids[0], ids[1], &a->o, stdout, &worse,
+	if (compare_runs(st, ids[0], ids[1], &a->o, stdout, &worse, &nitems,
 	    cause) != 0)
 		return CMD_EXIT_ENV;
+	if (nitems == 0) {
+		/* nothing in common is not "nothing got worse" */
+		fprintf(stderr, "bench: runs %" PRId64 " and %" PRId64 " have "
+		    "no test case and metric in common: nothing compared "
+		    "(test cases are matched by name, hyperparameters "
+		    "included)\n", ids[0], ids[1]);
+		return CMD_EXIT_USAGE;
+	}
 	return worse > 0 ? CMD_EXIT_FAIL : CMD_EXIT_OK;
 }
 

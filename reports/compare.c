@@ -126,6 +126,37 @@ compare_item(const char *tc, const char *name, json_t *xa, json_t *xb,
 	    "verdict", compare_word(v, by_name));
 }
 
+/* The test cases of x that y lacks, as an array of names. */
+static json_t *
+compare_only(json_t *x, json_t *y)
+{
+	json_t *names = json_array(), *m;
+	const char *tc;
+
+	json_object_foreach(x, tc, m) {
+		if (json_object_get(y, tc) == NULL)
+			json_array_append_new(names, json_string(tc));
+	}
+	return names;
+}
+
+/* One line naming the test cases only one run has (term and md). */
+static void
+compare_only_line(FILE *fp, const char *fmt, json_t *doc, const char *key,
+    const char *run)
+{
+	json_t *names = json_object_get(doc, key), *v;
+	size_t i;
+
+	if (json_array_size(names) == 0)
+		return;
+	fprintf(fp, "%sonly in run %s, not compared:", strcmp(fmt, "md") == 0 ?
+	    "\n" : "", run);
+	json_array_foreach(names, i, v)
+		fprintf(fp, "%s %s", i > 0 ? "," : "", json_string_value(v));
+	fputc('\n', fp);
+}
+
 /* Every item both runs have, in B's order. */
 static json_t *
 compare_items(json_t *ra, json_t *rb, json_t *rank, double threshold,
@@ -257,10 +288,13 @@ compare_write(FILE *fp, const char *fmt, json_t *doc)
 	compare_head(fp, fmt, doc);
 	json_array_foreach(json_object_get(doc, "items"), i, it)
 		compare_row(fp, fmt, it);
-	if (strcmp(fmt, "html") == 0)
+	if (strcmp(fmt, "html") == 0) {
 		fprintf(fp, "</table></body></html>\n");
-	else
-		fprintf(fp, "%s%lld item%s got worse beyond the threshold\n",
+		return;
+	}
+	compare_only_line(fp, fmt, doc, "only_a", "A");
+	compare_only_line(fp, fmt, doc, "only_b", "B");
+	fprintf(fp, "%s%lld item%s got worse beyond the threshold\n",
 		    strcmp(fmt, "md") == 0 ? "\n" : "", (long long)
 		    json_integer_value(json_object_get(doc, "worse")),
 		    json_integer_value(json_object_get(doc, "worse")) == 1 ?
@@ -280,7 +314,8 @@ compare_rank_row(const struct store_run_row *r, void *data)
 /* Compare two runs; see compare.h. */
 int
 compare_runs(struct store *st, int64_t a, int64_t b,
-    const struct compare_opts *o, FILE *fp, int *worse, char **cause)
+    const struct compare_opts *o, FILE *fp, int *worse, size_t *nitems,
+    char **cause)
 {
 	json_t *ra = NULL, *rb = NULL, *rank = NULL, *doc;
 
@@ -300,6 +335,9 @@ compare_runs(struct store *st, int64_t a, int64_t b,
 	    "95% Welch t of the difference of means, in percent of A's mean",
 	    "items", compare_items(ra, rb, rank, o->threshold_pct, worse));
 	json_object_set_new(doc, "worse", json_integer(*worse));
+	json_object_set_new(doc, "only_a", compare_only(ra, rb));
+	json_object_set_new(doc, "only_b", compare_only(rb, ra));
+	*nitems = json_array_size(json_object_get(doc, "items"));
 	compare_write(fp, o->format, doc);
 	json_decref(doc);
 	json_decref(ra);

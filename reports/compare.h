@@ -30,11 +30,14 @@ int compare_format_ok(const char *name);
 
 /*
  * Compare run a (the baseline) with run b and write the result to fp in
- * o->format. *worse gets how many items got slower or worse. Returns 0, or
- * -1 with *cause.
+ * o->format. Test cases are matched by name (hyperparameters included);
+ * those only one run has are listed ("only_a", "only_b"), not compared.
+ * *worse gets how many items got slower or worse, *nitems how many were
+ * compared. Returns 0, or -1 with *cause.
  */
 int compare_runs(struct store *st, int64_t a, int64_t b,
-    const struct compare_opts *o, FILE *fp, int *worse, char **cause);
+    const struct compare_opts *o, FILE *fp, int *worse, size_t *nitems,
+    char **cause);
 
 /* The better direction of metric: 1 higher, -1 lower, 0 unknown by name
    alone. */

@@ -52,3 +52,14 @@ run_bench 1 compare --db $DB 2 3 --force
 expect_match "forced" "$(cat err.txt)" "WARNING"
 run_bench 2 compare --db $DB commit=a commit=nope
 expect_match "no label" "$(cat err.txt)" "no run has the label commit=nope"
+
+# test cases are matched by name: a run of other test cases has nothing in
+# common with run 1, which is said (exit 2), not "0 items got worse"
+sed -i 's/values: \[1, 2, 3\]/values: [4, 5]/; s/repeat: 5/repeat: 2/' job.yaml
+run_bench 0 -f job.yaml --parallel -w 2 -q --label commit=d
+run_bench 2 compare --db $DB commit=a commit=d
+expect_match "nothing in common" "$(cat err.txt)" "runs 1 and 4 have no test case and metric in common"
+expect_match "only in A" "$(cat out.txt)" "only in run A, not compared: nap\[id=1\], nap\[id=2\], nap\[id=3\]"
+expect_match "only in B" "$(cat out.txt)" "only in run B, not compared: nap\[id=4\], nap\[id=5\]"
+run_bench 2 compare --db $DB commit=a commit=d --format json
+expect_eq "only_b in JSON" "$(sqlite3 :memory: "SELECT json_extract(readfile('out.txt'), '\$.only_b')")" '["nap[id=4]","nap[id=5]"]'
