@@ -207,6 +207,11 @@ sched_need(const struct sched *s, size_t u, struct sched_need *need)
 	need->cap_mb = d->ram_mb;
 	need->ram_mb = d->ram_mb > 0 ? d->ram_mb :
 	    sched_headroom_mb((double)s->peak_kb[tc]);
+	/* remote: the cluster places by the request, so a measured peak
+	   becomes one (never below the floor: a tiny peak is not a limit) */
+	if (s->cfg.remote && need->cap_mb == 0 && need->ram_mb > 0)
+		need->cap_mb = need->ram_mb > SCHED_REMOTE_MEM_MIN_MB ?
+		    need->ram_mb : SCHED_REMOTE_MEM_MIN_MB;
 	need->vram_mb = d->vram_mb > 0 ? d->vram_mb :
 	    isnan(s->peak_vram[tc]) ? 0 :
 	    sched_headroom_mb(s->peak_vram[tc] * 1024.0);

@@ -7,7 +7,9 @@
  *			else its test case's profile) fits what is free: RAM
  *			budget, cores, GPUs with VRAM; a unit that can never
  *			fit runs alone; a remote launcher (Slurm) holds the
- *			resources itself and every unit is admitted
+ *			resources itself and every unit is admitted: what it
+ *			needs (declared, else its profile on the cluster's
+ *			nodes + 10%) is what it asks the cluster for
  *	backfill	units go in start order (longest stored wall time
  *			first); when the head does not fit, smaller units
  *			behind it may start, at most `pool` times in a row
@@ -43,11 +45,16 @@
 #define SCHED_BACKOFF_MAX	30.0
 #define SCHED_PRESSURE_STOP	0.10	/* memory left: no admission */
 #define SCHED_PRESSURE_KILL	0.05	/* memory left: evict */
+#define SCHED_REMOTE_MEM_MIN_MB	64	/* the least memory a remote unit
+					   asks for from its profile */
 
 /* What a unit needs. */
 struct sched_need {
 	uint64_t	 ram_mb;	/* admission; 0 unknown */
-	uint64_t	 cap_mb;	/* the memory cap: declared ram only */
+	uint64_t	 cap_mb;	/* the memory cap: declared ram; when
+					   remote, else the profile's need
+					   (at least SCHED_REMOTE_MEM_MIN_MB):
+					   what the unit asks the cluster */
 	uint64_t	 vram_mb;	/* per GPU; 0 unknown */
 	unsigned	 gpus;
 	unsigned	 cpus;		/* cores to bind to; 0 none */
@@ -101,7 +108,8 @@ double sched_profile_wall(const struct sched *s, size_t tc);
 void sched_profile_max(const struct sched *s, long *peak_kb,
     long long *peak_vram_mb);
 
-/* What unit u needs: declared resources, else its profile + 10%. */
+/* What unit u needs: declared resources, else its profile + 10%; when
+   remote, a profile's need is also the request (cap_mb). */
 void sched_need(const struct sched *s, size_t u, struct sched_need *need);
 /* Whether need fits what is free now / can never fit, even alone. */
 int sched_fits(const struct sched *s, const struct sched_need *need);

@@ -373,6 +373,53 @@ test_never_fits(void **state)
 }
 
 /*
+ * A remote launcher asks the cluster for the memory a unit needs: the
+ * declared ram, else its profile (measured on the nodes) + 10%, at least
+ * SCHED_REMOTE_MEM_MIN_MB; nothing when neither is known. A local run
+ * caps only what is declared: a profile is for admission here.
+ */
+static void
+test_remote_request(void **state)
+{
+	struct sched_config c;
+	struct sched_need n;
+	struct sched *s;
+
+	(void)state;
+	remote_config(&c);
+	s = sched_new(&c, 3, 3);
+	add_units(s, 3, 1);
+	sched_need(s, 0, &n);
+	assert_int_equal(n.cap_mb, 0);		/* no profile: no request */
+	sched_profile_set(s, 0, 1000L * 1024, NAN, NAN);
+	sched_need(s, 0, &n);
+	assert_int_equal(n.ram_mb, 1100);
+	assert_int_equal(n.cap_mb, 1100);	/* --mem=1100M */
+	sched_profile_set(s, 1, 2048, NAN, NAN);	/* 2 MiB: the floor */
+	sched_need(s, 1, &n);
+	assert_int_equal(n.ram_mb, 3);
+	assert_int_equal(n.cap_mb, SCHED_REMOTE_MEM_MIN_MB);
+	sched_free(s);
+
+	c.declared.ram_mb = 500;		/* declared wins */
+	s = sched_new(&c, 3, 3);
+	add_units(s, 3, 1);
+	sched_profile_set(s, 0, 1000L * 1024, NAN, NAN);
+	sched_need(s, 0, &n);
+	assert_int_equal(n.cap_mb, 500);
+	sched_free(s);
+
+	local_config(&c);
+	s = sched_new(&c, 3, 3);
+	add_units(s, 3, 1);
+	sched_profile_set(s, 0, 100L * 1024, NAN, NAN);
+	sched_need(s, 0, &n);
+	assert_int_equal(n.ram_mb, 110);
+	assert_int_equal(n.cap_mb, 0);
+	sched_free(s);
+}
+
+/*
  * A remote launcher: every unit is admitted, whatever it declares and the
  * machine offers, nothing is taken, and the pool still bounds the units
  * in flight.
@@ -1087,6 +1134,7 @@ main(void)
 		cmocka_unit_test(test_admit_gpu_exclusive),
 		cmocka_unit_test(test_never_fits),
 		cmocka_unit_test(test_remote),
+		cmocka_unit_test(test_remote_request),
 		cmocka_unit_test(test_backfill),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_need),
