@@ -591,6 +591,7 @@ size_t
 slurm_parse_nodes(const char *text, struct launch_nodes *n)
 {
 	struct launch_node_kind k;
+	struct strvec names = STRVEC_INIT;
 	char line[512], gres[400];
 	const char *p = text, *e;
 	unsigned long cpus;
@@ -618,6 +619,7 @@ slurm_parse_nodes(const char *text, struct launch_nodes *n)
 		k.mem_mb = mem;
 		k.gpus = slurm_gres_gpus(gres);
 		n->nnodes++;
+		strvec_pushf(&names, "%.*s", (int)strcspn(line, " "), line);
 		for (i = 0; i < n->nkinds; i++) {
 			if (memcmp(&n->kinds[i], &k, sizeof k) == 0)
 				break;
@@ -625,6 +627,8 @@ slurm_parse_nodes(const char *text, struct launch_nodes *n)
 		if (i == n->nkinds && n->nkinds < LAUNCH_MAX_KINDS)
 			n->kinds[n->nkinds++] = k;
 	}
+	n->names = n->nnodes > 0 ? strvec_detach(&names) : NULL;
+	strvec_clear(&names);
 	return n->nkinds;
 }
 

@@ -132,8 +132,9 @@ int slurm_path_node_local(const char *path);
  * Parse what `sinfo -h -N -o '%N %c %m %G'` printed (one line per node
  * and partition: name, CPUs, memory in MB, generic resources such as
  * "gpu:4", "gpu:a100:2(S:0-1)" or "(null)") into *n: each node counted
- * once, distinct kinds only. Lines it cannot read are skipped. Returns
- * the kinds found.
+ * once and named, distinct kinds only. Lines it cannot read are skipped.
+ * *n is overwritten (launch_nodes_release it after). Returns the kinds
+ * found.
  */
 size_t slurm_parse_nodes(const char *text, struct launch_nodes *n);
 /* Run sinfo (for partition, when not NULL) and parse it: 0 or -1. */

@@ -11,6 +11,7 @@
 
 #include "err.h"
 #include "launch.h"
+#include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -104,10 +105,18 @@ launch_nodes(const struct launcher *l, struct launch_nodes *out,
 	if (l->ops->nodes == NULL)
 		return 0;
 	if (l->ops->nodes(l, out, cause) != 0) {
-		memset(out, 0, sizeof *out);
+		launch_nodes_release(out);
 		return -1;
 	}
 	return 0;
+}
+
+/* Free the node names; nothing is known any more. */
+void
+launch_nodes_release(struct launch_nodes *n)
+{
+	strv_free(n->names);
+	memset(n, 0, sizeof *n);
 }
 
 /* Whether kind k holds the need. */

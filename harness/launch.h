@@ -50,11 +50,14 @@ struct launch_node_kind {
 };
 
 /* The kinds of node a cluster has (sinfo), to refuse at start a unit no
-   node can hold; nkinds 0: unknown, every unit is tried. Plain data. */
+   node can hold; nkinds 0: unknown, every unit is tried. The names, for
+   the profiles kept per node; free them with launch_nodes_release. */
 struct launch_nodes {
 	struct launch_node_kind kinds[LAUNCH_MAX_KINDS];
 	size_t		 nkinds;
 	unsigned	 nnodes;	/* nodes listed */
+	char		**names;	/* the nnodes names, NULL-terminated,
+					   allocated; NULL when none */
 };
 
 /* A launcher: its name, flags and operations. */
@@ -145,9 +148,12 @@ void launch_end(const struct launcher *l, int wstatus, const char *tail,
 int launch_cancel(const struct launcher *l, const char *unit_id,
     char **cause);
 /* The launcher's kinds of node (nkinds 0 when it cannot say): 0, or -1
-   with *cause (then *out says nothing is known). */
+   with *cause (then *out says nothing is known). *out is overwritten:
+   release what it held first. */
 int launch_nodes(const struct launcher *l, struct launch_nodes *out,
     char **cause);
+/* Free the names of *n and forget everything in it. */
+void launch_nodes_release(struct launch_nodes *n);
 /*
  * Whether some kind of node holds cpus, mem_mb and gpus (0 each: none
  * asked): 1 yes or unknown; 0 no, with *why ("no node has 64 CPUs

@@ -174,16 +174,21 @@ run_record(struct run_state *rs, struct run_unit *ru,
 			return run_env_error(rs, cause);
 	}
 	if (strcmp(end->status, "ok") != 0 || end->maxrss_kb <= 0 ||
-	    rs->remote)
+	    end->host == NULL)
 		return 0;
 	prof.peak_rss_kb = end->maxrss_kb;
 	prof.peak_vram_mb = end->vram_peak_mb;
 	prof.wall_s = ru->co_running == 0 ? end->wall_s :
 	    sched_profile_wall(rs->sched, tci);
 	prof.measured_at = end->finished_at;
+	/* kept per host: the node the unit ran on, for a remote one */
 	if (store_profile_put(rs->st, job_testcase(rs->job, tci)->key,
-	    rs->host.name, &prof, &cause) != 0)
+	    end->host, &prof, &cause) != 0)
 		return run_env_error(rs, cause);
+	/* remote: the next unit may land on any node: the largest peak */
+	if (rs->remote && sched_profile_peak_kb(rs->sched, tci) >
+	    prof.peak_rss_kb)
+		return 0;
 	sched_profile_set(rs->sched, tci, end->maxrss_kb, end->vram_peak_mb,
 	    prof.wall_s);
 	return 0;

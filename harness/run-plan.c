@@ -146,24 +146,76 @@ run_queue(struct run_state *rs, size_t i)
 	return rc;
 }
 
-/* The stored profiles of the job's test cases on this host. */
+/* The larger of a and b, a NAN (unknown) being smaller than any. */
+static double
+run_dmax(double a, double b)
+{
+	return isnan(a) || b > a ? b : a;
+}
+
+/*
+ * The profile of test case t: on this host; for a remote run, the largest
+ * of its profiles on the cluster's nodes (a unit may land on any of them).
+ * 1 found, 0 none, -1 error (*cause).
+ */
+static int
+run_profile_get(struct run_state *rs, size_t t, struct store_profile *prof,
+    char **cause)
+{
+	const char *key = job_testcase(rs->job, t)->key;
+	struct store_profile p;
+	size_t i;
+	int r, found = 0;
+
+	if (!rs->remote)
+		return store_profile_get(rs->st, key, rs->host.name, prof,
+		    cause);
+	prof->peak_rss_kb = 0;
+	prof->peak_vram_mb = prof->wall_s = NAN;
+	for (i = 0; i < rs->nodes.nnodes && rs->nodes.names != NULL; i++) {
+		r = store_profile_get(rs->st, key, rs->nodes.names[i], &p,
+		    cause);
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			continue;
+		found = 1;
+		if (p.peak_rss_kb > prof->peak_rss_kb)
+			prof->peak_rss_kb = p.peak_rss_kb;
+		prof->peak_vram_mb = run_dmax(prof->peak_vram_mb,
+		    p.peak_vram_mb);
+		prof->wall_s = run_dmax(prof->wall_s, p.wall_s);
+	}
+	return found;
+}
+
+/* The stored profiles of the job's test cases on this host, or on the
+   cluster's nodes. */
 static int
 run_profiles(struct run_state *rs)
 {
 	struct store_profile prof;
 	char *cause = NULL;
-	size_t t;
+	size_t t, n = 0;
 	int r;
 
 	for (t = 0; t < job_ntestcases(rs->job); t++) {
-		r = store_profile_get(rs->st, job_testcase(rs->job, t)->key,
-		    rs->host.name, &prof, &cause);
+		r = run_profile_get(rs, t, &prof, &cause);
 		if (r < 0)
 			return run_env_error(rs, cause);
-		if (r == 1)
+		if (r == 1) {
 			sched_profile_set(rs->sched, t, prof.peak_rss_kb,
 			    prof.peak_vram_mb, prof.wall_s);
+			n++;
+		}
 	}
+	if (rs->remote && n > 0)
+		run_event(rs, SIZE_MAX, "workers", "%s: profiles on the "
+		    "cluster's nodes for %zu of %zu test case%s: their units "
+		    "ask for the largest peak + 10%% (at least %d MiB) unless "
+		    "resources.ram says", rs->launcher->ops->name, n,
+		    job_ntestcases(rs->job), job_ntestcases(rs->job) == 1 ?
+		    "" : "s", SCHED_REMOTE_MEM_MIN_MB);
 	return 0;
 }
 
@@ -334,6 +386,7 @@ run_nodes(struct run_state *rs)
 	char *cause = NULL;
 	size_t i, big = 0;
 
+	launch_nodes_release(&rs->nodes);
 	if (launch_nodes(rs->launcher, &rs->nodes, &cause) != 0) {
 		run_event(rs, SIZE_MAX, "launcher", "warning: %s: the node "
 		    "sizes are unknown: %s", rs->launcher->ops->name, cause);
@@ -366,13 +419,13 @@ run_prepare(struct run_state *rs)
 		free(cause);
 		return -1;
 	}
+	if (rs->remote)
+		run_nodes(rs);	/* before the plan: the nodes' profiles */
 	if (run_plan(rs) != 0) {
 		free(note);
 		free(warning);
 		return -1;
 	}
-	if (rs->remote)
-		run_nodes(rs);
 	if (note != NULL)
 		run_event(rs, SIZE_MAX, "launcher", "%s: %s, at most %d in "
 		    "flight", rs->launcher->ops->name, note, rs->nslots);
@@ -455,6 +508,7 @@ run_teardown(struct run_state *rs)
 	free(rs->tc_left);
 	free(rs->tc_bad);
 	sched_free(rs->sched);
+	launch_nodes_release(&rs->nodes);
 	unitenv_free(rs->env);
 	host_release(&rs->host);
 	free(rs->logs_dir);

@@ -112,6 +112,99 @@ spread=$(sql "$DB" "SELECT group_concat(host || ':' || n, ' ') FROM (SELECT host
 	bad "units on $hosts node(s) only ($spread)"
 [ -z "$(squeue -h)" ] || bad "jobs left in squeue: $(squeue -h)"
 
+# ---- profiles per node, --mem from them, node memory, resource mapping -------
+# One test case, 4 units, its own database: each reports the --mem and
+# --cpus-per-task srun gave it (MinMemoryNode of its job, which srun does
+# not export without memory as a consumable resource, and
+# SLURM_CPUS_PER_TASK).
+# Run 1 has no profile: no --mem; its units' peaks are stored per node
+# (profiles.host = units.host). Run 2 asks --mem = the largest peak on
+# the nodes + 10%, at least 64 MiB. Then a peak larger than any node's
+# RealMemory (sinfo): the units are refused at start, not queued.
+MDB=$WS/mem.db
+mem_job() {	# mem_job RESOURCES
+	mkdir -p "$WS/mem"
+	cat >"$WS/mem/job.yaml" <<YAML
+benchmarkingjob:
+  name: mem
+  workspace: $WS/workspace
+  repeat: 4
+  resources: {$1}
+  testenv: {dataset: {}, metrics: [{name: mem}]}
+  test_object:
+    type: algorithms
+    algorithms:
+      - name: mem
+        algorithm:
+          paradigm_type: singletasklearning
+          modules:
+            - type: basemodel
+              name: mem
+              command: [sh, -c, 'sleep 0.3; mem=\$(scontrol show job \$SLURM_JOB_ID | tr " " "\n" | grep ^MinMemoryNode= | tr -dc 0-9); for m in mem:\${mem:-0} cpus:\${SLURM_CPUS_PER_TASK:-0}; do echo "{\"t\":\"metric\",\"name\":\"\${m%%:*}\",\"value\":\${m#*:}}" >&\$BENCH_STATUS_FD; done']
+YAML
+}
+# metric_set RUN NAME: the distinct values of metric NAME in RUN
+metric_set() {
+	sql "$MDB" "SELECT group_concat(v, ',') FROM (SELECT DISTINCT CAST(m.value AS INTEGER) v FROM metrics m JOIN units u ON u.id = m.unit_id WHERE u.run_id = $1 AND m.name = '$2' ORDER BY v)"
+}
+mem_job "cpus: 2"
+timeout 120 "$BENCH" -f "$WS/mem/job.yaml" --db "$MDB" --launcher slurm -w 4 -q \
+    >"$T/mem1.out" 2>&1 || { bad "mem run 1: exit $?"; show "$T/mem1.out"; }
+r1=$(sql "$MDB" "SELECT max(id) FROM runs")
+m1=$(metric_set "$r1" mem)
+c1=$(metric_set "$r1" cpus)
+ph=$(sql "$MDB" "SELECT group_concat(host, ' ') FROM (SELECT DISTINCT host FROM profiles ORDER BY host)")
+uh=$(sql "$MDB" "SELECT group_concat(host, ' ') FROM (SELECT DISTINCT host FROM units WHERE run_id = $r1 AND status = 'ok' ORDER BY host)")
+nodes=" $(sinfo -h -N -p debug -o %N | tr '\n' ' ')"
+bad_host=0
+for h in $ph; do
+	case "$nodes" in *" $h "*) ;; *) bad_host=1 ;; esac
+done
+if [ "$m1" = 0 ] && [ "$c1" = 2 ] && [ -n "$ph" ] && [ "$ph" = "$uh" ] &&
+    [ $bad_host = 0 ]; then
+	ok "no profile: no --mem; cpus: 2 -> --cpus-per-task=2; profiles kept per node ($ph)"
+else
+	bad "run 1: mem '$m1' (want 0), cpus '$c1' (want 2), profiles on '$ph', units on '$uh', nodes '$nodes'"
+	show "$T/mem1.out"
+fi
+timeout 120 "$BENCH" -f "$WS/mem/job.yaml" --db "$MDB" --launcher slurm -w 4 -q \
+    >"$T/mem2.out" 2>&1 || { bad "mem run 2: exit $?"; show "$T/mem2.out"; }
+r2=$(sql "$MDB" "SELECT max(id) FROM runs")
+m2=$(metric_set "$r2" mem)
+peak=$(sql "$MDB" "SELECT max(peak_rss_kb) FROM profiles")
+want=$(awk -v k="$peak" 'BEGIN { m = k * 11 / 10240; w = int(m); if (w < m) w++; if (w < 64) w = 64; print w }')
+if [ -n "$peak" ] && [ "$m2" = "$want" ]; then
+	ok "with the nodes' profiles (largest peak $peak KiB): --mem=${want}M"
+else
+	bad "run 2: mem '$m2', want '$want' (largest peak on the nodes '$peak' KiB)"
+	show "$T/mem2.out"
+fi
+big=$(sinfo -h -N -p debug -o %m | sort -n | tail -1)
+sql "$MDB" "UPDATE profiles SET peak_rss_kb = $(( (big + 1000) * 1024 )) WHERE host = (SELECT min(host) FROM profiles)"
+timeout 120 "$BENCH" -f "$WS/mem/job.yaml" --db "$MDB" --launcher slurm -w 4 -q \
+    >"$T/mem3.out" 2>&1
+rc=$?
+r3=$(sql "$MDB" "SELECT max(id) FROM runs")
+st=$(sql "$MDB" "SELECT group_concat(DISTINCT status || ': ' || error) FROM units WHERE run_id = $r3")
+if [ $rc = 1 ] && expr "$st" : "failed: no node has [0-9]* MiB of memory (largest: $big MiB)\$" >/dev/null; then
+	ok "a peak larger than every node's RealMemory ($big MiB): refused at start ($st)"
+else
+	bad "run 3: exit $rc, units '$st'"
+	show "$T/mem3.out"
+fi
+mem_job "gpus: 1"
+timeout 120 "$BENCH" -f "$WS/mem/job.yaml" --db "$WS/gpu.db" --launcher slurm -w 4 -q \
+    >"$T/gpu.out" 2>&1
+rc=$?
+st=$(sql "$WS/gpu.db" "SELECT group_concat(DISTINCT status || ': ' || error) FROM units")
+if [ $rc = 1 ] && [ "$st" = "failed: no node has 1 GPUs (largest: 0)" ]; then
+	ok "gpus: 1 with no GPU node: refused at start ($st)"
+else
+	bad "gpus: 1: exit $rc, units '$st'"
+	show "$T/gpu.out"
+fi
+[ -z "$(squeue -h)" ] || bad "jobs left in squeue: $(squeue -h)"
+
 # running_on NODE: how many jobs of units run on NODE
 running_on() { squeue -h -t R -w "$1" -o %j | grep -c '^bench-[0-9]*-u'; }
 # wait_on NODE N: until N jobs of units run on NODE (30 s at most)

@@ -220,8 +220,18 @@ test_parse_nodes(void **state)
 	assert_int_equal(n.kinds[3].cpus, 16);
 	assert_int_equal(n.kinds[3].mem_mb, 8000);
 	assert_int_equal(n.kinds[3].gpus, 3);
+	/* each node named once, for the profiles kept per node */
+	assert_non_null(n.names);
+	assert_string_equal(n.names[0], "a");
+	assert_string_equal(n.names[1], "b");
+	assert_string_equal(n.names[2], "c");
+	assert_string_equal(n.names[4], "e");
+	assert_null(n.names[5]);
+	launch_nodes_release(&n);
+	assert_null(n.names);
 	assert_int_equal(slurm_parse_nodes("", &n), 0);
 	assert_int_equal(n.nnodes, 0);
+	assert_null(n.names);
 }
 
 /* a unit that no kind of node holds is refused with the reason */
@@ -252,7 +262,7 @@ test_nodes_fit(void **state)
 	    "together");
 	free(why);
 	/* unknown nodes: every unit is tried */
-	memset(&n, 0, sizeof n);
+	launch_nodes_release(&n);
 	assert_true(launch_nodes_fit(&n, 1000, 1, 1, &why));
 }
 
