@@ -79,6 +79,8 @@ slurm_srun_argv(const struct slurm_unit_opts *o, char **cause)
 		minutes = ceil(o->timeout_s / 60.0) + 1;
 		strvec_pushf(&sv, "--time=%.0f", minutes);
 	}
+	if (o->exclude != NULL && o->exclude[0] != '\0')
+		strvec_pushf(&sv, "--exclude=%s", o->exclude);
 	strvec_pushf(&sv, "--job-name=bench-%" PRId64 "-%s", o->run_id,
 	    o->unit_id);
 	strvec_push(&sv, "--kill-on-bad-exit=1");
@@ -728,6 +730,7 @@ launch_slurm_start(const struct launcher *l, const struct launch_unit *u,
 	so.gpus = u->gpus;
 	so.partition = l->partition;
 	so.timeout_s = u->timeout_s;
+	so.exclude = u->exclude;
 	so.extra_args = l->extra_args;
 	so.worker_argv = worker;
 	srun = slurm_srun_argv(&so, cause);
@@ -776,6 +779,7 @@ launch_slurm_end(const struct launcher *l, int wstatus, const char *tail,
 	e->fault = 1;
 	e->timelimit = why == SLURM_END_TIMELIMIT;
 	e->retryable = slurm_end_retryable(why);
+	e->node_failed = why == SLURM_END_NODE_FAIL;
 	line = launch_slurm_line(tail);
 	e->error = xasprintf("slurm %s: %s", slurm_end_name(why), line);
 	free(line);

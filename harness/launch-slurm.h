@@ -4,7 +4,7 @@
  * stream and whose stderr is the unit's log:
  *
  *	srun --ntasks=1 --nodes=1 --cpus-per-task=C [--mem=MM] [--gres=gpu:G]
- *	    [--partition=P] [--time=T] --job-name=bench-RUN-UNIT
+ *	    [--partition=P] [--time=T] [--exclude=NODES] --job-name=bench-RUN-UNIT
  *	    --kill-on-bad-exit=1 --quiet [SLURM-ARGS...]
  *	    BENCH worker --url ... --status-fd 1		(built-in, plugin)
  *	    BENCH worker --exec -- CMD ARGS...		(command units)
@@ -37,6 +37,8 @@ struct slurm_unit_opts {
 	int		 gpus;		/* resources.gpus; 0: no --gres */
 	const char	*partition;	/* NULL or "": none */
 	double		 timeout_s;	/* unit timeout; 0: no --time */
+	const char	*exclude;	/* --exclude: nodes not to use, "a,b";
+					   NULL or "": none */
 	const char	*extra_args;	/* --slurm-args: split on blanks, no
 					   quoting, no shell; NULL: none */
 	char *const	*worker_argv;	/* what srun runs, NULL-terminated */

@@ -115,6 +115,8 @@ struct launch_unit {
 	uint64_t	 mem_mb;
 	int		 gpus;
 	double		 timeout_s;
+	const char	*exclude;	/* cluster: nodes not to run on,
+					   "a,b"; NULL none */
 	int		 cgroup_fd;	/* local: -1 none */
 	unsigned long long rlimit_as;	/* local: 0 none */
 	const cpu_set_t	*affinity;	/* local: NULL none */
@@ -129,6 +131,8 @@ struct launch_end {
 					   unit's: error says which */
 	int		 timelimit;	/* ... its time limit ran out */
 	int		 retryable;	/* ... worth a retry */
+	int		 node_failed;	/* ... the node it ran on failed: a
+					   retry should go elsewhere */
 	char		*error;		/* allocated, or NULL */
 };
 

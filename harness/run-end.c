@@ -225,6 +225,54 @@ run_decide(struct run_state *rs, struct run_unit *ru,
 		    d->backoff, v->error);
 }
 
+/* The number of nodes in a list "a,b,c" (0 for NULL). */
+static size_t
+run_count_nodes(const char *list)
+{
+	size_t n = list != NULL && list[0] != '\0';
+
+	for (; list != NULL && *list != '\0'; list++)
+		n += *list == ',';
+	return n;
+}
+
+/*
+ * The node a unit ran on failed (le->node_failed) and it will be retried:
+ * its next attempts exclude that node (the worker's start record named
+ * it), so the retry does not land there while the node is still listed as
+ * up, or once it comes back flapping. A node is never excluded when that
+ * would leave the unit no node: it waits for one to come back instead.
+ */
+static void
+run_avoid_node(struct run_state *rs, struct run_unit *ru,
+    const struct launch_end *le, const struct sched_decision *d)
+{
+	const char *host = slot_report(ru->io)->host;
+	char **list;
+
+	if (rs->avoid == NULL || !le->node_failed || !d->retry ||
+	    host[0] == '\0')
+		return;
+	list = &rs->avoid[ru->unit];
+	if (run_count_nodes(*list) + 1 >= rs->nodes.nnodes) {
+		run_event(rs, ru->unit, "exclude", "%s: its node %s failed; "
+		    "not excluded: sinfo listed no other node", job_unit(
+		    rs->job, ru->unit)->id, host);
+		return;
+	}
+	if (*list == NULL)
+		*list = xstrdup(host);
+	else {
+		char *more = xasprintf("%s,%s", *list, host);
+
+		free(*list);
+		*list = more;
+	}
+	run_event(rs, ru->unit, "exclude", "%s: its node %s failed: its "
+	    "retries run with --exclude=%s", job_unit(rs->job, ru->unit)->id,
+	    host, *list);
+}
+
 /* Give back what the unit held: the launcher's remains, its cgroup, its
    host budget share, what sched granted. The one place this happens. */
 static void
@@ -341,6 +389,7 @@ run_finish(struct run_state *rs, struct run_unit *ru)
 		    unit_status_name(v.status), v.error ? ": " : "",
 		    v.error ? v.error : "");
 	run_decide(rs, ru, &v, &d);
+	run_avoid_node(rs, ru, &le, &d);
 	if (rs->remote)
 		run_store_samples(rs, ru);	/* the last ones */
 	run_end_row(rs, ru, &v, &end);

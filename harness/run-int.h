@@ -73,6 +73,9 @@ struct run_state {
 	const struct launcher	*launcher;
 	int			 remote;	/* LAUNCH_REMOTE */
 	struct launch_nodes	 nodes;		/* remote: its kinds of node */
+	char			**avoid;	/* remote: per job unit, the
+						   nodes it failed on ("a,b",
+						   for --exclude), or NULL */
 	struct unit_durations	 dur;
 	struct unitenv		*env;
 	int			 in_tx;

@@ -477,6 +477,8 @@ run_setup(struct run_state *rs, char **cause)
 	rs->tc_left = xcalloc(ntc + 1, sizeof *rs->tc_left);
 	rs->tc_bad = xcalloc(ntc + 1, sizeof *rs->tc_bad);
 	rs->unit_metrics = xcalloc(n + 1, sizeof *rs->unit_metrics);
+	if (rs->remote)
+		rs->avoid = xcalloc(n + 1, sizeof *rs->avoid);
 	rs->units = xcalloc((size_t)rs->nslots, sizeof *rs->units);
 	rs->slots = xcalloc((size_t)rs->nslots, sizeof *rs->slots);
 	for (k = 0; k < rs->nslots; k++) {
@@ -502,6 +504,9 @@ run_teardown(struct run_state *rs)
 	for (i = 0; rs->unit_metrics != NULL && i < job_nunits(rs->job); i++)
 		json_decref(rs->unit_metrics[i]);
 	free(rs->unit_metrics);
+	for (i = 0; rs->avoid != NULL && i < job_nunits(rs->job); i++)
+		free(rs->avoid[i]);
+	free(rs->avoid);
 	free(rs->units);
 	free(rs->slots);
 	free(rs->unit_ids);

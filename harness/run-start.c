@@ -152,6 +152,7 @@ run_launch(struct run_state *rs, struct run_unit *ru, int status_w,
 	lu.mem_mb = ru->grant.need.cap_mb;
 	lu.gpus = (int)ru->grant.need.gpus;
 	lu.timeout_s = rs->cfg->timeout_s;
+	lu.exclude = rs->avoid != NULL ? rs->avoid[ru->unit] : NULL;
 	errno = 0;
 	if (rs->remote && !launch_nodes_fit(&rs->nodes, (unsigned)lu.cpus,
 	    lu.mem_mb, (unsigned)lu.gpus, cause))

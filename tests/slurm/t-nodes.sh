@@ -252,13 +252,16 @@ b=$(sql "$DB" "SELECT max(id) FROM runs")
 st=$(sql "$DB" "SELECT group_concat(status || ':' || n, ' ') FROM (SELECT status, count(*) n FROM units WHERE run_id = $b GROUP BY status)")
 nf=$(sql "$DB" "SELECT count(*) FROM events WHERE run_id = $b AND kind = 'retry' AND detail LIKE '%slurm node_fail%'")
 moved=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $b AND attempts > 1 AND host <> '$VICTIM'")
-if [ $rc = 0 ] && [ "$st" = ok:24 ] && [ "${nf:-0}" -ge 1 ] && [ "${moved:-0}" -ge 1 ]; then
-	ok "$VICTIM killed with $n units on it: $nf node_fail retries, $moved units ended ok on other nodes, all 24 ok"
+back=$(sql "$DB" "SELECT count(*) FROM units WHERE run_id = $b AND attempts > 1 AND host = '$VICTIM'")
+ex=$(sql "$DB" "SELECT count(*) FROM events WHERE run_id = $b AND kind = 'exclude' AND detail LIKE '%node $VICTIM failed: its retries run with --exclude=$VICTIM'")
+if [ $rc = 0 ] && [ "$st" = ok:24 ] && [ "${nf:-0}" -ge 1 ] && [ "${moved:-0}" -ge 1 ] &&
+    [ "${ex:-0}" = "$nf" ] && [ "$back" = 0 ]; then
+	ok "$VICTIM killed with $n units on it: $nf node_fail retries, each with --exclude=$VICTIM, $moved units ended ok on other nodes, all 24 ok"
 else
-	bad "$VICTIM killed: exit $rc, units '$st', $nf node_fail retries, $moved moved"
+	bad "$VICTIM killed: exit $rc, units '$st', $nf node_fail retries, $ex with --exclude=$VICTIM, $moved moved, $back back on $VICTIM"
 	show "$T/kill.out"
 	sql "$DB" "SELECT id, status, attempts, host, coalesce(error, '') FROM units WHERE run_id = $b" | sed 's/^/    /'
-	sql "$DB" "SELECT kind, detail FROM events WHERE run_id = $b AND kind = 'retry'" | sed 's/^/    /'
+	sql "$DB" "SELECT kind, detail FROM events WHERE run_id = $b AND kind IN ('retry', 'exclude')" | sed 's/^/    /'
 fi
 if "$BENCH" diff --db "$DB" "$a" "$b" >"$T/kill-diff.out" 2>&1; then
 	ok "no result lost: local run $a and run $b (a node killed) identical"

@@ -101,6 +101,25 @@ test_argv_everything(void **state)
 	    "--url builtin:gemm --unit u0001 --seed 42 --status-fd 1");
 	free(s);
 	strv_free(argv);
+	/* the nodes a unit failed on are excluded from its retries */
+	o.exclude = "n2,n3";
+	o.extra_args = NULL;
+	argv = slurm_srun_argv(&o, &cause);
+	assert_non_null(argv);
+	s = join(argv);
+	assert_string_equal(s, "/usr/bin/srun --ntasks=1 --nodes=1 "
+	    "--cpus-per-task=4 --mem=2048M --gres=gpu:2 --partition=gpu "
+	    "--time=3 --exclude=n2,n3 --job-name=bench-12-u0003 "
+	    "--kill-on-bad-exit=1 --quiet /opt/bench/bin/bench worker "
+	    "--url builtin:gemm --unit u0001 --seed 42 --status-fd 1");
+	free(s);
+	strv_free(argv);
+	o.exclude = "";
+	argv = slurm_srun_argv(&o, &cause);
+	s = join(argv);
+	assert_null(strstr(s, "--exclude"));
+	free(s);
+	strv_free(argv);
 }
 
 /* --time: minutes rounded up, plus one. */
@@ -581,15 +600,19 @@ test_launch(void **state)
 	    &cause), 0);
 	assert_non_null(strstr(rec, "\n--cpus-per-task=2\n"));
 	assert_non_null(strstr(rec, "\n--mem=100M\n"));
+	assert_null(strstr(rec, "--exclude"));
 	assert_non_null(strstr(rec, "\n--job-name=bench-7-u1\n"));
 	assert_non_null(strstr(rec, "\nbuiltin:x\n--status-fd\n1\n"));
 	assert_string_equal(out, "srun-stderr\n");
-	/* a command goes through bench worker --exec */
+	/* a command goes through bench worker --exec; a retry after a node
+	   failure excludes that node */
 	u.argv = cmd;
 	u.command = 1;
+	u.exclude = "n2";
 	assert_int_equal(start_and_read(&l, &u, rec, out, sizeof rec, &status,
 	    &cause), 0);
 	assert_non_null(strstr(rec, "\n/opt/bench\nworker\n--exec\n"));
+	assert_non_null(strstr(rec, "\n--exclude=n2\n"));
 	setenv("PATH", old, 1);
 	free(old);
 	free(path);
@@ -605,6 +628,7 @@ test_launch(void **state)
 	assert_true(e.retryable);
 	assert_string_equal(e.error,
 	    "slurm node_fail: srun: error: Node failure on vm");
+	assert_true(e.node_failed);
 	free(e.error);
 	launch_end(&l, 137 << 8, "srun: error: vm: task 0: Killed\n", &e);
 	assert_false(e.fault);
@@ -618,6 +642,7 @@ test_launch(void **state)
 	    "2026-01-01T00:00:00 DUE TO TIME LIMIT ***\n", &e);
 	assert_true(e.fault);
 	assert_true(e.timelimit);
+	assert_false(e.node_failed);
 	free(e.error);
 }
 
