@@ -104,6 +104,8 @@ struct alg {
 	struct hp	*hps;		/* every module's, in file order */
 	size_t		 nhps;
 	size_t		 total;		/* grid points: test cases */
+	json_t		*kwargs;	/* Ianvs's paradigm keyword arguments
+					   for the Python adapter, or NULL */
 };
 
 /* Loader state. */
@@ -115,6 +117,8 @@ struct loader {
 	/* The first testenv metric with a .py url, for its mark. */
 	struct yfile	 *pymetric_f;
 	yaml_node_t	 *pymetric;
+	/* The job's hard_example_mining_mode, or NULL. */
+	const char	 *hem_mode;
 
 	/* For each test case, the algorithm entry it came from. */
 	size_t		 *tc_alg;
@@ -938,6 +942,7 @@ testcase_clear(struct job_testcase *tc)
 	json_decref(tc->modules);
 	free(tc->url);
 	free(tc->python);
+	json_decref(tc->kwargs);
 	strv_free(tc->argv);
 }
 
@@ -969,8 +974,10 @@ testcase_key(struct job *job, struct job_testcase *tc)
 		json_object_set_new(o, "url",
 		    yjson_check(json_string(tc->url)));
 	json_object_set(o, "params", tc->params);
-	if (tc->runner == JOB_RUNNER_PYTHON)
+	if (tc->runner == JOB_RUNNER_PYTHON) {
 		json_object_set(o, "modules", tc->modules);
+		json_object_set(o, "kwargs", tc->kwargs);
+	}
 	json_object_set(o, "testenv", job->testenv);
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	if (s == NULL)
@@ -1500,6 +1507,7 @@ set_runner(struct alg *a, struct job_testcase *tc, const char *python)
 		tc->runner = JOB_RUNNER_PYTHON;
 		tc->url = xstrdup(md->py);
 		tc->python = xstrdup(python != NULL ? python : "python3");
+		tc->kwargs = json_incref(a->kwargs);
 	} else if (md->so != NULL) {
 		tc->runner = JOB_RUNNER_PLUGIN;
 		tc->url = xstrdup(md->so);
@@ -1653,6 +1661,69 @@ load_paradigm(struct alg *a)
 }
 
 /*
+ * A path as Ianvs's paradigm would open it: in the cwd, else beside the
+ * file that names it, made absolute; a path found in neither (a URL, a
+ * file the module makes) as written.
+ */
+static char *
+path_found(struct loader *ld, struct yfile *f, const char *s)
+{
+	struct stat sb;
+	char *dir, *joined, *abs;
+
+	if (*s == '\0' || strstr(s, "://") != NULL)
+		return xstrdup(s);
+	if (stat(s, &sb) == 0)
+		return path_abs(ld->cwd, s);
+	if (*s == '/')
+		return xstrdup(s);
+	dir = path_dir(f->path);
+	joined = path_join(dir, s);
+	free(dir);
+	abs = stat(joined, &sb) == 0 ? path_abs(ld->cwd, joined) :
+	    xstrdup(s);
+	free(joined);
+	return abs;
+}
+
+/*
+ * The keyword arguments Ianvs hands the paradigm from the algorithm and the
+ * job, for the Python adapter: initial_model_url (found as Ianvs would),
+ * incremental_learning_data_setting and hard_example_mining_mode.
+ */
+static int
+load_kwargs(struct loader *ld, struct alg *a)
+{
+	yaml_node_t *n;
+	json_t *setting;
+	const char *s;
+	char *path;
+
+	a->kwargs = yjson_check(json_object());
+	if ((n = yfile_get(a->f, a->node, "initial_model_url")) != NULL) {
+		if (yfile_string(a->f, n, "initial_model_url", 0, &s) != 0)
+			return -1;
+		path = path_found(ld, a->f, s);
+		json_object_set_new(a->kwargs, "initial_model_url",
+		    yjson_check(json_string(path)));
+		free(path);
+	}
+	if ((n = yfile_get(a->f, a->node,
+	    "incremental_learning_data_setting")) != NULL) {
+		if (yfile_need_map(a->f, n,
+		    "incremental_learning_data_setting") != 0 ||
+		    yfile_json(a->f, n, &setting) != 0)
+			return -1;
+		json_object_set_new(a->kwargs,
+		    "incremental_learning_data_setting", setting);
+	}
+	if (ld->hem_mode != NULL)
+		json_object_set_new(a->kwargs, "hard_example_mining_mode",
+		    yjson_check(json_string(ld->hem_mode)));
+	return 0;
+}
+
+/*
  * Error unless the algorithm's .py modules, if any, are under a paradigm
  * whose Ianvs flow bench runs: singletasklearning. Checked before picking
  * the module to run, so that a paradigm with several .py modules (Ianvs's
@@ -1785,8 +1856,10 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	a.index = ai;
 	if (load_entry(ld, ef, entry, &a) != 0 ||
 	    find_algorithm(ld, ef, entry, &a) != 0 ||
-	    load_paradigm(&a) != 0)
+	    load_paradigm(&a) != 0 || load_kwargs(ld, &a) != 0) {
+		json_decref(a.kwargs);
 		return -1;
+	}
 	if (load_modules(ld, &a) == 0 && grid_size(ld, &a) == 0 &&
 	    check_templates(&a) == 0) {
 		expand_grid(ld, &a);
@@ -1803,6 +1876,7 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 		json_decref(a.hps[i].texts);
 	}
 	free(a.hps);
+	json_decref(a.kwargs);
 	return rc;
 }
 
@@ -1950,6 +2024,10 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		    job->name);
 
 	if (load_settings(ld, f, bj) != 0)
+		return -1;
+	if ((n = yfile_get(f, bj, "hard_example_mining_mode")) != NULL &&
+	    yfile_string(f, n, "hard_example_mining_mode", 1,
+	    &ld->hem_mode) != 0)
 		return -1;
 	if ((n = yfile_get(f, bj, "testenv")) != NULL &&
 	    load_testenv(ld, f, n) != 0)

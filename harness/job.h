@@ -76,6 +76,11 @@ struct job_testcase {
 				   COMMAND: NULL */
 	char	*python;	/* PYTHON: the interpreter (job_set_python);
 				   else NULL */
+	json_t	*kwargs;	/* PYTHON: what Ianvs hands the paradigm from
+				   the algorithm and job: {initial_model_url,
+				   incremental_learning_data_setting,
+				   hard_example_mining_mode} as given; else
+				   NULL */
 	char   **argv;		/* COMMAND: argv with {NAME} placeholders filled
 				   with each value's text as written in the
 				   YAML, NULL-terminated; else NULL. Only

@@ -146,6 +146,10 @@ unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
 	strvec_push(&v, ue->testenv);
 	strvec_push(&v, "--paradigm");
 	strvec_push(&v, tc->paradigm);
+	strvec_push(&v, "--kwargs");
+	s = json_dumps(tc->kwargs, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	strvec_push(&v, s != NULL ? s : "{}");
+	free(s);
 	strvec_push(&v, "--workspace");
 	strvec_push(&v, work);
 	return strvec_detach(&v);

@@ -14,6 +14,7 @@ def parse_args(argv):
     p.add_argument("--params", default="{}", type=json.loads)
     p.add_argument("--testenv", default="{}", type=json.loads)
     p.add_argument("--paradigm", default="singletasklearning")
+    p.add_argument("--kwargs", default="{}", type=json.loads)
     p.add_argument("--workspace", required=True)
     return p.parse_args(argv)
 

@@ -4,9 +4,10 @@ singletasklearning (core/testcasecontroller/algorithm/paradigm/
 singletask_learning/singletask_learning.py and testcase/testcase.py):
     job = ClassFactory.get_cls(GENERAL, basemodel.name)(**hyperparameters)
     job.preprocess()                      when it has one
+    BASE_MODEL_URL = initial_model_url
     job.train(load_data(train, "train"))
     path = job.save(WORKSPACE/output/train/)
-    job.load(path or initial_model_url)
+    job.load(path, or initial_model_url when save returns None)
     pred = job.predict(load_data(test, "inference").x)
     for each testenv metric with a .py url:
         metric(load_data(test, "eval overall").y, pred)
@@ -157,6 +158,11 @@ def as_number(name, value):
     return v
 
 
+def initial_model(args):
+    """The algorithm's initial_model_url, or None."""
+    return (args.kwargs or {}).get("initial_model_url") or None
+
+
 def singletask(args):
     """The singletasklearning flow; returns [(metric, value)]."""
     train_file, test_file, label = dataset_files(args.testenv["dataset"])
@@ -164,9 +170,11 @@ def singletask(args):
     job = basemodel(args)
     if hasattr(job, "preprocess"):
         job.preprocess()
-    os.environ["BASE_MODEL_URL"] = ""
+    os.environ["BASE_MODEL_URL"] = initial_model(args) or ""
     job.train(load_data(train_file, "train", label))
     model = job.save(os.path.join(args.workspace, "output", "train", ""))
+    if model is None:
+        model = initial_model(args)
     test = load_data(test_file, "inference", label)
     os.environ["RESULT_SAVED_URL"] = os.path.join(args.workspace, "output",
                                                   "inference", "")
