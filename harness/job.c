@@ -63,6 +63,16 @@ static const char *const ianvs_only_paradigms[] = {
 	"multiedgeinference", "federatedclassincrementallearning", NULL
 };
 
+/* The paradigms whose Ianvs flow the Python adapter runs (python/
+   bench_ianvs/flow.py), each with the type of the module Ianvs builds its
+   job from: the one that runs. */
+static const char *const python_paradigms[] = {
+	"singletasklearning", "incrementallearning", NULL
+};
+static const char *const python_run_types[] = {
+	"basemodel", "basemodel", NULL
+};
+
 /* A module of the algorithm being loaded (borrows from the documents). */
 struct mod {
 	struct yfile	*f;
@@ -687,6 +697,25 @@ load_dataset_paths(struct loader *ld, struct yfile *tf, yaml_node_t *te)
 	free(dir);
 }
 
+/*
+ * Incremental learning's `model_eval: {model_metric: {name, url}}`: a .py
+ * url found and made absolute in the testenv JSON like a metric's.
+ */
+static int
+load_model_metric(struct loader *ld, struct yfile *tf, yaml_node_t *te)
+{
+	yaml_node_t *me = yfile_get(tf, te, "model_eval"), *mm;
+	json_t *jm;
+
+	if (me == NULL || me->type != YAML_MAPPING_NODE ||
+	    (mm = yfile_get(tf, me, "model_metric")) == NULL ||
+	    mm->type != YAML_MAPPING_NODE)
+		return 0;
+	jm = json_object_get(json_object_get(ld->job->testenv,
+	    "model_eval"), "model_metric");
+	return load_py_metric(ld, tf, mm, jm);
+}
+
 /* Load `testenv`: a path to a file with `testenv:` or an inline mapping. */
 static int
 load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
@@ -718,6 +747,8 @@ load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
 	if (yfile_json(tf, n, &job->testenv) != 0)
 		return -1;
 	load_dataset_paths(ld, tf, n);
+	if (load_model_metric(ld, tf, n) != 0)
+		return -1;
 
 	metrics = yfile_get(tf, n, "metrics");
 	if (metrics == NULL)
@@ -1311,50 +1342,67 @@ load_module(struct loader *ld, struct yfile *f, yaml_node_t *m,
 	return load_hyperparameters(md, hps, nhps);
 }
 
+/* The type of the module that runs a Python algorithm of a paradigm. */
+static const char *
+python_run_type(const char *paradigm)
+{
+	size_t i;
+
+	for (i = 0; python_paradigms[i] != NULL; i++)
+		if (strcmp(paradigm, python_paradigms[i]) == 0)
+			return python_run_types[i];
+	return "basemodel";
+}
+
 /*
- * An algorithm with .py modules runs the one of type basemodel, or its only
- * .py module, as Ianvs's paradigms call the basemodel; the others go to the
- * adapter with it. 0 picked, 1 none is Python, -1 error.
+ * An algorithm with .py modules runs the one of the type Ianvs's paradigm
+ * builds its job from (basemodel; edgemodel for jointinference), or its only
+ * .py module; the others go to the adapter with it. 0 picked, 1 none is
+ * Python, -1 error.
  */
 static int
-pick_python(struct yfile *af, yaml_node_t *alg, const char *algname,
-    struct mod *mods, size_t nmods, size_t *out)
+pick_python(struct alg *a, size_t *out)
 {
+	const char *want = python_run_type(a->paradigm);
+	struct mod *mods = a->mods;
 	size_t i, npy = 0, py = 0, nbase = 0, base = 0;
 
-	for (i = 0; i < nmods; i++) {
+	for (i = 0; i < a->nmods; i++) {
 		if (mods[i].py == NULL)
 			continue;
 		if (npy++ == 0)
 			py = i;
-		if (strcmp(mods[i].type, "basemodel") == 0 && nbase++ == 0)
+		if (strcmp(mods[i].type, want) == 0 && nbase++ == 0)
 			base = i;
 	}
 	if (npy == 0)
 		return 1;
-	for (i = 0; i < nmods; i++) {
+	for (i = 0; i < a->nmods; i++) {
 		if (mods[i].cmd != NULL || mods[i].so != NULL ||
 		    (mods[i].url != NULL && mods[i].py == NULL))
 			return yfile_err(mods[i].f, mods[i].node, "algorithm "
 			    "'%s' mixes .py modules with a command, .so or "
-			    "builtin: module: give .py modules only", algname);
+			    "builtin: module: give .py modules only", a->name);
 	}
 	if (npy == 1 || nbase == 1) {
 		*out = npy == 1 ? py : base;
 		return 0;
 	}
-	return yfile_err(af, alg, "algorithm '%s' has several .py modules "
-	    "and not one of type 'basemodel' to run", algname);
+	return yfile_err(a->f, a->node, "algorithm '%s' has several .py "
+	    "modules and not one of type '%s' to run", a->name, want);
 }
 
 /* Pick the module that runs: .py, command or .so first, then builtin. */
 static int
-pick_runnable(struct yfile *af, yaml_node_t *alg, const char *algname,
-    struct mod *mods, size_t nmods, size_t *out)
+pick_runnable(struct alg *a)
 {
+	struct yfile *af = a->f;
+	yaml_node_t *alg = a->node;
+	const char *algname = a->name;
+	struct mod *mods = a->mods;
 	size_t i, found = SIZE_MAX, nbuiltin = 0, nbase = 0, base = 0;
-	size_t builtin = 0;
-	int rc = pick_python(af, alg, algname, mods, nmods, out);
+	size_t builtin = 0, nmods = a->nmods, *out = &a->run;
+	int rc = pick_python(a, out);
 
 	if (rc <= 0)
 		return rc;
@@ -1725,36 +1773,38 @@ load_kwargs(struct loader *ld, struct alg *a)
 
 /*
  * Error unless the algorithm's .py modules, if any, are under a paradigm
- * whose Ianvs flow bench runs: singletasklearning. Checked before picking
- * the module to run, so that a paradigm with several .py modules (Ianvs's
- * jointinference: edgemodel, cloudmodel, ...) is refused for what it is.
+ * whose Ianvs flow the adapter runs (python_paradigms). Checked before
+ * picking the module to run, so that a paradigm with several .py modules
+ * (Ianvs's lifelonglearning: task_definition, task_allocation, ...) is
+ * refused for what it is.
  */
 static int
 check_python(const struct alg *a)
 {
 	size_t i;
 
-	if (strcmp(a->paradigm, "singletasklearning") == 0)
+	if (yword_in(a->paradigm, python_paradigms))
 		return 0;
 	for (i = 0; i < a->nmods; i++)
 		if (a->mods[i].py != NULL)
 			return yfile_err(a->mods[i].f, a->mods[i].urlnode,
 			    "paradigm %s with Python modules is not supported "
 			    "yet: bench runs .py modules under "
-			    "singletasklearning only", a->paradigm);
+			    "singletasklearning and incrementallearning "
+			    "only", a->paradigm);
 	return 0;
 }
 
-/* Error unless a learner paradigm runs bench's learner, builtin:logreg;
-   a Python module runs under singletasklearning only. */
+/* Error unless a learner paradigm runs bench's learner, builtin:logreg,
+   or a Python module (the adapter runs Ianvs's flow around it). */
 static int
 check_learner(struct alg *a)
 {
 	const struct paradigm *pd = paradigm_find(a->paradigm);
 	struct mod *md = &a->mods[a->run];
 
-	if (pd == NULL || !pd->learner || (md->url != NULL &&
-	    strcmp(md->url, "builtin:logreg") == 0))
+	if (pd == NULL || !pd->learner || md->py != NULL ||
+	    (md->url != NULL && strcmp(md->url, "builtin:logreg") == 0))
 		return 0;
 	return yfile_err(md->f, md->urlnode != NULL ? md->urlnode : md->node,
 	    "paradigm %s trains a learner, and bench's learner is "
@@ -1784,8 +1834,7 @@ load_modules(struct loader *ld, struct alg *a)
 			return -1;
 	}
 	if (name_hps(a) != 0 || check_python(a) != 0 ||
-	    pick_runnable(a->f, a->node, a->name, a->mods, a->nmods,
-	    &a->run) != 0)
+	    pick_runnable(a) != 0)
 		return -1;
 	return check_learner(a);
 }

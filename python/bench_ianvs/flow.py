@@ -14,8 +14,8 @@ singletask_learning/singletask_learning.py and testcase/testcase.py):
 Data files are testenv.dataset's train_index/test_index (relative paths
 in a txt index made absolute against the index's directory, as Ianvs's
 _process_txt_index_file does) or train_url/test_url, parsed by format
-(txt, csv, json) with sedna's parsers.  Other paradigms are refused by
-bench when it loads the job.
+(txt, csv, json) with sedna's parsers.  incrementallearning is in
+incremental.py; bench refuses the other paradigms when it loads the job.
 """
 import importlib
 import math
@@ -81,13 +81,11 @@ def dataset_files(dataset):
     """(train file, test file, label) from testenv.dataset."""
     files = []
     for kind in ("train", "test"):
-        index = dataset.get(kind + "_index")
+        index = dataset.get(kind + "_index") or dataset.get(kind + "_url")
         if index:
-            if file_format(index) == "txt":
+            if file_format(index) == "txt" and os.path.isfile(index):
                 index = process_txt_index(index)
             files.append(index)
-        elif dataset.get(kind + "_url"):
-            files.append(dataset[kind + "_url"])
         else:
             raise ValueError("testenv dataset has no %s_index or %s_url"
                              % (kind, kind))
@@ -115,19 +113,44 @@ def load_data(path, data_type, label=None):
     return data
 
 
+def instance(spec, class_type="general"):
+    """A module's class, registered under its name with ClassFactory,
+    instantiated with its hyperparameters, as Ianvs's Module does."""
+    from sedna.common.class_factory import ClassFactory
+    name, url = spec.get("name"), spec.get("url")
+    if url:
+        load_module(url)
+    if name is None or not ClassFactory.is_exists(class_type, name):
+        where = url or "no url (bench's sedna stand-in has no built-in " \
+            "algorithms: give the module a url)"
+        raise LookupError("%s registers no class named %r (use "
+                          "@ClassFactory.register(ClassType.%s, "
+                          "alias=%r))" % (where, name, class_type.upper()
+                                          if class_type == "general"
+                                          else "HEM", name))
+    cls = ClassFactory.get_cls(class_type, name)
+    return cls(**spec.get("hyperparameters", {}))
+
+
+def module_spec(args, kind):
+    """The spec of the algorithm's module of type kind, or None."""
+    return next((m for m in args.modules if m.get("type") == kind), None)
+
+
 def basemodel(args):
     """The module to run, instantiated with its hyperparameters."""
-    from sedna.common.class_factory import ClassFactory, ClassType
     spec = next((m for m in args.modules if m.get("url") == args.module),
-                {"name": None, "hyperparameters": args.params})
-    name = spec.get("name")
-    load_module(args.module)
-    if name is None or not ClassFactory.is_exists(ClassType.GENERAL, name):
-        raise LookupError("%s registers no class named %r (use "
-                          "@ClassFactory.register(ClassType.GENERAL, "
-                          "alias=%r))" % (args.module, name, name))
-    cls = ClassFactory.get_cls(ClassType.GENERAL, name)
-    return cls(**spec.get("hyperparameters", {}))
+                {"name": None, "url": args.module,
+                 "hyperparameters": args.params})
+    return instance(spec)
+
+
+def hard_example_mining(args):
+    """The hard_example_mining module: its ClassType.HEM class built with
+    its hyperparameters (sedna's get_cls(HEM, method)(**param)), or None
+    when the algorithm has none."""
+    spec = module_spec(args, "hard_example_mining")
+    return None if spec is None else instance(spec, "hard_example_mining")
 
 
 def metric_funcs(testenv):
@@ -163,6 +186,13 @@ def initial_model(args):
     return (args.kwargs or {}).get("initial_model_url") or None
 
 
+def metric_values(funcs, truth, pred, system=None):
+    """[(name, value)]: each .py metric of (truth, pred); with system, the
+    samples_transfer_ratio Ianvs computes when the testenv names it."""
+    out = [(name, as_number(name, f(truth, pred))) for name, f in funcs]
+    return out + (system or [])
+
+
 def singletask(args):
     """The singletasklearning flow; returns [(metric, value)]."""
     train_file, test_file, label = dataset_files(args.testenv["dataset"])
@@ -191,13 +221,13 @@ def singletask(args):
     return [(name, as_number(name, f(truth, pred))) for name, f in funcs]
 
 
-FLOWS = {"singletasklearning": singletask}
-
-
 def run(args):
-    if args.paradigm not in FLOWS:
+    from bench_ianvs import incremental
+    flows = {"singletasklearning": singletask,
+             "incrementallearning": incremental.run}
+    if args.paradigm not in flows:
         raise NotImplementedError("paradigm %s is not supported for "
                                   "Python modules" % args.paradigm)
     os.makedirs(args.workspace, exist_ok=True)
     use_sedna()
-    return FLOWS[args.paradigm](args)
+    return flows[args.paradigm](args)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Loading Ianvs jobs with Python modules: a .py that does not exist, an
-# Ianvs paradigm bench does not run, a .py module under a paradigm bench
-# runs only with builtin:logreg, a .py metric beside a test case that
+# Ianvs paradigm bench does not run, a .py module under a paradigm whose
+# Ianvs flow the adapter does not run (lifelong, federated; incremental
+# loads), a .py metric beside a test case that
 # cannot run it: each exits 2 with FILE:LINE:COL; Ianvs's own keys load.
 # Needs no Python: nothing runs.
 . "$top_srcdir/tests/helper/lib.sh"
@@ -40,9 +41,15 @@ expect_match "Ianvs paradigm refused" "$(cat err.txt)" "job.yaml:14:26: paradigm
 job ./algorithm/model.py federatedclassincrementallearning
 run_bench 2 list -f job.yaml
 expect_match "fcil refused" "$(cat err.txt)" "job.yaml:14:26: paradigm_type 'federatedclassincrementallearning' is an Ianvs paradigm"
-job ./algorithm/model.py incrementallearning
+job ./algorithm/model.py lifelonglearning
 run_bench 2 list -f job.yaml
-expect_match "python under a learner paradigm" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm incrementallearning with Python modules is not supported yet"
+expect_match "python under lifelong learning" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm lifelonglearning with Python modules is not supported yet: bench runs .py modules under singletasklearning and incrementallearning only"
+job ./algorithm/model.py federatedlearning
+run_bench 2 list -f job.yaml
+expect_match "python under federated learning" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm federatedlearning with Python modules is not supported yet"
+job ./algorithm/model.py incrementallearning
+run_bench 0 list -f job.yaml
+expect_match "python under incremental learning loads" "$(cat out.txt)" "incrementallearning.*model.py"
 job builtin:gemm singletasklearning
 run_bench 2 list -f job.yaml
 expect_match ".py metric never ignored" "$(cat err.txt)" "job.yaml:[0-9]+:[0-9]+: this .py metric runs only in Python-module test cases, and test case 'a' is not one"

@@ -729,7 +729,7 @@ test_errors(void **state)
 		{ "err-ianvs-joint.yaml", "err-ianvs-joint.yaml:16:20: "
 		  "paradigm jointinference with Python modules is not "
 		  "supported yet: bench runs .py modules under "
-		  "singletasklearning only" },
+		  "singletasklearning and incrementallearning only" },
 		{ "err-hp-collision.yaml", "err-hp-collision.yaml:14:19: "
 		  "hyperparameter 'n' is defined twice in this module" },
 		{ "err-no-runnable.yaml", "err-no-runnable.yaml:7:11: "
