@@ -67,10 +67,10 @@ static const char *const ianvs_only_paradigms[] = {
    bench_ianvs/flow.py), each with the type of the module Ianvs builds its
    job from: the one that runs. */
 static const char *const python_paradigms[] = {
-	"singletasklearning", "incrementallearning", NULL
+	"singletasklearning", "incrementallearning", "jointinference", NULL
 };
 static const char *const python_run_types[] = {
-	"basemodel", "basemodel", NULL
+	"basemodel", "basemodel", "edgemodel", NULL
 };
 
 /* A module of the algorithm being loaded (borrows from the documents). */
@@ -129,6 +129,9 @@ struct loader {
 	yaml_node_t	 *pymetric;
 	/* The job's hard_example_mining_mode, or NULL. */
 	const char	 *hem_mode;
+	/* testenv's dataset mapping, or NULL. */
+	struct yfile	 *dataset_f;
+	yaml_node_t	 *dataset;
 
 	/* For each test case, the algorithm entry it came from. */
 	size_t		 *tc_alg;
@@ -747,6 +750,8 @@ load_testenv(struct loader *ld, struct yfile *f, yaml_node_t *n)
 	if (yfile_json(tf, n, &job->testenv) != 0)
 		return -1;
 	load_dataset_paths(ld, tf, n);
+	ld->dataset_f = tf;
+	ld->dataset = yfile_get(tf, n, "dataset");
 	if (load_model_metric(ld, tf, n) != 0)
 		return -1;
 
@@ -1790,8 +1795,8 @@ check_python(const struct alg *a)
 			return yfile_err(a->mods[i].f, a->mods[i].urlnode,
 			    "paradigm %s with Python modules is not supported "
 			    "yet: bench runs .py modules under "
-			    "singletasklearning and incrementallearning "
-			    "only", a->paradigm);
+			    "singletasklearning, incrementallearning and "
+			    "jointinference only", a->paradigm);
 	return 0;
 }
 
@@ -1809,6 +1814,45 @@ check_learner(struct alg *a)
 	return yfile_err(md->f, md->urlnode != NULL ? md->urlnode : md->node,
 	    "paradigm %s trains a learner, and bench's learner is "
 	    "builtin:logreg: use url: builtin:logreg", a->paradigm);
+}
+
+/*
+ * Error unless a Python jointinference algorithm has what the adapter's
+ * flow needs: the modules Ianvs's JointInference requires, and its samples
+ * in testenv dataset's test_url or test_index.
+ */
+static int
+check_joint(struct loader *ld, const struct alg *a)
+{
+	static const char *const need[] = {
+		"edgemodel", "cloudmodel", "hard_example_mining", NULL
+	};
+	json_t *ds = json_object_get(ld->job->testenv, "dataset");
+	size_t i, j;
+
+	if (strcmp(a->paradigm, "jointinference") != 0 ||
+	    a->mods[a->run].py == NULL)
+		return 0;
+	for (i = 0; need[i] != NULL; i++) {
+		for (j = 0; j < a->nmods; j++)
+			if (strcmp(a->mods[j].type, need[i]) == 0)
+				break;
+		if (j == a->nmods)
+			return yfile_err(a->f, a->node, "jointinference with "
+			    "Python modules needs modules of type edgemodel, "
+			    "cloudmodel and hard_example_mining, as Ianvs's "
+			    "JointInference does: '%s' has no %s", a->name,
+			    need[i]);
+	}
+	if (json_object_get(ds, "test_url") != NULL ||
+	    json_object_get(ds, "test_index") != NULL)
+		return 0;
+	return yfile_err(ld->dataset != NULL ? ld->dataset_f : a->f,
+	    ld->dataset != NULL ? ld->dataset : a->node, "jointinference "
+	    "with Python modules reads its samples from testenv dataset "
+	    "test_url or test_index%s", json_object_get(ds, "test_data_info")
+	    != NULL ? "; test_data_info (Ianvs's LLM dataset layout) is not "
+	    "supported yet" : "");
 }
 
 /* Load the algorithm's modules and pick the one that runs. */
@@ -1834,7 +1878,7 @@ load_modules(struct loader *ld, struct alg *a)
 			return -1;
 	}
 	if (name_hps(a) != 0 || check_python(a) != 0 ||
-	    pick_runnable(a) != 0)
+	    pick_runnable(a) != 0 || check_joint(ld, a) != 0)
 		return -1;
 	return check_learner(a);
 }

@@ -87,7 +87,9 @@ testcase_nparts(const struct job_testcase *tc, unsigned partitions)
 	if (pd == NULL)
 		BUG("test case %s: unknown paradigm '%s'", tc->name,
 		    tc->paradigm);
-	return pd->partitioned ? partitions : 1;
+	/* A Python test case runs Ianvs's flow whole in one unit. */
+	return pd->partitioned && tc->runner != JOB_RUNNER_PYTHON ?
+	    partitions : 1;
 }
 
 /* Lay out the units of the test cases; see plan.h. */

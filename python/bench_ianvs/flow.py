@@ -14,8 +14,9 @@ singletask_learning/singletask_learning.py and testcase/testcase.py):
 Data files are testenv.dataset's train_index/test_index (relative paths
 in a txt index made absolute against the index's directory, as Ianvs's
 _process_txt_index_file does) or train_url/test_url, parsed by format
-(txt, csv, json) with sedna's parsers.  incrementallearning is in
-incremental.py; bench refuses the other paradigms when it loads the job.
+(txt, csv, json) with sedna's parsers.  incrementallearning and
+jointinference are in incremental.py and joint.py; bench refuses the
+other paradigms when it loads the job.
 """
 import importlib
 import math
@@ -77,8 +78,9 @@ def process_txt_index(path):
     return out
 
 
-def dataset_files(dataset):
-    """(train file, test file, label) from testenv.dataset."""
+def dataset_files(dataset, need_train=True):
+    """(train file, test file, label) from testenv.dataset; the train file
+    None when it has none and need_train is false."""
     files = []
     for kind in ("train", "test"):
         index = dataset.get(kind + "_index") or dataset.get(kind + "_url")
@@ -86,6 +88,8 @@ def dataset_files(dataset):
             if file_format(index) == "txt" and os.path.isfile(index):
                 index = process_txt_index(index)
             files.append(index)
+        elif kind == "train" and not need_train:
+            files.append(None)
         else:
             raise ValueError("testenv dataset has no %s_index or %s_url"
                              % (kind, kind))
@@ -222,9 +226,10 @@ def singletask(args):
 
 
 def run(args):
-    from bench_ianvs import incremental
+    from bench_ianvs import incremental, joint
     flows = {"singletasklearning": singletask,
-             "incrementallearning": incremental.run}
+             "incrementallearning": incremental.run,
+             "jointinference": joint.run}
     if args.paradigm not in flows:
         raise NotImplementedError("paradigm %s is not supported for "
                                   "Python modules" % args.paradigm)

@@ -43,7 +43,7 @@ run_bench 2 list -f job.yaml
 expect_match "fcil refused" "$(cat err.txt)" "job.yaml:14:26: paradigm_type 'federatedclassincrementallearning' is an Ianvs paradigm"
 job ./algorithm/model.py lifelonglearning
 run_bench 2 list -f job.yaml
-expect_match "python under lifelong learning" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm lifelonglearning with Python modules is not supported yet: bench runs .py modules under singletasklearning and incrementallearning only"
+expect_match "python under lifelong learning" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm lifelonglearning with Python modules is not supported yet: bench runs .py modules under singletasklearning, incrementallearning and jointinference only"
 job ./algorithm/model.py federatedlearning
 run_bench 2 list -f job.yaml
 expect_match "python under federated learning" "$(cat err.txt)" "job.yaml:16:[0-9]+: paradigm federatedlearning with Python modules is not supported yet"

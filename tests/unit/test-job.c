@@ -726,10 +726,11 @@ test_errors(void **state)
 		  "'nowhere/testenv.yaml')" },
 		{ "err-empty-grid.yaml", "err-empty-grid.yaml:13:29: "
 		  "hyperparameter 'n' has an empty grid (values: [])" },
-		{ "err-ianvs-joint.yaml", "err-ianvs-joint.yaml:16:20: "
-		  "paradigm jointinference with Python modules is not "
-		  "supported yet: bench runs .py modules under "
-		  "singletasklearning and incrementallearning only" },
+		{ "err-ianvs-joint.yaml", "err-ianvs-joint.yaml:12:11: "
+		  "jointinference with Python modules needs modules of type "
+		  "edgemodel, cloudmodel and hard_example_mining, as Ianvs's "
+		  "JointInference does: 'query-routing' has no "
+		  "hard_example_mining" },
 		{ "err-hp-collision.yaml", "err-hp-collision.yaml:14:19: "
 		  "hyperparameter 'n' is defined twice in this module" },
 		{ "err-no-runnable.yaml", "err-no-runnable.yaml:7:11: "
