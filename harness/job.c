@@ -158,10 +158,15 @@ static const char *const algorithm_root_keys[] = { "algorithm", NULL };
 static const char *const algorithm_keys[] = {
 	"paradigm_type", "initial_model_url", "modules",
 	"incremental_learning_data_setting", "lifelong_learning_data_setting",
-	"fl_data_setting", "third_party_packages", NULL
+	"fl_data_setting", "third_party_packages",
+	/* written in Ianvs's own trees (TAB) and dropped by its core, which
+	   ignores keys it does not read: accepted, unused */
+	"model_path", "privacy_protection", NULL
 };
 static const char *const module_keys[] = {
-	"type", "name", "url", "command", "hyperparameters", NULL
+	"type", "name", "url", "command", "hyperparameters",
+	/* as above (TAB's hard_example_mining names its models) */
+	"dependencies", NULL
 };
 static const char *const hp_keys[] = { "values", NULL };
 static const char *const rank_keys[] = {
