@@ -979,17 +979,19 @@ testcase_clear(struct job_testcase *tc)
 	free(tc->name);
 	free(tc->algorithm);
 	free(tc->paradigm);
-	json_decref(tc->params);
-	json_decref(tc->modules);
+	free(tc->params);
+	free(tc->modules);
 	free(tc->url);
 	free(tc->python);
 	json_decref(tc->kwargs);
 	strv_free(tc->argv);
 }
 
-/* Hex SHA-256 of a test case's canonical configuration. */
+/* Hex SHA-256 of a test case's canonical configuration, from its
+   parameters and modules as JSON. */
 static void
-testcase_key(struct job *job, struct job_testcase *tc)
+testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
+    json_t *modules)
 {
 	static const char *const runners[] = {
 		"builtin", "plugin", "command", "python"
@@ -1014,9 +1016,9 @@ testcase_key(struct job *job, struct job_testcase *tc)
 	} else
 		json_object_set_new(o, "url",
 		    yjson_check(json_string(tc->url)));
-	json_object_set(o, "params", tc->params);
+	json_object_set(o, "params", params);
 	if (tc->runner == JOB_RUNNER_PYTHON) {
-		json_object_set(o, "modules", tc->modules);
+		json_object_set(o, "modules", modules);
 		json_object_set(o, "kwargs", tc->kwargs);
 	}
 	json_object_set(o, "testenv", job->testenv);
@@ -1515,7 +1517,7 @@ point_texts(struct alg *a, const size_t *idx)
 /* Module j of a test case as JSON; the running module's argv goes to tc. */
 static json_t *
 module_json(struct alg *a, size_t j, struct job_testcase *tc,
-    const size_t *idx)
+    json_t *params, const size_t *idx)
 {
 	struct mod *md = &a->mods[j];
 	json_t *mj, *mh, *arr, *texts;
@@ -1533,7 +1535,7 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 		    md->url)));
 	if (md->cmd != NULL) {
 		texts = point_texts(a, idx);
-		argv = fill_command(md->f, md->cmd, tc->params, texts);
+		argv = fill_command(md->f, md->cmd, params, texts);
 		json_decref(texts);
 		arr = yjson_check(json_array());
 		for (i = 0; argv[i] != NULL; i++)
@@ -1575,26 +1577,46 @@ set_runner(struct alg *a, struct job_testcase *tc, const char *python)
 	}
 }
 
-/* Add the test case at grid point idx (one value index per parameter). */
+/* Compact JSON text of v, which it consumes. */
+static char *
+dump_compact(json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+
+	if (s == NULL)
+		BUG("json_dumps failed");
+	json_decref(v);
+	return s;
+}
+
+/*
+ * Add the test case at grid point idx (one value index per parameter). Its
+ * parameters and modules are built as JSON for its key, then kept as text:
+ * a jansson tree per test case costs over a kilobyte.
+ */
 static void
 add_point(struct loader *ld, struct alg *a, const size_t *idx)
 {
 	struct job_testcase *tc;
+	json_t *params, *modules;
 	size_t i, j;
 
 	tc = add_testcase(ld, a->index);
 	tc->algorithm = xstrdup(a->name);
 	tc->paradigm = xstrdup(a->paradigm);
-	tc->params = yjson_check(json_object());
+	params = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
-		json_object_set(tc->params, a->hps[i].key,
+		json_object_set(params, a->hps[i].key,
 		    json_array_get(a->hps[i].values, idx[i]));
 	tc->name = testcase_name(a, idx);
-	tc->modules = yjson_check(json_array());
+	modules = yjson_check(json_array());
 	for (j = 0; j < a->nmods; j++)
-		json_array_append_new(tc->modules, module_json(a, j, tc, idx));
+		json_array_append_new(modules,
+		    module_json(a, j, tc, params, idx));
 	set_runner(a, tc, ld->job->settings.python);
-	testcase_key(ld->job, tc);
+	testcase_key(ld->job, tc, params, modules);
+	tc->params = dump_compact(params);
+	tc->modules = dump_compact(modules);
 }
 
 /* Expand an algorithm's grid into test cases, last parameter fastest. */

@@ -64,11 +64,14 @@ struct job_testcase {
 				   hyperparameters in file order */
 	char	*algorithm;	/* test_object.algorithms[].name */
 	char	*paradigm;	/* algorithm.paradigm_type */
-	json_t	*params;	/* object: every module's hyperparameters at this
-				   grid point, file order; values keep their YAML
-				   type (int, real, string, bool) */
-	json_t	*modules;	/* array of {"type","name","url"|"command",
-				   "hyperparameters":{...this point...}} */
+	char	*params;	/* compact JSON object text: every module's
+				   hyperparameters at this grid point, file order;
+				   values keep their YAML type (int, real, string,
+				   bool). Text, not a jansson tree, so a grid of
+				   10^5..10^6 test cases costs bytes per test case */
+	char	*modules;	/* compact JSON array text of {"type","name",
+				   "url"|"command","hyperparameters":{...this
+				   point...}} */
 	enum job_runner runner;
 	char	*url;		/* BUILTIN: the name after "builtin:";
 				   PLUGIN: absolute path of the .so;

@@ -227,8 +227,8 @@ session_rank(const struct session *s)
 	    json_integer((json_int_t)job_settings(job)->vram_mb));
 	for (i = 0; i < job_ntestcases(job); i++) {
 		tc = job_testcase(job, i);
-		json_object_set_new(tcs, tc->name, json_pack("{s:O}",
-		    "modules", tc->modules));
+		json_object_set_new(tcs, tc->name, json_pack("{s:o}",
+		    "modules", json_loads(tc->modules, 0, NULL)));
 	}
 	json_object_set_new(o, "testcases", tcs);
 	text = json_dumps(o, JSON_COMPACT);

@@ -663,15 +663,12 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 	const struct job_testcase *tc;
 	const struct job_unit *u;
 	size_t i, j, k;
-	char *params;
 
 	fprintf(fp, "job %s: %zu test case%s, %zu unit%s\n", job_name(job),
 	    job_ntestcases(job), job_ntestcases(job) == 1 ? "" : "s",
 	    job_nunits(job), job_nunits(job) == 1 ? "" : "s");
 	for (i = 0; i < job_ntestcases(job); i++) {
 		tc = job_testcase(job, i);
-		params = json_dumps(tc->params, JSON_COMPACT |
-		    JSON_PRESERVE_ORDER);
 		fprintf(fp, "  %s  %s  ", tc->name, tc->paradigm);
 		if (tc->runner == JOB_RUNNER_COMMAND) {
 			fputs("command:", fp);
@@ -681,9 +678,8 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 			fprintf(fp, "builtin:%s", tc->url);
 		else
 			fprintf(fp, "%s", tc->url);
-		fprintf(fp, "  %s  %zu unit%s\n", params ? params : "{}",
-		    tc->nunits, tc->nunits == 1 ? "" : "s");
-		free(params);
+		fprintf(fp, "  %s  %zu unit%s\n", tc->params, tc->nunits,
+		    tc->nunits == 1 ? "" : "s");
 		if (!verbose)
 			continue;
 		for (j = 0; j < tc->nunits; j++) {

@@ -111,9 +111,7 @@ unitenv_free(struct unitenv *ue)
 char *
 unitenv_params(const struct job_testcase *tc)
 {
-	char *s = json_dumps(tc->params, JSON_COMPACT | JSON_PRESERVE_ORDER);
-
-	return s != NULL ? s : xstrdup("{}");
+	return xstrdup(tc->params);
 }
 
 /*
@@ -135,9 +133,7 @@ unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
 	strvec_push(&v, "--module");
 	strvec_push(&v, tc->url);
 	strvec_push(&v, "--modules");
-	s = json_dumps(tc->modules, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	strvec_push(&v, s != NULL ? s : "[]");
-	free(s);
+	strvec_push(&v, tc->modules);
 	strvec_push(&v, "--params");
 	s = unitenv_params(tc);
 	strvec_push(&v, s);

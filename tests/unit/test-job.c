@@ -30,6 +30,16 @@
 #include "xalloc.h"
 #include "banned.h"
 
+/* A test case's params or modules text as JSON (new reference). */
+static json_t *
+tj(const char *text)
+{
+	json_t *v = json_loads(text, JSON_REJECT_DUPLICATES, NULL);
+
+	assert_non_null(v);
+	return v;
+}
+
 static char *top;		/* absolute top source directory */
 static char *fixtures;		/* absolute tests/data/jobs */
 static char *start_cwd;		/* where the program started */
@@ -163,7 +173,7 @@ test_grid(void **state)
 	const struct job_testcase *tc;
 	const struct job_settings *st;
 	struct job *job = load_ok("grid.yaml");
-	json_t *m, *te;
+	json_t *m, *te, *params, *modules;
 	char *here = cwd(), *want;
 	const char *key;
 	size_t i;
@@ -190,17 +200,19 @@ test_grid(void **state)
 		assert_int_equal(tc->runner, JOB_RUNNER_BUILTIN);
 		assert_string_equal(tc->url, "gemm");
 		assert_null(tc->argv);
-		assert_int_equal(json_object_size(tc->params), 2);
+		params = tj(tc->params);
+		modules = tj(tc->modules);
+		assert_int_equal(json_object_size(params), 2);
 		/* file order: n first, then block */
-		key = json_object_iter_key(json_object_iter(tc->params));
+		key = json_object_iter_key(json_object_iter(params));
 		assert_string_equal(key, "n");
-		assert_true(json_is_integer(json_object_get(tc->params, "n")));
-		assert_int_equal(json_integer_value(json_object_get(tc->params,
+		assert_true(json_is_integer(json_object_get(params, "n")));
+		assert_int_equal(json_integer_value(json_object_get(params,
 		    "n")), n[i]);
-		assert_int_equal(json_integer_value(json_object_get(tc->params,
+		assert_int_equal(json_integer_value(json_object_get(params,
 		    "block")), block[i]);
-		assert_int_equal(json_array_size(tc->modules), 2);
-		m = json_array_get(tc->modules, 0);
+		assert_int_equal(json_array_size(modules), 2);
+		m = json_array_get(modules, 0);
 		assert_string_equal(json_string_value(json_object_get(m,
 		    "type")), "basemodel");
 		assert_string_equal(json_string_value(json_object_get(m,
@@ -211,13 +223,15 @@ test_grid(void **state)
 		    json_object_get(m, "hyperparameters"), "n")), n[i]);
 		assert_null(json_object_get(json_object_get(m,
 		    "hyperparameters"), "block"));
-		m = json_array_get(tc->modules, 1);
+		m = json_array_get(modules, 1);
 		assert_string_equal(json_string_value(json_object_get(m,
 		    "type")), "hard_example_mining");
 		assert_null(json_object_get(m, "url"));
 		assert_int_equal(json_integer_value(json_object_get(
 		    json_object_get(m, "hyperparameters"), "block")),
 		    block[i]);
+		json_decref(params);
+		json_decref(modules);
 		assert_int_equal(tc->first_unit, i);
 		assert_int_equal(tc->nunits, 1);
 		assert_int_equal(strlen(tc->key), 64);
@@ -288,7 +302,7 @@ test_types(void **state)
 	};
 	const struct job_testcase *tc;
 	struct job *job = load_ok("types.yaml");
-	json_t *v, *cmd;
+	json_t *v, *cmd, *params, *modules;
 	char *want;
 	size_t i;
 
@@ -296,11 +310,13 @@ test_types(void **state)
 	for (i = 0; i < 13; i++) {
 		tc = job_testcase(job, i);
 		assert_string_equal(tc->name, names[i]);
-		v = json_object_get(tc->params, "v");
+		params = tj(tc->params);
+		modules = tj(tc->modules);
+		v = json_object_get(params, "v");
 		assert_non_null(v);
 		assert_int_equal(json_typeof(v), types[i]);
 		assert_string_equal(json_string_value(json_object_get(
-		    tc->params, "w")), "x");
+		    params, "w")), "x");
 		assert_int_equal(tc->runner, JOB_RUNNER_COMMAND);
 		assert_null(tc->url);
 		assert_non_null(tc->argv);
@@ -322,16 +338,21 @@ test_types(void **state)
 		assert_string_equal(tc->argv[8], "{ v }{}{1x}{v");
 		assert_null(tc->argv[9]);
 		/* the module records the filled command */
-		cmd = json_object_get(json_array_get(tc->modules, 0),
+		cmd = json_object_get(json_array_get(modules, 0),
 		    "command");
 		assert_int_equal(json_array_size(cmd), 9);
 		assert_string_equal(json_string_value(json_array_get(cmd, 2)),
 		    text[i]);
+		json_decref(params);
+		json_decref(modules);
 	}
-	assert_int_equal(json_real_value(json_object_get(
-	    job_testcase(job, 1)->params, "v")) == 2.5, 1);
-	assert_int_equal(json_integer_value(json_object_get(
-	    job_testcase(job, 7)->params, "v")), -4);
+	params = tj(job_testcase(job, 1)->params);
+	assert_int_equal(json_real_value(json_object_get(params, "v")) == 2.5,
+	    1);
+	json_decref(params);
+	params = tj(job_testcase(job, 7)->params);
+	assert_int_equal(json_integer_value(json_object_get(params, "v")), -4);
+	json_decref(params);
 
 	/* inline testenv: metrics as mappings or plain names */
 	assert_int_equal(json_array_size(job_metric_names(job)), 2);
@@ -515,23 +536,27 @@ test_hp_modules(void **state)
 {
 	struct job *job = load_ok("ianvs-hp-modules.yaml");
 	const struct job_testcase *tc;
-	json_t *m;
+	json_t *m, *params, *modules;
 
 	assert_int_equal(job_ntestcases(job), 2);
 	tc = job_testcase(job, 1);
+	params = tj(tc->params);
+	modules = tj(tc->modules);
 	assert_string_equal(tc->name, "a[n=16,basemodel-model=small,"
 	    "hard_example_mining-model=large]");
-	assert_int_equal(json_object_size(tc->params), 3);
-	assert_string_equal(json_string_value(json_object_get(tc->params,
+	assert_int_equal(json_object_size(params), 3);
+	assert_string_equal(json_string_value(json_object_get(params,
 	    "basemodel-model")), "small");
-	assert_string_equal(json_string_value(json_object_get(tc->params,
+	assert_string_equal(json_string_value(json_object_get(params,
 	    "hard_example_mining-model")), "large");
-	m = json_object_get(json_array_get(tc->modules, 1), "hyperparameters");
+	m = json_object_get(json_array_get(modules, 1), "hyperparameters");
 	assert_string_equal(json_string_value(json_object_get(m, "model")),
 	    "large");
-	m = json_object_get(json_array_get(tc->modules, 0), "hyperparameters");
+	m = json_object_get(json_array_get(modules, 0), "hyperparameters");
 	assert_string_equal(json_string_value(json_object_get(m, "model")),
 	    "small");
+	json_decref(params);
+	json_decref(modules);
 	job_free(job);
 	(void)state;
 }
