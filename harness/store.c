@@ -198,6 +198,7 @@ enum store_stmt {
 	S_SAMPLES,
 	S_UNIT_COPY,
 	S_METRICS_COPY,
+	S_MEASURED_TWICE,
 	S__COUNT
 };
 
@@ -312,6 +313,10 @@ static const char *const store_sql[S__COUNT] = {
 	    "INSERT INTO metrics (unit_id, name, value, timing)"
 	    " SELECT :new_id, name, value, timing FROM metrics"
 	    " WHERE unit_id = :id",
+	[S_MEASURED_TWICE] =
+	    "SELECT 1 FROM units"
+	    " WHERE run_id = :run_id AND status = 'ok' AND warmup = 0"
+	    " GROUP BY testcase HAVING count(*) >= 2 LIMIT 1",
 };
 
 struct store {
@@ -1331,6 +1336,30 @@ store_last_run(struct store *st, const char *job_name, int64_t *run_id,
 	ret = 0;
 out:
 	stmt_put(st, S_LAST_RUN, s);
+	return ret;
+}
+
+/* Does a test case of the run have two measured units? See store.h. */
+int
+store_run_measured_twice(struct store *st, int64_t run_id, int *yes,
+    char **cause)
+{
+	sqlite3_stmt *s;
+	int rc, ret = -1;
+
+	if ((s = stmt_get(st, S_MEASURED_TWICE, cause)) == NULL)
+		return -1;
+	if (bind_int(st, s, ":run_id", run_id, 0, cause) != 0)
+		goto out;
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		db_err(st, rc, sqlite3_sql(s), cause, "count measured units");
+		goto out;
+	}
+	*yes = rc == SQLITE_ROW;
+	ret = 0;
+out:
+	stmt_put(st, S_MEASURED_TWICE, s);
 	return ret;
 }
 

@@ -170,6 +170,13 @@ int store_runs_list(struct store *st, const char *job_name, store_run_cb cb,
 /* One run by id; returns -1 with *cause if there is none. */
 int store_run_get(struct store *st, int64_t run_id, store_run_cb cb,
     void *data, char **cause);
+/*
+ * *yes = 1 when a test case of the run has two or more measured units
+ * (ok, not warm-up), else 0: without, no test case has two samples of a
+ * metric, so there are no statistics to load (runstats.h).
+ */
+int store_run_measured_twice(struct store *st, int64_t run_id, int *yes,
+    char **cause);
 /* Id of the newest run (of job_name, or any when NULL); 0 when none. */
 int store_last_run(struct store *st, const char *job_name, int64_t *run_id,
     char **cause);

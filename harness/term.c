@@ -346,7 +346,7 @@ term_finish(struct term *t)
 /* One test case of the summary. */
 struct term_row {
 	char	*testcase;
-	json_t	*metrics;	/* name -> real */
+	json_t	*metrics;	/* name -> real; NULL until the first */
 	size_t	 units, ok, bad, skipped;
 	char	 bad_status[16];	/* the first bad unit's status word */
 	int	 mixed;		/* bad units ended in different ways */
@@ -356,7 +356,7 @@ struct term_row {
 
 struct term_table {
 	struct term_row	*rows;
-	size_t		 n;
+	size_t		 n, cap;
 	json_t		*index;	/* testcase -> row number */
 	json_t		*names;	/* metric names seen, in order */
 	json_t		*sort_by;
@@ -371,11 +371,15 @@ term_row(struct term_table *tab, const char *testcase)
 
 	if (v != NULL)
 		return &tab->rows[json_integer_value(v)];
-	tab->rows = xreallocarray(tab->rows, tab->n + 1, sizeof *tab->rows);
+	if (tab->n == tab->cap) {
+		/* doubling: n rows cost n, not n^2, copies */
+		tab->cap = tab->cap > 0 ? 2 * tab->cap : 64;
+		tab->rows = xreallocarray(tab->rows, tab->cap,
+		    sizeof *tab->rows);
+	}
 	r = &tab->rows[tab->n];
 	memset(r, 0, sizeof *r);
 	r->testcase = xstrdup(testcase);
-	r->metrics = json_object();
 	r->order = tab->n;
 	json_object_set_new(tab->index, testcase, json_integer((json_int_t)tab->n));
 	tab->n++;
@@ -413,6 +417,8 @@ term_on_metric(const struct store_metric_row *m, void *data)
 	struct term_row *r = term_row(tab, m->testcase);
 	size_t i;
 
+	if (r->metrics == NULL)
+		r->metrics = json_object();
 	json_object_set_new(r->metrics, m->name, json_real(m->value));
 	for (i = 0; i < json_array_size(tab->names); i++) {
 		if (strcmp(json_string_value(json_array_get(tab->names, i)),
@@ -552,8 +558,14 @@ term_stats(FILE *fp, struct store *st, int64_t run_id, char **cause)
 {
 	json_t *samples, *sum, *tc, *v;
 	const char *name, *metric;
-	int w0 = 9;
+	int w0 = 9, twice;
 
+	/* loading every unit's samples costs memory per unit: first ask
+	   whether there can be any repeats */
+	if (store_run_measured_twice(st, run_id, &twice, cause) != 0)
+		return -1;
+	if (!twice)
+		return 0;
 	if (runstats_load(st, run_id, &samples, cause) != 0)
 		return -1;
 	if (!runstats_has_repeats(samples)) {

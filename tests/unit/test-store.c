@@ -860,6 +860,52 @@ test_stats_columns(void **state)
 	assert_null(got[1]);
 }
 
+/* store_run_measured_twice: only two ok, measured units of one test case
+   say yes; warm-up and failed units, and other runs, do not count. */
+static void
+test_measured_twice(void **state)
+{
+	struct fx *fx = *state;
+	struct store_unit_end end = {
+		.status = "ok", .finished_at = 2, .wall_s = 1,
+		.vram_peak_mb = NAN,
+	};
+	struct store_unit_info ui = { .testcase = "b", .nparts = 1,
+	    .warmup = 1 };
+	char *cause = NULL;
+	int64_t run, other, u;
+	int yes = -1;
+
+	run = make_run(fx->st, "j", 1);
+	other = make_run(fx->st, "j", 2);
+	assert_int_equal(store_run_measured_twice(fx->st, run, &yes, &cause),
+	    0);
+	assert_int_equal(yes, 0);
+	u = make_unit(fx->st, run, "a", 0, 1);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	u = make_unit(fx->st, other, "a", 0, 1);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	assert_int_equal(store_unit_add(fx->st, run, &ui, &u, &cause), 0);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	u = make_unit(fx->st, run, "b", 0, 2);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	end.status = "failed";
+	u = make_unit(fx->st, run, "b", 1, 3);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	assert_int_equal(store_run_measured_twice(fx->st, run, &yes, &cause),
+	    0);
+	assert_int_equal(yes, 0);
+	end.status = "ok";
+	u = make_unit(fx->st, run, "b", 1, 4);
+	assert_int_equal(store_unit_finish(fx->st, u, &end, &cause), 0);
+	assert_int_equal(store_run_measured_twice(fx->st, run, &yes, &cause),
+	    0);
+	assert_int_equal(yes, 1);
+	assert_int_equal(store_run_measured_twice(fx->st, other, &yes,
+	    &cause), 0);
+	assert_int_equal(yes, 0);
+}
+
 /* A second connection opens and reads while the first holds a batch. */
 static void
 test_concurrent_reader(void **state)
@@ -1262,6 +1308,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_events_samples, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_profiles, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_measured_twice, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_stats_columns, setup,
 		    teardown),
