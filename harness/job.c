@@ -46,6 +46,9 @@ struct job {
 
 	struct job_testcase	*testcases;
 	size_t			 ntestcases;
+	struct strvec		 shared;	/* the test cases' algorithm and
+						   paradigm names, one copy per
+						   algorithm entry */
 	struct job_unit		*units;
 	size_t			 nunits;
 
@@ -116,6 +119,8 @@ struct alg {
 	size_t		 total;		/* grid points: test cases */
 	json_t		*kwargs;	/* Ianvs's paradigm keyword arguments
 					   for the Python adapter, or NULL */
+	const char	*shared_name;	/* name and paradigm, owned by the */
+	const char	*shared_paradigm; /* job for its test cases */
 };
 
 /* Loader state. */
@@ -220,6 +225,9 @@ sb_detach(struct sbuf *sb)
 
 	if (s == NULL)
 		s = xstrdup("");
+	else if (sb->cap > sb->len + 1)
+		/* kept per test case (names, argv): no slack */
+		s = xreallocarray(s, sb->len + 1, 1);
 	sb->s = NULL;
 	sb->len = sb->cap = 0;
 	return s;
@@ -977,8 +985,6 @@ static void
 testcase_clear(struct job_testcase *tc)
 {
 	free(tc->name);
-	free(tc->algorithm);
-	free(tc->paradigm);
 	free(tc->params);
 	free(tc->modules);
 	free(tc->url);
@@ -1602,8 +1608,8 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	size_t i, j;
 
 	tc = add_testcase(ld, a->index);
-	tc->algorithm = xstrdup(a->name);
-	tc->paradigm = xstrdup(a->paradigm);
+	tc->algorithm = a->shared_name;
+	tc->paradigm = a->shared_paradigm;
 	params = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
 		json_object_set(params, a->hps[i].key,
@@ -1982,6 +1988,8 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	}
 	if (load_modules(ld, &a) == 0 && grid_size(ld, &a) == 0 &&
 	    check_templates(&a) == 0) {
+		a.shared_name = strvec_push(&ld->job->shared, a.name);
+		a.shared_paradigm = strvec_push(&ld->job->shared, a.paradigm);
 		expand_grid(ld, &a);
 		rc = 0;
 	}
@@ -2179,6 +2187,10 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		if (load_algorithm(ld, f, yfile_item(f, algs, i), i) != 0)
 			return -1;
 	}
+	/* the doubling's slack is up to half the array: give it back */
+	if (job->ntestcases > 0)
+		job->testcases = xreallocarray(job->testcases,
+		    job->ntestcases, sizeof *job->testcases);
 	if (check_unique(ld) != 0 || check_py_metrics(ld) != 0 ||
 	    build_units(ld, f, bj) != 0)
 		return -1;
@@ -2252,6 +2264,7 @@ job_free(struct job *job)
 	for (i = 0; i < job->ntestcases; i++)
 		testcase_clear(&job->testcases[i]);
 	free(job->testcases);
+	strvec_clear(&job->shared);
 	free(job->units);
 	for (i = 0; i < job->nsort_keys; i++)
 		free(job->sort_keys[i].metric);

@@ -62,8 +62,9 @@ struct job_testcase {
 	char	*name;		/* unique in the job: "ALGO" when the grid has one
 				   point, else "ALGO[k=v,k2=v2]" with the
 				   hyperparameters in file order */
-	char	*algorithm;	/* test_object.algorithms[].name */
-	char	*paradigm;	/* algorithm.paradigm_type */
+	const char *algorithm;	/* test_object.algorithms[].name; shared by
+				   the algorithm's test cases */
+	const char *paradigm;	/* algorithm.paradigm_type; shared too */
 	char	*params;	/* compact JSON object text: every module's
 				   hyperparameters at this grid point, file order;
 				   values keep their YAML type (int, real, string,
@@ -108,7 +109,7 @@ struct job_unit {
 	int	 warmup;	/* 1: a warm-up repetition (rep < warmup) */
 	uint64_t seed;		/* from SHA-256(job name, test case name, part,
 				   rep): never from order or time */
-	char	 id[64];	/* "u0003" style, unique in the job, safe as a
+	char	 id[24];	/* "u0003" style, unique in the job, safe as a
 				   file name */
 	char	 key[65];	/* hex SHA-256(test case key, part, nparts, rep) */
 };
