@@ -1461,6 +1461,21 @@ pick_runnable(struct alg *a)
 	    "modules and not one of type 'basemodel' to run", algname);
 }
 
+/* Room for n more test cases: a grid's size is known before it is
+   expanded, so a single-algorithm job never holds doubling slack. */
+static void
+reserve_testcases(struct loader *ld, size_t n)
+{
+	struct job *job = ld->job;
+
+	if (job->ntestcases + n <= ld->tc_cap)
+		return;
+	ld->tc_cap = job->ntestcases + n;
+	job->testcases = xreallocarray(job->testcases, ld->tc_cap,
+	    sizeof *job->testcases);
+	ld->tc_alg = xreallocarray(ld->tc_alg, ld->tc_cap, sizeof *ld->tc_alg);
+}
+
 /* Append a test case (the loader remembers its algorithm entry). */
 static struct job_testcase *
 add_testcase(struct loader *ld, size_t alg)
@@ -1990,6 +2005,7 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	    check_templates(&a) == 0) {
 		a.shared_name = strvec_push(&ld->job->shared, a.name);
 		a.shared_paradigm = strvec_push(&ld->job->shared, a.paradigm);
+		reserve_testcases(ld, a.total);
 		expand_grid(ld, &a);
 		rc = 0;
 	}
@@ -2096,11 +2112,16 @@ check_py_metrics(struct loader *ld)
 	return 0;
 }
 
-/* Expand the test cases into units (plan.c). */
+/* Error, at the job's mark, when the test cases would make too many
+   units; job_load lays them out once the documents are gone. */
 static int
-build_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
+check_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 {
-	if (job_plan(ld->job) != 0)
+	const struct job_settings *st = &ld->job->settings;
+	size_t n;
+
+	if (plan_count(ld->job->testcases, ld->job->ntestcases,
+	    st->partitions, (unsigned)(st->repeat + st->warmup), &n) != 0)
 		return yfile_err(f, bj, "job makes more than %u units",
 		    PLAN_MAX_UNITS);
 	return 0;
@@ -2192,7 +2213,7 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		job->testcases = xreallocarray(job->testcases,
 		    job->ntestcases, sizeof *job->testcases);
 	if (check_unique(ld) != 0 || check_py_metrics(ld) != 0 ||
-	    build_units(ld, f, bj) != 0)
+	    check_units(ld, f, bj) != 0)
 		return -1;
 	job_hash(job);
 	return 0;
@@ -2237,6 +2258,11 @@ out:
 	free(ld.alg_file);
 	free(ld.alg_name);
 	free(ld.cwd);
+	/* the units come after the documents are freed: the two together
+	   were the peak of a big grid's load (check_units checked the
+	   count) */
+	if (rc == 0 && job_plan(job) != 0)
+		BUG("job %s: units not counted", job->name);
 	if (rc != 0) {
 		job_free(job);
 		return -1;

@@ -92,6 +92,23 @@ testcase_nparts(const struct job_testcase *tc, unsigned partitions)
 	    partitions : 1;
 }
 
+/* Count the units of the test cases; see plan.h. */
+int
+plan_count(const struct job_testcase *tcs, size_t ntcs, unsigned partitions,
+    unsigned repeat, size_t *nunits)
+{
+	size_t i, total = 0, per;
+
+	for (i = 0; i < ntcs; i++) {
+		per = (size_t)testcase_nparts(&tcs[i], partitions) * repeat;
+		if (per > PLAN_MAX_UNITS || total + per > PLAN_MAX_UNITS)
+			return -1;
+		total += per;
+	}
+	*nunits = total;
+	return 0;
+}
+
 /* Lay out the units of the test cases; see plan.h. */
 int
 plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,

@@ -31,6 +31,13 @@ int plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
     size_t *nunits);
 
 /*
+ * The number of units plan_units() would lay out, in *nunits, without
+ * laying them out: 0, or -1 when there would be more than PLAN_MAX_UNITS.
+ */
+int plan_count(const struct job_testcase *tcs, size_t ntcs, unsigned partitions,
+    unsigned repeat, size_t *nunits);
+
+/*
  * Keep the test cases whose name matches pattern: the test case named
  * exactly pattern (a name copied from the output, brackets and all); else
  * those it matches as an fnmatch glob, when it has *, ? or [; else those

@@ -794,6 +794,9 @@ test_errors(void **state)
 		  "'singletasklearning'?)" },
 		{ "err-sortby.yaml", "err-sortby.yaml:4:24: 'gflops' must be "
 		  "'descend' or 'ascend', got 'up'" },
+		/* counted at the job's mark, laid out after the documents */
+		{ "err-units.yaml", "err-units.yaml:2:3: job makes more than "
+		  "1048576 units" },
 		{ "err-inc.yaml", "err-inc-algo.yaml:7:15: unknown key "
 		  "'value' in hyperparameter 'n' (did you mean 'values'?)" },
 		{ "err-multidoc.yaml",
