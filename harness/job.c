@@ -49,6 +49,8 @@ struct job {
 	struct strvec		 shared;	/* the test cases' algorithm and
 						   paradigm names, one copy per
 						   algorithm entry */
+	struct pool		*pool;		/* the test cases' other strings
+						   (pool_move) */
 	struct job_unit		*units;
 	size_t			 nunits;
 
@@ -59,6 +61,97 @@ struct job {
 	json_t			*testenv;
 	json_t			*metric_names;
 };
+
+/*
+ * The strings every test case keeps (name, params, modules, url, argv),
+ * packed into big chunks freed with the job: one malloc each would add
+ * its header and rounding to every one of them, at a million test cases.
+ */
+#define POOL_CHUNK	(64 * 1024)
+struct pool {
+	struct pool	*next;
+	size_t		 used, size;
+	char		 data[];
+};
+
+/* n bytes aligned for a pointer, from job's pool. */
+static void *
+pool_alloc(struct job *job, size_t n)
+{
+	const size_t align = sizeof(void *);
+	struct pool *p = job->pool;
+	size_t at = p != NULL ? (p->used + align - 1) / align * align : 0;
+
+	if (p == NULL || at + n > p->size) {
+		/* a string bigger than a chunk gets a chunk of its own,
+		   behind the current one so its room is not lost */
+		size_t size = n > POOL_CHUNK / 4 ? n : POOL_CHUNK;
+
+		p = xmalloc(sizeof *p + size);
+		p->used = 0;
+		p->size = size;
+		if (job->pool != NULL && size != POOL_CHUNK) {
+			p->next = job->pool->next;
+			job->pool->next = p;
+		} else {
+			p->next = job->pool;
+			job->pool = p;
+		}
+		at = 0;
+	}
+	p->used = at + n;
+	return p->data + at;
+}
+
+/* A copy of the allocated string s in job's pool; s is freed. */
+static char *
+pool_move(struct job *job, char *s)
+{
+	size_t n;
+	char *c;
+
+	if (s == NULL)
+		return NULL;
+	n = strlen(s) + 1;
+	c = pool_alloc(job, n);
+	memcpy(c, s, n);
+	free(s);
+	return c;
+}
+
+/* A copy of the strv v in job's pool; v is freed. */
+static char **
+pool_move_argv(struct job *job, char **v)
+{
+	char **c;
+	size_t i, n;
+
+	if (v == NULL)
+		return NULL;
+	for (n = 0; v[n] != NULL; n++)
+		;
+	c = pool_alloc(job, (n + 1) * sizeof *c);
+	for (i = 0; i < n; i++) {
+		c[i] = pool_move(job, v[i]);
+		v[i] = NULL;
+	}
+	c[n] = NULL;
+	free(v);
+	return c;
+}
+
+/* Free job's pool. */
+static void
+pool_free(struct job *job)
+{
+	struct pool *p, *next;
+
+	for (p = job->pool; p != NULL; p = next) {
+		next = p->next;
+		free(p);
+	}
+	job->pool = NULL;
+}
 
 /* Ianvs's paradigm_type values bench does not run (core/common/constant.py
    ParadigmType): refused at load, by name. */
@@ -980,17 +1073,12 @@ fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params, json_t *texts)
 	return argv;
 }
 
-/* Free the parts of a test case. */
+/* Free the parts of a test case the pool does not hold. */
 static void
 testcase_clear(struct job_testcase *tc)
 {
-	free(tc->name);
-	free(tc->params);
-	free(tc->modules);
-	free(tc->url);
 	free(tc->python);
 	json_decref(tc->kwargs);
-	strv_free(tc->argv);
 }
 
 /* Hex SHA-256 of a test case's canonical configuration, from its
@@ -1636,8 +1724,11 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 		    module_json(a, j, tc, params, idx));
 	set_runner(a, tc, ld->job->settings.python);
 	testcase_key(ld->job, tc, params, modules);
-	tc->params = dump_compact(params);
-	tc->modules = dump_compact(modules);
+	tc->params = pool_move(ld->job, dump_compact(params));
+	tc->modules = pool_move(ld->job, dump_compact(modules));
+	tc->name = pool_move(ld->job, tc->name);
+	tc->url = pool_move(ld->job, tc->url);
+	tc->argv = pool_move_argv(ld->job, tc->argv);
 }
 
 /* Expand an algorithm's grid into test cases, last parameter fastest. */
@@ -2291,6 +2382,7 @@ job_free(struct job *job)
 		testcase_clear(&job->testcases[i]);
 	free(job->testcases);
 	strvec_clear(&job->shared);
+	pool_free(job);
 	free(job->units);
 	for (i = 0; i < job->nsort_keys; i++)
 		free(job->sort_keys[i].metric);
