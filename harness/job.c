@@ -1138,11 +1138,11 @@ check_builtin(struct yfile *f, yaml_node_t *n, const char *name)
 
 	if (*name == '\0')
 		return yfile_err(f, n, "'builtin:' needs a test case name");
-	if (registry_find(name) != NULL)
+	if (registry_known(name))
 		return 0;
 	names = xcalloc(count + 1, sizeof *names);
 	for (i = 0; i < count; i++) {
-		names[i] = registry_at(i)->name;
+		names[i] = registry_name(i);
 		sb_add(&list, i == 0 ? "" : ", ");
 		sb_add(&list, names[i]);
 	}

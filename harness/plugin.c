@@ -8,6 +8,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,10 @@
 #include "banned.h"
 
 #define PLUGIN_BUILTIN "builtin:"
+#define PLUGIN_DRIVER "libcuda.so.1"	/* the NVIDIA driver's library */
+
+static int plugin_open_so(const char *, const struct bench_testcase **,
+    void **, char **);
 
 /* "a, b, c": the names of the built-ins; the caller frees it. */
 static char *
@@ -29,7 +34,7 @@ plugin_builtin_names(void)
 
 	for (i = 0; i < registry_count(); i++) {
 		t = xasprintf("%s%s%s", s, i == 0 ? "" : ", ",
-		    registry_at(i)->name);
+		    registry_name(i));
 		free(s);
 		s = t;
 	}
@@ -55,16 +60,85 @@ plugin_check(const char *what, const struct bench_testcase *tc, char **cause)
 	return 0;
 }
 
+/*
+ * The directory of the built-in plugins: the build tree's testcases/ when
+ * this program runs from the build tree (bench, a unit test), so that make
+ * check loads the plugins just built; else the installed pkglibdir.
+ */
+static const char *
+plugin_dir(void)
+{
+	char real[PATH_MAX], build[PATH_MAX];
+	size_t n;
+
+	if (realpath("/proc/self/exe", real) != NULL &&
+	    realpath(BENCH_BUILDDIR, build) != NULL) {
+		n = strlen(build);
+		if (strncmp(real, build, n) == 0 && real[n] == '/')
+			return BENCH_BUILDDIR "/testcases";
+	}
+	return BENCH_PLUGINDIR;
+}
+
+/*
+ * Whether the NVIDIA driver's library loads: without it no GPU test case
+ * can run, and cudart would only say "driver version is insufficient".
+ * 0, or TESTCASE_UNAVAILABLE with *cause.
+ */
+static int
+plugin_driver(char **cause)
+{
+	const char *e;
+	void *h;
+
+	dlerror();
+	h = dlopen(PLUGIN_DRIVER, RTLD_LAZY | RTLD_LOCAL);
+	if (h == NULL) {
+		e = dlerror();
+		err_set(cause, "no NVIDIA driver/GPU (%s)",
+		    e != NULL ? e : PLUGIN_DRIVER " does not load");
+		return TESTCASE_UNAVAILABLE;
+	}
+	dlclose(h);
+	return 0;
+}
+
+/*
+ * A built-in that lives in a plugin (the GPU test cases), loaded from
+ * plugin_dir(). One that does not load (cudnn-conv.so without libcudnn)
+ * where there is no driver either is unavailable, not broken: the unit is
+ * skipped. One that loads checks the driver and device itself (gpu.h).
+ */
+static int
+plugin_open_gpu(const char *file, const struct bench_testcase **tc,
+    void **handle, char **cause)
+{
+	char *path, *why = NULL;
+	int rc;
+
+	path = xasprintf("%s/%s", plugin_dir(), file);
+	rc = plugin_open_so(path, tc, handle, cause);
+	free(path);
+	if (rc != 0 && plugin_driver(&why) != 0) {
+		free(*cause);
+		*cause = why;
+		return TESTCASE_UNAVAILABLE;
+	}
+	return rc;
+}
+
 /* A built-in from the registry. */
 static int
 plugin_open_builtin(const char *url, const struct bench_testcase **tc,
-    char **cause)
+    void **handle, char **cause)
 {
 	const struct bench_testcase *found;
-	const char *name = url + strlen(PLUGIN_BUILTIN);
+	const char *name = url + strlen(PLUGIN_BUILTIN), *file;
 	char *names, *what;
 	int rc;
 
+	if ((file = registry_plugin(name)) != NULL)
+		return plugin_open_gpu(file, tc, handle, cause);
 	found = registry_find(name);
 	if (found == NULL) {
 		names = plugin_builtin_names();
@@ -147,7 +221,7 @@ testcase_open(const char *url, const struct bench_testcase **tc,
 	if (url == NULL || url[0] == '\0')
 		return err_set(cause, "empty test-case url");
 	if (strncmp(url, PLUGIN_BUILTIN, strlen(PLUGIN_BUILTIN)) == 0)
-		return plugin_open_builtin(url, tc, cause);
+		return plugin_open_builtin(url, tc, handle, cause);
 	return plugin_open_so(url, tc, handle, cause);
 }
 

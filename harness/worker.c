@@ -568,11 +568,14 @@ worker_main(const struct worker_unit *u, const struct bench_testcase *tc)
 		err_set(&cause, "no test-case url");
 	else if (worker_check_unit(u, &params, &cause) == 0 && tc == NULL) {
 		code = WORKER_EXIT_OPEN;
-		testcase_open(u->url, &tc, &handle, &cause);
+		if (testcase_open(u->url, &tc, &handle, &cause) ==
+		    TESTCASE_UNAVAILABLE)
+			code = WORKER_EXIT_OK;	/* skipped */
 	}
 	if (cause != NULL) {
 		worker_note("%s", cause);
-		if (chan_write_end(u->status_fd, "failed", cause) != 0) {
+		if (chan_write_end(u->status_fd, code == WORKER_EXIT_OK ?
+		    "skipped" : "failed", cause) != 0) {
 			worker_note("status fd %d: %s", u->status_fd,
 			    strerror(errno));
 			code = WORKER_EXIT_FAILED;

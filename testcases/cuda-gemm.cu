@@ -273,7 +273,7 @@ cg_teardown(struct bench_ctx *ctx, void *state)
 	cg_free((struct cg_state *)state);
 }
 
-extern "C" const struct bench_testcase testcase_cuda_gemm = {
+static const struct bench_testcase testcase_cuda_gemm = {
 	BENCH_TESTCASE_ABI_VERSION,
 	"cuda-gemm",
 	"tiled single-precision matrix multiply C = A x B on a CUDA GPU",
@@ -283,3 +283,5 @@ extern "C" const struct bench_testcase testcase_cuda_gemm = {
 	cg_teardown,
 	NULL,
 };
+
+GPU_TESTCASE_ENTRY(testcase_cuda_gemm)

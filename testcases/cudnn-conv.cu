@@ -436,7 +436,7 @@ cc_teardown(struct bench_ctx *ctx, void *state)
 	cc_free((struct cc_state *)state);
 }
 
-extern "C" const struct bench_testcase testcase_cudnn_conv = {
+static const struct bench_testcase testcase_cudnn_conv = {
 	BENCH_TESTCASE_ABI_VERSION,
 	"cudnn-conv",
 	"cuDNN convolution forward (NCHW float) split across CUDA streams",
@@ -446,3 +446,5 @@ extern "C" const struct bench_testcase testcase_cudnn_conv = {
 	cc_teardown,
 	NULL,
 };
+
+GPU_TESTCASE_ENTRY(testcase_cudnn_conv)

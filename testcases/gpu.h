@@ -1,10 +1,14 @@
 /*
  * gpu: what the CUDA test cases (cuda-gemm.cu, cudnn-conv.cu) share: the
- * device probe that turns a machine without a GPU into a skipped unit, and
- * the one way a CUDA error becomes a failure. Header only, compiled by nvcc.
+ * device probe that turns a machine without a GPU into a skipped unit, the
+ * one way a CUDA error becomes a failure, and the entry point that makes
+ * each a plugin (testcases/NAME.so, loaded by harness/plugin.c; bench
+ * itself never links the CUDA runtime). Header only, compiled by nvcc.
  */
 #ifndef BENCH_GPU_H
 #define BENCH_GPU_H
+
+#include <dlfcn.h>
 
 #include <cuda_runtime.h>
 
@@ -12,23 +16,38 @@
 
 /*
  * BENCH_OK when there is a CUDA device to run on; else the unit is skipped
- * (no driver, no device, CUDA_VISIBLE_DEVICES hides them all): never failed,
- * a missing GPU is not the test case's fault.
+ * with "no NVIDIA driver/GPU (why)" (no driver, no device,
+ * CUDA_VISIBLE_DEVICES hides them all): never failed, a missing GPU is not
+ * the test case's fault.
  */
 static inline int
 gpu_probe(struct bench_ctx *ctx)
 {
 	cudaError_t err;
+	const char *e;
+	void *h;
 	int count = 0;
 
+	/* without the driver's library cudart only says that the "driver
+	   version is insufficient" */
+	dlerror();
+	if ((h = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_LOCAL)) == NULL) {
+		e = dlerror();
+		bench_skip(ctx, "no NVIDIA driver/GPU (%s)",
+		    e != NULL ? e : "libcuda.so.1 does not load");
+		return BENCH_SKIPPED;
+	}
+	dlclose(h);
 	err = cudaGetDeviceCount(&count);
 	if (err != cudaSuccess) {
 		(void)cudaGetLastError();	/* clear it */
-		bench_skip(ctx, "no CUDA device: %s", cudaGetErrorString(err));
+		bench_skip(ctx, "no NVIDIA driver/GPU (%s)",
+		    cudaGetErrorString(err));
 		return BENCH_SKIPPED;
 	}
 	if (count < 1) {
-		bench_skip(ctx, "no CUDA device: the driver lists none");
+		bench_skip(ctx, "no NVIDIA driver/GPU (the driver lists no "
+		    "device)");
 		return BENCH_SKIPPED;
 	}
 	return BENCH_OK;
@@ -68,5 +87,17 @@ gpu_report_memory(struct bench_ctx *ctx)
 	else
 		(void)cudaGetLastError();
 }
+
+/*
+ * The plugin's entry point (include/bench/testcase.h), returning desc:
+ * GPU_TESTCASE_ENTRY(testcase_cuda_gemm) at the end of a .cu file.
+ */
+#define GPU_TESTCASE_ENTRY(desc)					\
+	extern "C" const struct bench_testcase *bench_testcase_v1(void);	\
+	extern "C" const struct bench_testcase *			\
+	bench_testcase_v1(void)						\
+	{								\
+		return &desc;						\
+	}
 
 #endif

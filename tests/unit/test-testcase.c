@@ -270,6 +270,7 @@ static void
 test_registry(void **unused)
 {
 	const struct bench_testcase *tc;
+	const char *name;
 	size_t i;
 
 	tc = registry_find("gemm");
@@ -281,10 +282,18 @@ test_registry(void **unused)
 	assert_null(registry_find("nope"));
 	assert_null(registry_find(NULL));
 	assert_true(registry_count() >= 1);
-	for (i = 0; i < registry_count(); i++)
-		assert_ptr_equal(registry_find(registry_at(i)->name),
-		    registry_at(i));
-	assert_null(registry_at(registry_count()));
+	assert_false(registry_known("nope"));
+	assert_null(registry_plugin("gemm"));
+	for (i = 0; i < registry_count(); i++) {
+		name = registry_name(i);
+		assert_true(registry_known(name));
+		/* compiled in, or a plugin: one or the other */
+		if (registry_plugin(name) != NULL)
+			assert_null(registry_find(name));
+		else
+			assert_string_equal(registry_find(name)->name, name);
+	}
+	assert_null(registry_name(registry_count()));
 }
 
 /* builtin:gemm: checksum a function of seed and n, not of the block size;
