@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include "axis.h"
 #include "nightly.h"
 #include "report.h"
 #include "stats.h"
@@ -188,22 +189,29 @@ nightly_short_date(double t, char *buf, size_t len)
 	return buf;
 }
 
-/* The geometry of a trend chart (pixels): size and margins. */
+/* The geometry of a trend chart (pixels): size and margins; the left
+   margin grows with the value labels (nightly_axis.l). */
 enum {
 	CHART_W = 300, CHART_H = 150,
-	CHART_L = 48, CHART_B = 30, CHART_T = 18, CHART_R = 10,
+	CHART_L = 30, CHART_B = 30, CHART_T = 24, CHART_R = 10,
+	CHART_CHAR = 6,		/* width of a label character, about */
+	CHART_TICKS = 4,	/* value ticks at most */
 };
 
-/* The ranges a chart maps: values vmin..vmax up, dates t0..t1 across. */
+/* The ranges a chart maps: values vmin..vmax up (the ends of ya, round
+   ticks), dates t0..t1 across; l is the left margin, wide enough for the
+   longest value label. */
 struct nightly_axis {
-	double	 vmin, vmax, t0, t1;
+	double		 vmin, vmax, t0, t1;
+	struct axis	 ya;
+	int		 l;
 };
 
 /* The x of date t. */
 static double
 nightly_x(const struct nightly_axis *ax, double t)
 {
-	return CHART_L + (CHART_W - CHART_L - CHART_R) * (t - ax->t0) /
+	return ax->l + (CHART_W - ax->l - CHART_R) * (t - ax->t0) /
 	    (ax->t1 - ax->t0);
 }
 
@@ -215,7 +223,26 @@ nightly_y(const struct nightly_axis *ax, double v)
 	    (v - ax->vmin) / (ax->vmax - ax->vmin);
 }
 
-/* The ranges of a series, padded; 0 when it has no value at all. */
+/* The left margin that fits the longest value label ("-7500"). */
+static void
+nightly_margin(struct nightly_axis *ax)
+{
+	char buf[32];
+	size_t len, w = 0;
+	int k;
+
+	for (k = 0; k < ax->ya.n; k++) {
+		len = strlen(axis_label(&ax->ya, axis_at(&ax->ya, k), buf,
+		    sizeof buf));
+		w = len > w ? len : w;
+	}
+	ax->l = 8 + CHART_CHAR * (int)w;
+	if (ax->l < CHART_L)
+		ax->l = CHART_L;
+}
+
+/* The ranges of a series, padded to round ticks; 0 when it has no value
+   at all. */
 static int
 nightly_range(struct report **runs, size_t n, const char *tcname,
     const char *series, double scale, struct nightly_axis *ax)
@@ -240,15 +267,16 @@ nightly_range(struct report **runs, size_t n, const char *tcname,
 	}
 	if (!any)
 		return 0;
-	if (ax->vmax == ax->vmin) {
-		ax->vmax += fabs(ax->vmax) * 0.05 + 1e-9;
-		ax->vmin -= fabs(ax->vmin) * 0.05 + 1e-9;
-	} else {
+	if (ax->vmax > ax->vmin) {
 		pad = (ax->vmax - ax->vmin) * 0.1;
 		ax->vmax += pad;
 		ax->vmin = ax->vmin - pad < 0 && ax->vmin >= 0 ? 0 :
 		    ax->vmin - pad;
 	}
+	axis_ticks(ax->vmin, ax->vmax, CHART_TICKS, &ax->ya);
+	ax->vmin = ax->ya.lo;
+	ax->vmax = ax->ya.hi;
+	nightly_margin(ax);
 	return 1;
 }
 
@@ -258,7 +286,7 @@ nightly_frame(FILE *fp, const char *title, const char *unit,
     const struct nightly_axis *ax)
 {
 	char buf[32];
-	double t;
+	double t, y;
 	size_t k;
 
 	fprintf(fp, "<svg width=\"%d\" height=\"%d\" class=\"trend\" "
@@ -267,19 +295,20 @@ nightly_frame(FILE *fp, const char *title, const char *unit,
 	fputs("\"><text x=\"4\" y=\"12\" font-weight=\"bold\">", fp);
 	report_esc(fp, title);
 	fprintf(fp, "%s%s</text>", *unit ? " " : "", unit);
-	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#999\"/>", CHART_L, CHART_H - CHART_B,
-	    CHART_W - CHART_R, CHART_H - CHART_B);
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
-	    CHART_L - 3, CHART_T + 8, report_num(ax->vmax, buf, sizeof buf));
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>",
-	    CHART_L - 3, CHART_H - CHART_B,
-	    report_num(ax->vmin, buf, sizeof buf));
+	for (k = 0; k < (size_t)ax->ya.n; k++) {
+		y = nightly_y(ax, axis_at(&ax->ya, (int)k));
+		fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" "
+		    "y2=\"%.1f\" stroke=\"%s\"/><text x=\"%d\" y=\"%.1f\" "
+		    "text-anchor=\"end\">%s</text>", ax->l, y,
+		    CHART_W - CHART_R, y, k == 0 ? "#999" : "#eee", ax->l - 3,
+		    y + 3, axis_label(&ax->ya, axis_at(&ax->ya, (int)k), buf,
+		    sizeof buf));
+	}
 	for (k = 0; k < 3; k++) {
 		t = ax->t0 + (ax->t1 - ax->t0) * (double)k / 2;
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"%s\" "
-		    "class=\"date\">%s</text>", CHART_L +
-		    (CHART_W - CHART_L - CHART_R) * k / 2.0,
+		    "class=\"date\">%s</text>", ax->l +
+		    (CHART_W - ax->l - CHART_R) * k / 2.0,
 		    CHART_H - CHART_B + 14,
 		    k == 0 ? "start" : k == 1 ? "middle" : "end",
 		    nightly_short_date(t, buf, sizeof buf));
@@ -342,7 +371,7 @@ nightly_chart(FILE *fp, const char *title, const char *unit,
 			fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" "
 			    "y2=\"%.1f\" stroke=\"#1e88e5\" stroke-dasharray="
 			    "\"4,3\"><title>baseline median</title></line>",
-			    CHART_L, CHART_W - CHART_R, y, y);
+			    ax.l, CHART_W - CHART_R, y, y);
 	}
 	nightly_points(fp, runs, n, tcname, series, scale, verdict, &ax);
 	fputs("</svg>\n", fp);

@@ -13,6 +13,7 @@
 
 #include <jansson.h>
 
+#include "axis.h"
 #include "safe.h"
 #include "scale.h"
 #include "banned.h"
@@ -226,15 +227,23 @@ scale_rel_hw(const struct scale_level *l)
 	    100 * (l->thr.hi - l->thr.mean) / l->thr.mean : NAN;
 }
 
+/* The CPU use of level l: its units' CPU time over the wall time of its
+   runs times the workers, in percent (100: every worker busy on a core). */
+static double
+scale_cpu_pct(const struct scale_level *l)
+{
+	int w = l->ran_workers > 0 ? l->ran_workers : l->workers;
+
+	return l->run_wall_s > 0 ? 100.0 * l->cpu_s / (l->run_wall_s * w) :
+	    NAN;
+}
+
 /* The row of level l. */
 static void
 scale_row(FILE *fp, const struct scale_level *l, const char *metric, int mw)
 {
-	double cpu = NAN, gpu = NAN, msum = NAN;
-	int w = l->ran_workers > 0 ? l->ran_workers : l->workers;
+	double cpu = scale_cpu_pct(l), gpu = NAN, msum = NAN;
 
-	if (l->run_wall_s > 0)
-		cpu = 100.0 * l->cpu_s / (l->run_wall_s * w);
 	if (l->gpu_util_n > 0)
 		gpu = l->gpu_util_sum / (double)l->gpu_util_n;
 	if (l->metric_n > 0 && l->run_wall_s > 0 &&
@@ -524,16 +533,15 @@ scale_loss_hi(const struct scale_level *l)
 #define SCALE_SVG_T	30
 #define SCALE_SVG_B	50
 
-/* The y range [*y0, *y1] of a series over every value and interval,
+/* The y axis of a series: round ticks over every value and interval,
    including 0. */
 static void
 scale_svg_range(const struct scale_level *lv, size_t n,
-    const struct scale_series *s, double *y0, double *y1)
+    const struct scale_series *s, struct axis *ax)
 {
-	double v[3];
+	double v[3], lo = 0, hi = 0;
 	size_t i, k;
 
-	*y0 = *y1 = 0;
 	for (i = 0; i < n; i++) {
 		v[0] = s->mid(&lv[i]);
 		v[1] = s->lo(&lv[i]);
@@ -541,35 +549,39 @@ scale_svg_range(const struct scale_level *lv, size_t n,
 		for (k = 0; k < 3; k++) {
 			if (!isfinite(v[k]))
 				continue;
-			*y0 = v[k] < *y0 ? v[k] : *y0;
-			*y1 = v[k] > *y1 ? v[k] : *y1;
+			lo = v[k] < lo ? v[k] : lo;
+			hi = v[k] > hi ? v[k] : hi;
 		}
 	}
-	if (*y1 - *y0 < 1e-9)
-		*y1 = *y0 + 1;
-	*y1 += 0.1 * (*y1 - *y0);
+	if (hi - lo < 1e-9)
+		hi = lo + 1;
+	hi += 0.1 * (hi - lo);
+	axis_ticks(lo, hi, 6, ax);
 }
 
 /* The axes, the y ticks and the x labels of a chart. */
 static void
 scale_svg_axes(FILE *fp, const struct scale_level *lv, size_t n,
-    const struct scale_series *s, double y0, double y1)
+    const struct scale_series *s, const struct axis *ax)
 {
 	double pw = SCALE_SVG_W - SCALE_SVG_L - SCALE_SVG_R;
 	double ph = SCALE_SVG_H - SCALE_SVG_T - SCALE_SVG_B, y, v;
+	char buf[32];
 	size_t i;
 	int k;
 
 	fprintf(fp, "<text x=\"%d\" y=\"18\" font-weight=\"bold\">%s</text>\n",
 	    SCALE_SVG_L, s->title);
-	for (k = 0; k <= 4; k++) {
-		v = y0 + (y1 - y0) * k / 4;
-		y = SCALE_SVG_T + ph - ph * k / 4;
+	for (k = 0; k < ax->n; k++) {
+		v = axis_at(ax, k);
+		y = SCALE_SVG_T + ph - ph * axis_frac(ax, v);
+		/* zero, where the axis crosses it, stands out */
 		fprintf(fp, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
-		    "stroke=\"#ddd\"/><text x=\"%d\" y=\"%.1f\" "
-		    "text-anchor=\"end\" font-size=\"11\">%.3g</text>\n",
-		    SCALE_SVG_L, y, SCALE_SVG_L + pw, y, SCALE_SVG_L - 6,
-		    y + 4, v);
+		    "stroke=\"%s\"/><text x=\"%d\" y=\"%.1f\" "
+		    "text-anchor=\"end\" font-size=\"11\">%s</text>\n",
+		    SCALE_SVG_L, y, SCALE_SVG_L + pw, y, v == 0 && k > 0 ?
+		    "#888" : "#ddd", SCALE_SVG_L - 6, y + 4,
+		    axis_label(ax, v, buf, sizeof buf));
 	}
 	for (i = 0; i < n; i++)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" "
@@ -591,14 +603,17 @@ scale_svg(FILE *fp, const struct scale_level *lv, size_t n,
 {
 	double pw = SCALE_SVG_W - SCALE_SVG_L - SCALE_SVG_R;
 	double ph = SCALE_SVG_H - SCALE_SVG_T - SCALE_SVG_B, y0, y1, x, m;
+	struct axis ax;
 	size_t i;
 
-	scale_svg_range(lv, n, s, &y0, &y1);
+	scale_svg_range(lv, n, s, &ax);
+	y0 = ax.lo;
+	y1 = ax.hi;
 #define SCALE_Y(v)	(SCALE_SVG_T + ph - ph * ((v) - y0) / (y1 - y0))
 	fprintf(fp, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
 	    "height=\"%d\" font-family=\"sans-serif\">\n", SCALE_SVG_W,
 	    SCALE_SVG_H);
-	scale_svg_axes(fp, lv, n, s, y0, y1);
+	scale_svg_axes(fp, lv, n, s, &ax);
 	fprintf(fp, "<polyline fill=\"none\" stroke=\"#1f77b4\" "
 	    "stroke-width=\"2\" points=\"");
 	for (i = 0; i < n; i++) {
@@ -636,7 +651,8 @@ scale_html_table(FILE *fp, const struct scale_level *lv, size_t n,
 	fprintf(fp, "<table>\n<tr><th>workers</th><th>runs</th>"
 	    "<th>units/s</th><th>95%% interval</th><th>p50 s</th>"
 	    "<th>p95 s</th><th>per-user loss %%</th><th>95%% interval</th>"
-	    "<th>RSS MiB/worker</th><th>efficiency</th></tr>\n");
+	    "<th>RSS MiB/worker</th><th>CPU %%</th><th>efficiency</th>"
+	    "</tr>\n");
 	for (i = 0; i < n; i++) {
 		fprintf(fp, "<tr%s><td>%d</td><td>%zu</td><td>%.3f</td>",
 		    (int)i == v->rec ? " class=\"rec\"" : "", lv[i].workers,
@@ -653,9 +669,9 @@ scale_html_table(FILE *fp, const struct scale_level *lv, size_t n,
 			    lv[i].loss.lo, lv[i].loss.hi);
 		else
 			fprintf(fp, "<td>-</td>");
-		fprintf(fp, "<td>%.1f</td><td>%.2f</td></tr>\n",
+		fprintf(fp, "<td>%.1f</td><td>%.0f</td><td>%.2f</td></tr>\n",
 		    lv[i].peak_rss_kb >= 0 ? lv[i].peak_rss_kb / 1024.0 : NAN,
-		    lv[i].eff);
+		    scale_cpu_pct(&lv[i]), lv[i].eff);
 	}
 	fprintf(fp, "</table>\n");
 }
