@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "axis.h"
 #include "report.h"
 #include "runstats.h"
 #include "stats.h"
@@ -52,7 +53,13 @@ static const char html_css[] =
 	"pre{background:#f7f7f7;padding:8px;overflow:auto;max-height:300px;"
 	"font-size:12px}svg{font:11px sans-serif}svg text{fill:#333}\n"
 	".legend span{display:inline-block;width:12px;height:12px;"
-	"margin:0 4px 0 12px;vertical-align:middle}\n";
+	"margin:0 4px 0 12px;vertical-align:middle}\n"
+	".serieslegend{font-size:12px;max-width:900px;margin:2px 0 12px 70px}"
+	".serieslegend span{display:inline-block;margin:0 14px 2px 0;"
+	"white-space:nowrap}.serieslegend small{color:#888}\n"
+	".wide{overflow-x:auto}table.stats{font-size:13px}table.stats td,"
+	"table.stats th{padding:3px 6px}table.stats td.n{white-space:nowrap}"
+	"\n";
 
 /* Colour of a unit status. */
 static const char *
@@ -91,23 +98,72 @@ html_kb(double kb, char *buf, size_t len)
 	return buf;
 }
 
-/* A "nice" axis maximum at or above v. */
-static double
-html_nice(double v)
-{
-	double p, m;
+/*
+ * An axis in a unit chosen for its size: a value v is drawn at
+ * axis_frac(&ax, v / div) and labelled in unit. Built by html_scale_time
+ * and html_scale_kb over 0..max, so its ticks are round in the unit shown.
+ */
+struct html_scale {
+	struct axis	 ax;
+	double		 div;
+	const char	*unit;	/* "s", "MiB"..., "" */
+};
 
-	if (!(v > 0))
-		return 1;
-	p = pow(10, floor(log10(v)));
-	m = v / p;
-	if (m <= 1)
-		return p;
-	if (m <= 2)
-		return 2 * p;
-	if (m <= 5)
-		return 5 * p;
-	return 10 * p;
+/* A plain axis over lo..hi, unit appended to the labels (may be ""). */
+static void
+html_scale_plain(double lo, double hi, int ticks, const char *unit,
+    struct html_scale *sc)
+{
+	sc->div = 1;
+	sc->unit = unit;
+	axis_ticks(lo, hi, ticks, &sc->ax);
+}
+
+/* A time axis over 0..max_s seconds: s, min or h. */
+static void
+html_scale_time(double max_s, int ticks, struct html_scale *sc)
+{
+	sc->div = max_s >= 2 * 3600 ? 3600 : max_s >= 300 ? 60 : 1;
+	sc->unit = sc->div == 3600 ? "h" : sc->div == 60 ? "min" : "s";
+	axis_ticks(0, max_s / sc->div, ticks, &sc->ax);
+}
+
+/* A memory axis over 0..max_kb KiB: MiB or GiB. */
+static void
+html_scale_kb(double max_kb, int ticks, struct html_scale *sc)
+{
+	sc->div = max_kb >= 2.0 * 1024 * 1024 ? 1024.0 * 1024 : 1024;
+	sc->unit = sc->div > 1024 ? "GiB" : "MiB";
+	axis_ticks(0, max_kb / sc->div, ticks, &sc->ax);
+}
+
+/* The label of tick i, with the unit. */
+static const char *
+html_scale_label(const struct html_scale *sc, int i, char *buf, size_t len)
+{
+	char num[32];
+
+	axis_label(&sc->ax, axis_at(&sc->ax, i), num, sizeof num);
+	/* "5 s", "2 MiB", but "50%" */
+	if (snprintf(buf, len, "%s%s%s", num, *sc->unit != '\0' &&
+	    *sc->unit != '%' ? " " : "", sc->unit) < 0)
+		snprintf(buf, len, "?");
+	return buf;
+}
+
+/* Where v (in the data's own unit) falls: 0 at the axis' start, 1 at its
+   end. */
+static double
+html_scale_frac(const struct html_scale *sc, double v)
+{
+	return axis_frac(&sc->ax, v / sc->div);
+}
+
+/* The largest value the axis shows, in the data's own unit. */
+static double
+html_scale_max(const struct html_scale *sc)
+{
+	return sc->ax.hi * sc->div;
 }
 
 /* The summary cards and facts. */
@@ -208,6 +264,32 @@ html_ranking(FILE *fp, struct report *r)
 	fputs("</div>\n", fp);
 }
 
+/*
+ * v with five significant digits for the statistics table, where report_num's
+ * four decimals make 146357.0182 of a checksum and push the table past the
+ * page: 146357, 7548.4, 2.2691, 0.0148 (report_num below 1e-3 and from 1e7).
+ */
+static const char *
+html_sig(double v, char *buf, size_t len)
+{
+	char *e;
+	int dec;
+
+	if (isnan(v) || v == 0 || fabs(v) < 1e-3 || fabs(v) >= 1e7)
+		return report_num(v, buf, len);
+	dec = 4 - (int)floor(log10(fabs(v)));
+	dec = dec < 0 ? 0 : dec > 4 ? 4 : dec;
+	snprintf(buf, len, "%.*f", dec, v);
+	if (dec > 0) {
+		e = buf + strlen(buf) - 1;
+		while (*e == '0')
+			*e-- = '\0';
+		if (*e == '.')
+			*e = '\0';
+	}
+	return buf;
+}
+
 /* One row of the statistics table: test case tc, metric, summary st. */
 static void
 html_stats_row(FILE *fp, const char *tc, const char *metric, json_t *st)
@@ -226,17 +308,17 @@ html_stats_row(FILE *fp, const char *tc, const char *metric, json_t *st)
 	fputs("</td><td>", fp);
 	report_esc(fp, metric);
 	fprintf(fp, "</td><td class=\"n\">%lld</td><td class=\"n\">%s</td>",
-	    (long long)n, report_num(mean, b1, sizeof b1));
+	    (long long)n, html_sig(mean, b1, sizeof b1));
 	if (n < 2 || !json_is_number(json_object_get(st, "lo")))
 		fputs("<td class=\"note\" colspan=\"2\">n=1: no interval</td>",
 		    fp);
 	else
 		fprintf(fp, "<td class=\"n\">&#177; %s</td><td class=\"n\">"
-		    "[%s, %s]</td>", report_num(hi - mean, b1, sizeof b1),
-		    report_num(lo, b2, sizeof b2), report_num(hi, b3,
+		    "[%s, %s]</td>", html_sig(hi - mean, b1, sizeof b1),
+		    html_sig(lo, b2, sizeof b2), html_sig(hi, b3,
 		    sizeof b3));
 	for (i = 0; i < sizeof rest / sizeof rest[0]; i++)
-		fprintf(fp, "<td class=\"n\">%s</td>", report_num(
+		fprintf(fp, "<td class=\"n\">%s</td>", html_sig(
 		    json_is_number(json_object_get(st, rest[i])) ?
 		    json_number_value(json_object_get(st, rest[i])) : NAN, b1,
 		    sizeof b1));
@@ -273,7 +355,8 @@ html_stats(FILE *fp, struct report *r, char **cause)
 	json_decref(samples);
 	fputs("<p>Over the measured units (warm-up left out); the interval "
 	    "is the 95% Student t interval of the mean, outliers are "
-	    "Tukey's (beyond 1.5 IQR).</p><table><tr><th>test case</th>"
+	    "Tukey's (beyond 1.5 IQR).</p><div class=\"wide\"><table "
+	    "class=\"stats\"><tr><th>test case</th>"
 	    "<th>metric</th><th>n</th><th>mean</th><th>&#177; 95%</th>"
 	    "<th>95% interval</th><th>median</th><th>&#963;</th><th>min</th>"
 	    "<th>max</th><th>outliers</th></tr>\n", fp);
@@ -283,7 +366,7 @@ html_stats(FILE *fp, struct report *r, char **cause)
 				html_stats_row(fp, name, metric, st);
 		}
 	}
-	fputs("</table>", fp);
+	fputs("</table></div>", fp);
 	if (rows > HTML_TABLE_MAX)
 		fprintf(fp, "<p class=\"note\">%zu more rows not shown (bench "
 		    "report --format csv writes them all to stats.csv)</p>",
@@ -337,7 +420,8 @@ enum {
    serial run ser for 1 worker in serial mode), and the axis ranges. */
 struct html_curve {
 	struct html_peer	*best[257];	/* by worker count, 1..256 */
-	double			 maxw, maxs;
+	double			 maxw, maxs;	/* the axes' ends */
+	struct axis		 wa, sa;	/* workers, speedup */
 };
 
 /* Pick the points of the curve and its ranges. */
@@ -371,14 +455,18 @@ html_curve_points(struct html_peers *p, const struct html_peer *ser,
 			c->maxs = s;
 	}
 	c->maxw = c->maxw < 2 ? 2 : c->maxw;
-	if (c->maxs < c->maxw)
-		c->maxs = c->maxw;
+	/* whole workers: at most one tick per worker */
+	axis_ticks(0, c->maxw, c->maxw < 5 ? (int)c->maxw + 1 : 6, &c->wa);
+	c->maxw = c->wa.hi;
+	axis_ticks(0, c->maxs < c->maxw ? c->maxw : c->maxs, 6, &c->sa);
+	c->maxs = c->sa.hi;
 }
 
 /* Open the curve chart: axes, the ideal line, ticks and axis names. */
 static void
 html_curve_axes(FILE *fp, const struct html_curve *c)
 {
+	char buf[32];
 	size_t i;
 
 	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
@@ -397,15 +485,18 @@ html_curve_axes(FILE *fp, const struct html_curve *c)
 	    (c->maxw / c->maxs));
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" fill=\"#1e88e5\">ideal</text>",
 	    CURVE_W - CURVE_R - 40, CURVE_T + 12);
-	for (i = 0; i <= 4; i++) {
+	for (i = 0; i < (size_t)c->sa.n; i++)
 		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">"
-		    "%.3g</text>", CURVE_L - 4, (CURVE_H - CURVE_B) -
-		    (CURVE_H - CURVE_B - CURVE_T) * i / 4.0 + 4,
-		    c->maxs * (double)i / 4);
+		    "%s</text>", CURVE_L - 4, (CURVE_H - CURVE_B) -
+		    (CURVE_H - CURVE_B - CURVE_T) * axis_frac(&c->sa,
+		    axis_at(&c->sa, (int)i)) + 4, axis_label(&c->sa,
+		    axis_at(&c->sa, (int)i), buf, sizeof buf));
+	for (i = 0; i < (size_t)c->wa.n; i++)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		    "%.3g</text>", CURVE_L + (CURVE_W - CURVE_L - CURVE_R) *
-		    i / 4.0, CURVE_H - CURVE_B + 14, c->maxw * (double)i / 4);
-	}
+		    "%s</text>", CURVE_L + (CURVE_W - CURVE_L - CURVE_R) *
+		    axis_frac(&c->wa, axis_at(&c->wa, (int)i)), CURVE_H -
+		    CURVE_B + 14, axis_label(&c->wa, axis_at(&c->wa, (int)i),
+		    buf, sizeof buf));
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">workers"
 	    "</text><text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" "
 	    "text-anchor=\"middle\">speedup</text>", (CURVE_L + CURVE_W -
@@ -566,10 +657,10 @@ html_pair_drawn(const struct html_pair *hp, const struct report_tc *pt)
 	return st == NULL || st->measured < 2 || pt->measured < 2 ? NULL : st;
 }
 
-/* The speedup scale: the largest of the total, the workers and every test
-   case's speedup, rounded up nicely. */
-static double
-html_pair_scale(const struct html_pair *hp)
+/* The speedup axis: 0 to the largest of the total, the workers and every
+   test case's speedup, with round ticks. */
+static void
+html_pair_scale(const struct html_pair *hp, struct axis *ax)
 {
 	const struct report_tc *st, *pt;
 	double maxs, tp;
@@ -584,7 +675,7 @@ html_pair_scale(const struct html_pair *hp)
 		if (tp > 0 && st->wall_s / tp > maxs)
 			maxs = st->wall_s / tp;
 	}
-	return html_nice(maxs);
+	axis_ticks(0, maxs, 6, ax);
 }
 
 /* One bar of the per-test-case speedup chart, row j. */
@@ -630,20 +721,25 @@ html_speedup_bars(FILE *fp, const struct html_pair *hp)
 	const struct report *pr = hp->pr;
 	const struct report_tc *st, *pt;
 	const int BW = SPEEDUP_BW, LH = SPEEDUP_LH;
-	double maxs = html_pair_scale(hp), s, tp, rel;
+	double maxs, s, tp, rel;
 	size_t i, j, shown, units, drawn = 0;
 	const char *name;
+	struct axis ax;
+	char buf[32];
 
+	html_pair_scale(hp, &ax);
+	maxs = ax.hi;
 	for (i = 0; i < pr->ntcs; i++)
 		drawn += html_pair_drawn(hp, &pr->tcs[i]) != NULL;
 	shown = drawn + 1 < HTML_CHART_ROWS ? drawn + 1 : HTML_CHART_ROWS;
 	fprintf(fp, "<svg width=\"%d\" height=\"%zu\" role=\"img\" "
 	    "aria-label=\"speedup per test case\">", 260 + BW + 60,
 	    (shown + 1) * LH + 24);
-	for (j = 0; j <= 4; j++)
+	for (j = 0; j < (size_t)ax.n; j++)
 		fprintf(fp, "<text x=\"%.1f\" y=\"%zu\" text-anchor=\"middle\">"
-		    "%.3g&#215;</text>", 260 + BW * j / 4.0, (shown + 1) * LH +
-		    16, maxs * (double)j / 4);
+		    "%s&#215;</text>", 260 + BW * axis_frac(&ax,
+		    axis_at(&ax, (int)j)), (shown + 1) * LH + 16,
+		    axis_label(&ax, axis_at(&ax, (int)j), buf, sizeof buf));
 	for (i = 0, j = 0; i <= pr->ntcs && j < shown; i++) {
 		if (i == pr->ntcs) {
 			name = "TOTAL (run wall time)";
@@ -975,14 +1071,25 @@ static void
 html_timeline_axis(FILE *fp, const struct report *r,
     const struct html_timeline *tl)
 {
+	struct html_scale sc;
 	char buf[32];
+	double f;
 	int k;
 
-	for (k = 0; k <= 5; k++)
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		    "%s</text>", TL_L + TL_PW * k / 5.0,
+	/* round times up to the end of the span */
+	html_scale_time(tl->span, 7, &sc);
+	for (k = 0; k < sc.ax.n; k++) {
+		f = axis_at(&sc.ax, k) * sc.div / tl->span;
+		if (f > 1 + 1e-9)
+			break;
+		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" "
+		    "y2=\"%d\" stroke=\"#999\"/><text x=\"%.1f\" y=\"%d\" "
+		    "text-anchor=\"middle\">%s</text>", TL_L + TL_PW * f,
+		    TL_L + TL_PW * f, tl->nslots * tl->rowh,
+		    tl->nslots * tl->rowh + 3, TL_L + TL_PW * f,
 		    tl->nslots * tl->rowh + 14,
-		    html_dur(tl->span * k / 5.0, buf, sizeof buf));
+		    html_scale_label(&sc, k, buf, sizeof buf));
+	}
 	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since "
 	    "the run started</text></svg>\n", TL_L + TL_PW / 2,
 	    tl->nslots * tl->rowh + 30);
@@ -1061,19 +1168,39 @@ html_utilization(FILE *fp, struct report *r)
 	free(tl.busy);
 }
 
-/* Samples of one unit, for the memory chart. */
+/* Samples of one unit, for the time-series charts. */
 struct html_series {
-	int64_t	 unit_id;
-	double	*t;
-	double	*rss, *vram;
-	size_t	 n;
-	double	 peak;
+	int64_t			 unit_id;
+	const struct report_unit *u;	/* its unit (html_series_units) */
+	double			*t;
+	double			*v[3];	/* by enum html_kind; NAN: none */
+	size_t			 n;
+	double			 peak;
 };
 struct html_samples {
 	struct html_series	*v;
 	size_t			 n;
-	int			 any_vram;
+	int			 any[3];	/* by enum html_kind */
 };
+
+/* What a time-series chart draws. */
+enum html_kind {
+	HTML_RSS,	/* KiB */
+	HTML_VRAM,	/* MiB */
+	HTML_CPU,	/* percent of one core */
+};
+
+/* The geometry of a time-series chart (pixels). */
+enum {
+	SER_W = 900, SER_H = 260, SER_L = 70, SER_R = 40, SER_B = 34,
+	SER_T = 10,
+};
+
+/* Ten colours, then the same dashed, then dotted: 30 lines apart. */
+static const char *const html_pal[] = { "#1f77b4", "#ff7f0e", "#2ca02c",
+    "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22",
+    "#17becf" };
+static const char *const html_dash[] = { "none", "6,3", "2,2" };
 
 /* Collect a sample. */
 static int
@@ -1081,6 +1208,8 @@ html_on_sample(const struct store_sample_row *s, void *data)
 {
 	struct html_samples *hs = data;
 	struct html_series *se;
+	double v[3];
+	int k;
 
 	if (hs->n == 0 || hs->v[hs->n - 1].unit_id != s->unit_id) {
 		hs->v = xreallocarray(hs->v, hs->n + 1, sizeof *hs->v);
@@ -1089,14 +1218,18 @@ html_on_sample(const struct store_sample_row *s, void *data)
 		se->unit_id = s->unit_id;
 	}
 	se = &hs->v[hs->n - 1];
+	v[HTML_RSS] = s->rss_kb < 0 ? NAN : (double)s->rss_kb;
+	v[HTML_VRAM] = s->vram_mb;
+	v[HTML_CPU] = s->cpu_pct;
 	se->t = xreallocarray(se->t, se->n + 1, sizeof *se->t);
-	se->rss = xreallocarray(se->rss, se->n + 1, sizeof *se->rss);
-	se->vram = xreallocarray(se->vram, se->n + 1, sizeof *se->vram);
 	se->t[se->n] = s->t;
-	se->rss[se->n] = s->rss_kb < 0 ? NAN : (double)s->rss_kb;
-	se->vram[se->n] = s->vram_mb;
-	if (!isnan(s->vram_mb))
-		hs->any_vram = 1;
+	for (k = 0; k < 3; k++) {
+		se->v[k] = xreallocarray(se->v[k], se->n + 1,
+		    sizeof *se->v[k]);
+		se->v[k][se->n] = v[k];
+		if (!isnan(v[k]))
+			hs->any[k] = 1;
+	}
 	if (s->rss_kb > se->peak)
 		se->peak = (double)s->rss_kb;
 	se->n++;
@@ -1112,86 +1245,189 @@ html_series_cmp(const void *a, const void *b)
 	return x->peak > y->peak ? -1 : x->peak < y->peak;
 }
 
-/* A time-series chart of the sampled units (vram: VRAM in MiB). */
+/* Point every series at its unit; drop those whose unit is not in r. */
 static void
-html_series_chart(FILE *fp, struct report *r, struct html_samples *hs,
-    int vram, double budget_kb)
+html_series_units(const struct report *r, struct html_samples *hs)
 {
-	const int W = 900, H = 260, L = 70, B = 34, T = 10;
-	static const char *pal[] = { "#1e88e5", "#e53935", "#43a047",
-	    "#fb8c00", "#8e24aa", "#00897b", "#6d4c41", "#3949ab" };
-	double t0 = r->started_at, tmax = 1e-6, vmax = 0, v, t;
-	struct html_series *se;
-	struct report_unit *u;
-	json_t *idx = json_object();
-	char key[32], buf[32];
-	size_t i, j, n = hs->n < HTML_SERIES_MAX ? hs->n : HTML_SERIES_MAX;
+	json_t *idx = json_object(), *at;
+	char key[32];
+	size_t i, k = 0;
 
 	for (i = 0; i < r->nunits; i++) {
 		snprintf(key, sizeof key, "%" PRId64, r->units[i].id);
 		json_object_set_new(idx, key, json_integer((json_int_t)i));
 	}
+	for (i = 0; i < hs->n; i++) {
+		snprintf(key, sizeof key, "%" PRId64, hs->v[i].unit_id);
+		if ((at = json_object_get(idx, key)) == NULL) {
+			free(hs->v[i].t);
+			free(hs->v[i].v[0]);
+			free(hs->v[i].v[1]);
+			free(hs->v[i].v[2]);
+			continue;
+		}
+		hs->v[k] = hs->v[i];
+		hs->v[k++].u = &r->units[json_integer_value(at)];
+	}
+	hs->n = k;
+	json_decref(idx);
+}
+
+/* The axes' ends: the last sample's time (since the run started) and the
+   largest value of kind over the first n series. */
+static void
+html_series_range(const struct report *r, const struct html_samples *hs,
+    size_t n, enum html_kind kind, double *tmax, double *vmax)
+{
+	const struct html_series *se;
+	double t, v;
+	size_t i, j;
+
+	*tmax = 1e-6;
+	*vmax = 0;
 	for (i = 0; i < n; i++) {
 		se = &hs->v[i];
-		snprintf(key, sizeof key, "%" PRId64, se->unit_id);
-		u = &r->units[json_integer_value(json_object_get(idx, key))];
 		for (j = 0; j < se->n; j++) {
-			t = u->started_at - t0 + se->t[j];
-			v = vram ? se->vram[j] : se->rss[j];
-			if (t > tmax)
-				tmax = t;
-			if (!isnan(v) && v > vmax)
-				vmax = v;
+			t = se->u->started_at - r->started_at + se->t[j];
+			v = se->v[kind][j];
+			if (t > *tmax)
+				*tmax = t;
+			if (!isnan(v) && v > *vmax)
+				*vmax = v;
 		}
 	}
-	if (!vram && budget_kb > vmax && budget_kb < 4 * vmax)
-		vmax = budget_kb;
-	vmax = html_nice(vmax);
+}
+
+/* The frame of a time-series chart: axes, value ticks with grid lines,
+   time ticks up to tmax, the axis name. */
+static void
+html_series_frame(FILE *fp, const struct html_scale *ys,
+    const struct html_scale *xs, double tmax, const char *what)
+{
+	const int PH = SER_H - SER_B - SER_T, PW = SER_W - SER_L - SER_R;
+	char buf[32];
+	double y, x;
+	int k;
+
 	fprintf(fp, "<svg width=\"%d\" height=\"%d\" role=\"img\" "
-	    "aria-label=\"%s over time\" class=\"series\">", W, H,
-	    vram ? "VRAM" : "RSS");
+	    "aria-label=\"%s over time\" class=\"series\">", SER_W, SER_H,
+	    what);
+	for (k = 0; k < ys->ax.n; k++) {
+		y = SER_H - SER_B - PH * axis_frac(&ys->ax, axis_at(&ys->ax, k));
+		fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
+		    "stroke=\"#eee\"/><text x=\"%d\" y=\"%.1f\" text-anchor="
+		    "\"end\">%s</text>", SER_L, SER_W - SER_R, y, y, SER_L - 4,
+		    y + 4, html_scale_label(ys, k, buf, sizeof buf));
+	}
+	for (k = 0; k < xs->ax.n; k++) {
+		if (axis_at(&xs->ax, k) * xs->div > tmax * (1 + 1e-9))
+			break;
+		x = SER_L + PW * axis_at(&xs->ax, k) * xs->div / tmax;
+		fprintf(fp, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%d\" y2=\"%d\" "
+		    "stroke=\"#999\"/><text x=\"%.1f\" y=\"%d\" text-anchor="
+		    "\"middle\">%s</text>", x, x, SER_H - SER_B,
+		    SER_H - SER_B + 3, x, SER_H - SER_B + 14,
+		    html_scale_label(xs, k, buf, sizeof buf));
+	}
 	fprintf(fp, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
 	    "stroke=\"#999\"/><line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" "
-	    "stroke=\"#999\"/>", L, H - B, W - 10, H - B, L, T, L, H - B);
-	for (j = 0; j <= 4; j++) {
-		v = vmax * (double)j / 4;
-		fprintf(fp, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%s"
-		    "</text>", L - 4, (H - B) - (H - B - T) * j / 4.0 + 4,
-		    vram ? (snprintf(buf, sizeof buf, "%.0f MiB", v), buf) :
-		    html_kb(v, buf, sizeof buf));
-		fprintf(fp, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">"
-		    "%s</text>", L + (W - L - 10) * j / 4.0, H - B + 14,
-		    html_dur(tmax * (double)j / 4, buf, sizeof buf));
-	}
-	if (!vram && budget_kb > 0 && budget_kb <= vmax) {
-		double y = (H - B) - (H - B - T) * budget_kb / vmax;
+	    "stroke=\"#999\"/><text x=\"%d\" y=\"%d\" text-anchor=\"middle\">"
+	    "time since the run started</text>", SER_L, SER_H - SER_B,
+	    SER_W - SER_R, SER_H - SER_B, SER_L, SER_T, SER_L, SER_H - SER_B,
+	    SER_L + PW / 2, SER_H - 4);
+}
 
+/* Series i: a line, and a dot per sample (one sample is still seen). */
+static void
+html_series_line(FILE *fp, const struct report *r,
+    const struct html_series *se, size_t i, enum html_kind kind,
+    const struct html_scale *ys, double tmax)
+{
+	const int PH = SER_H - SER_B - SER_T, PW = SER_W - SER_L - SER_R;
+	const char *col = html_pal[i % 10];
+	double x, y;
+	size_t j;
+
+	fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" stroke-width="
+	    "\"1.5\" stroke-dasharray=\"%s\" points=\"", col,
+	    html_dash[i / 10 % 3]);
+	for (j = 0; j < se->n; j++) {
+		if (isnan(se->v[kind][j]))
+			continue;
+		fprintf(fp, "%.1f,%.1f ", SER_L + PW * (se->u->started_at -
+		    r->started_at + se->t[j]) / tmax, SER_H - SER_B - PH *
+		    html_scale_frac(ys, se->v[kind][j]));
+	}
+	fputs("\"><title>", fp);
+	report_esc(fp, r->tcs[se->u->tc].name);
+	fprintf(fp, " (unit %" PRId64 ")</title></polyline>", se->unit_id);
+	for (j = 0; j < se->n; j++) {
+		if (isnan(se->v[kind][j]))
+			continue;
+		x = SER_L + PW * (se->u->started_at - r->started_at +
+		    se->t[j]) / tmax;
+		y = SER_H - SER_B - PH * html_scale_frac(ys, se->v[kind][j]);
+		fprintf(fp, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" "
+		    "fill=\"%s\"/>", x, y, col);
+	}
+}
+
+/* The legend under a time-series chart: a line sample and the test case
+   of each of the first n series. */
+static void
+html_series_legend(FILE *fp, const struct report *r,
+    const struct html_samples *hs, size_t n)
+{
+	size_t i;
+
+	fputs("<p class=\"serieslegend\">", fp);
+	for (i = 0; i < n; i++) {
+		fprintf(fp, "<span><svg width=\"22\" height=\"8\"><line x1=\"0\" "
+		    "y1=\"4\" x2=\"22\" y2=\"4\" stroke=\"%s\" stroke-width="
+		    "\"2\" stroke-dasharray=\"%s\"/></svg> ", html_pal[i % 10],
+		    html_dash[i / 10 % 3]);
+		report_esc(fp, r->tcs[hs->v[i].u->tc].name);
+		fprintf(fp, " <small>unit %" PRId64 "</small></span>",
+		    hs->v[i].unit_id);
+	}
+	fputs("</p>\n", fp);
+}
+
+/* A time-series chart of kind for the sampled units (at most
+   HTML_SERIES_MAX), with its legend; RSS gets the budget line. */
+static void
+html_series_chart(FILE *fp, struct report *r, struct html_samples *hs,
+    enum html_kind kind, double budget_kb)
+{
+	static const char *const what[] = { "RSS", "VRAM", "CPU" };
+	size_t i, n = hs->n < HTML_SERIES_MAX ? hs->n : HTML_SERIES_MAX;
+	struct html_scale ys, xs;
+	double tmax, vmax, y;
+
+	html_series_range(r, hs, n, kind, &tmax, &vmax);
+	if (kind == HTML_RSS) {
+		if (budget_kb > vmax && budget_kb < 4 * vmax)
+			vmax = budget_kb;
+		html_scale_kb(vmax, 6, &ys);
+	} else if (kind == HTML_VRAM)
+		html_scale_plain(0, vmax, 6, "MiB", &ys);
+	else
+		html_scale_plain(0, vmax < 100 ? 100 : vmax, 6, "%", &ys);
+	html_scale_time(tmax, 7, &xs);
+	html_series_frame(fp, &ys, &xs, tmax, what[kind]);
+	if (kind == HTML_RSS && budget_kb > 0 &&
+	    budget_kb <= html_scale_max(&ys)) {
+		y = SER_H - SER_B - (SER_H - SER_B - SER_T) *
+		    html_scale_frac(&ys, budget_kb);
 		fprintf(fp, "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" "
 		    "stroke=\"#c62828\" stroke-dasharray=\"6,4\"/><text x=\"%d\""
-		    " y=\"%.1f\" fill=\"#c62828\">budget</text>", L, W - 10, y,
-		    y, W - 60, y - 4);
+		    " y=\"%.1f\" fill=\"#c62828\">budget</text>", SER_L,
+		    SER_W - SER_R, y, y, SER_W - SER_R - 50, y - 4);
 	}
-	for (i = 0; i < n; i++) {
-		se = &hs->v[i];
-		snprintf(key, sizeof key, "%" PRId64, se->unit_id);
-		u = &r->units[json_integer_value(json_object_get(idx, key))];
-		fprintf(fp, "<polyline fill=\"none\" stroke=\"%s\" "
-		    "stroke-width=\"1.5\" points=\"", pal[i % 8]);
-		for (j = 0; j < se->n; j++) {
-			v = vram ? se->vram[j] : se->rss[j];
-			if (isnan(v))
-				continue;
-			t = u->started_at - t0 + se->t[j];
-			fprintf(fp, "%.1f,%.1f ", L + (W - L - 10) * t / tmax,
-			    (H - B) - (H - B - T) * v / vmax);
-		}
-		fputs("\"><title>", fp);
-		report_esc(fp, r->tcs[u->tc].name);
-		fputs("</title></polyline>", fp);
-	}
-	fprintf(fp, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">time since "
-	    "the run started</text></svg>\n", L + W / 2, H - 4);
-	json_decref(idx);
+	for (i = 0; i < n; i++)
+		html_series_line(fp, r, &hs->v[i], i, kind, &ys, tmax);
+	fputs("</svg>\n", fp);
+	html_series_legend(fp, r, hs, n);
 }
 
 /* The geometry of the peak charts (pixels): width, left margin, bar
@@ -1221,7 +1457,7 @@ html_budget(const struct report *r, const char **what)
 	return 0;
 }
 
-/* The sampled RSS (and VRAM) series, or a note when there are none. */
+/* The sampled RSS, VRAM and CPU series, or a note when there are none. */
 static int
 html_memory_series(FILE *fp, struct report *r, double budget_kb,
     char **cause)
@@ -1232,17 +1468,28 @@ html_memory_series(FILE *fp, struct report *r, double budget_kb,
 	memset(&hs, 0, sizeof hs);
 	if (store_samples_list(r->st, r->id, html_on_sample, &hs, cause) != 0)
 		return -1;
+	html_series_units(r, &hs);
 	if (hs.n > 0) {
 		qsort(hs.v, hs.n, sizeof *hs.v, html_series_cmp);
 		fprintf(fp, "<h3>RSS over time</h3><p class=\"note\">%zu "
-		    "unit%s sampled%s.</p>", hs.n, hs.n == 1 ? "" : "s",
-		    hs.n > HTML_SERIES_MAX ?
+		    "unit%s sampled%s; a dot per sample.</p>", hs.n,
+		    hs.n == 1 ? "" : "s", hs.n > HTML_SERIES_MAX ?
 		    "; the 30 with the highest peaks drawn" : "");
-		html_series_chart(fp, r, &hs, 0, budget_kb);
-		if (hs.any_vram) {
+		html_series_chart(fp, r, &hs, HTML_RSS, budget_kb);
+		if (hs.any[HTML_VRAM]) {
 			fputs("<h3>VRAM over time</h3>", fp);
-			html_series_chart(fp, r, &hs, 1, 0);
+			html_series_chart(fp, r, &hs, HTML_VRAM, 0);
 		}
+		if (hs.any[HTML_CPU]) {
+			fputs("<h3 id=\"cpu\">CPU over time</h3><p class=\"note"
+			    "\">CPU time of each unit's processes between two "
+			    "samples over the time between them: 100% is one "
+			    "core busy.</p>", fp);
+			html_series_chart(fp, r, &hs, HTML_CPU, 0);
+		} else
+			fputs("<p class=\"note\" id=\"no-cpu\">No CPU% in "
+			    "the samples: a unit's first sample has none, so "
+			    "a unit sampled once has no CPU%.</p>\n", fp);
 	} else
 		fputs("<p class=\"note\" id=\"no-samples\">No time series was "
 		    "sampled for this run (the samples table is empty): the "
@@ -1250,8 +1497,9 @@ html_memory_series(FILE *fp, struct report *r, double budget_kb,
 		    "instead.</p>\n", fp);
 	for (i = 0; i < hs.n; i++) {
 		free(hs.v[i].t);
-		free(hs.v[i].rss);
-		free(hs.v[i].vram);
+		free(hs.v[i].v[0]);
+		free(hs.v[i].v[1]);
+		free(hs.v[i].v[2]);
 	}
 	free(hs.v);
 	return 0;
@@ -1289,10 +1537,11 @@ html_peak_bars(FILE *fp, const struct report *r, double vmax,
 /* Too many units for a bar each: a histogram of the peaks; returns the
    rows it takes. */
 static size_t
-html_peak_histogram(FILE *fp, const struct report *r, double vmax)
+html_peak_histogram(FILE *fp, const struct report *r,
+    const struct html_scale *sc)
 {
+	double hist_max = 1, vmax = html_scale_max(sc);
 	size_t i, hist[40];
-	double hist_max = 1;
 	char buf[32];
 	int k;
 
@@ -1317,10 +1566,11 @@ html_peak_histogram(FILE *fp, const struct report *r, double vmax)
 	fprintf(fp, "<text x=\"%d\" y=\"20\" text-anchor=\"end\">%.0f "
 	    "units</text><text x=\"%d\" y=\"160\" text-anchor=\"end\">0"
 	    "</text>", MEM_L - 6, hist_max, MEM_L - 6);
-	for (k = 0; k <= 4; k++)
+	for (k = 0; k < sc->ax.n; k++)
 		fprintf(fp, "<text x=\"%.1f\" y=\"176\" text-anchor=\""
-		    "middle\">%s</text>", MEM_L + MEM_BW * k / 4.0,
-		    html_kb(vmax * k / 4, buf, sizeof buf));
+		    "middle\">%s</text>", MEM_L + MEM_BW * axis_frac(&sc->ax,
+		    axis_at(&sc->ax, k)), html_scale_label(sc, k, buf,
+		    sizeof buf));
 	return 10;
 }
 
@@ -1349,7 +1599,8 @@ html_budget_line(FILE *fp, double budget_kb, double vmax, size_t n)
 /* The peak RSS of every unit against the budget. */
 static void
 html_memory_peaks(FILE *fp, const struct report *r, double budget_kb)
-{
+{	struct html_scale sc;
+
 	double vmax = 0;
 	char buf[32];
 	size_t i, n;
@@ -1371,11 +1622,12 @@ html_memory_peaks(FILE *fp, const struct report *r, double budget_kb)
 	    over, over == 1 ? "" : "s");
 	if (budget_kb > vmax && budget_kb < 8 * vmax)
 		vmax = budget_kb;
-	vmax = html_nice(vmax);
+	html_scale_kb(vmax, 6, &sc);
+	vmax = html_scale_max(&sc);
 	if (r->nunits <= HTML_PEAK_BARS_MAX)
 		n = html_peak_bars(fp, r, vmax, budget_kb);
 	else
-		n = html_peak_histogram(fp, r, vmax);
+		n = html_peak_histogram(fp, r, &sc);
 	html_budget_line(fp, budget_kb, vmax, n);
 	fputs("</svg></div>\n", fp);
 }
