@@ -839,11 +839,11 @@ html_speedup_pair(FILE *fp, struct report *r, struct html_peers *p,
 	hp->rel = html_rel_ratio(html_run_rel(hp->ss), html_run_rel(hp->ps));
 	eff = pr->workers > 0 ? hp->total / pr->workers : NAN;
 	fprintf(fp, "<p>Serial run %" PRId64 " took <b>%s</b>; parallel run %"
-	    PRId64 " with %d workers took <b>%s</b>: speedup <b id=\"total-"
+	    PRId64 " with %d worker%s took <b>%s</b>: speedup <b id=\"total-"
 	    "speedup\">%.2f&#215;</b>%s, parallel efficiency <b>%.0f%%</b>%s "
 	    "(ideal %d&#215;).</p>\n", sr->id, html_dur(sr->finished_at -
 	    sr->started_at, b1, sizeof b1), pr->id, pr->workers,
-	    html_dur(pr->finished_at - pr->started_at, b2, sizeof b2),
+	    pr->workers == 1 ? "" : "s", html_dur(pr->finished_at - pr->started_at, b2, sizeof b2),
 	    hp->total, html_ci_text(hp->total, hp->rel, 1, "&#215;", c1,
 	    sizeof c1), 100 * eff, html_ci_text(eff, hp->rel, 100, "%", c2,
 	    sizeof c2), pr->workers);

@@ -56,11 +56,12 @@ job_begin warm "  warmup: 1"
 algo a "[true]" "              hyperparameters:
                 - k: {values: [1, 2]}"
 run_bench 0 -f job.yaml --serial -q
-run_bench 0 -f job.yaml --parallel -w 2 -q
+run_bench 0 -f job.yaml --parallel -w 1 -q
 expect_eq "warm-ups stored" "$(sql ws/bench.db "SELECT count(*) FROM units WHERE run_id = (SELECT max(id) FROM runs) AND warmup = 1")" 2
 run_bench 0 report -f job.yaml --last --format html -o warm.html
 sec=$(sed -n '/id="speedup"/,/id="utilization"/p' warm.html)
 expect_match "single-unit note (warm-up)" "$sec" \
 	'id="single-unit">2 test cases with a single unit not drawn'
 case "$sec" in *'k=1'*) fail "a test case of one measured unit has a bar" ;; esac
+expect_match "one worker, singular" "$sec" "parallel run [0-9]+ with 1 worker took"
 exit 0
