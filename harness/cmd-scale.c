@@ -294,67 +294,85 @@ scale_converged(const struct scale_level *l, const struct scale_plan *p)
 	return s.mean > 0 && (s.hi - s.mean) / s.mean < p->precision;
 }
 
-/* Run the job at one level until its throughput converges, the budget is
-   spent or max_runs ran (no summary on stdout); returns the worst exit
-   code, or -1 after a measuring error. */
+/* Run the job once at level l and measure the run (no summary on
+   stdout): CMD_EXIT_OK, or the exit code that ends the sweep. */
 static int
-scale_run_level(const struct session_opts *base, const struct scale_plan *p,
+scale_run_once(const struct session_opts *base, const struct scale_plan *p,
     struct scale_level *l, const char *metric)
 {
 	struct session_opts o = *base;
 	double t0 = scale_now();
-	int64_t run_id;
+	int64_t run_id = 0;
 	int rc;
 
 	o.parallel = 1;
 	o.workers = l->workers;
-	while (l->nruns < p->max_runs) {
-		run_id = 0;
-		rc = (int)session_run(&o, &run_id);
-		if (rc > l->rc)
-			l->rc = rc;
-		if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED ||
-		    rc == CMD_EXIT_ENV || rc == CMD_EXIT_USAGE)
-			return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
-		l->runs = xreallocarray(l->runs, l->nruns + 1,
-		    sizeof *l->runs);
-		l->runs[l->nruns++] = run_id;
-		if (scale_measure_db(p->dbpath, l, run_id, metric) != 0)
-			return CMD_EXIT_ENV;
-		if (rc != CMD_EXIT_OK || scale_converged(l, p) ||
-		    scale_now() - t0 >= p->budget_s)
-			break;
-	}
+	rc = (int)session_run(&o, &run_id);
+	if (rc > l->rc)
+		l->rc = rc;
+	if (run_id == 0 || rc == CMD_EXIT_INTERRUPTED || rc == CMD_EXIT_ENV ||
+	    rc == CMD_EXIT_USAGE)
+		return rc != CMD_EXIT_OK ? rc : CMD_EXIT_ENV;
+	l->runs = xreallocarray(l->runs, l->nruns + 1, sizeof *l->runs);
+	l->runs[l->nruns++] = run_id;
+	if (scale_measure_db(p->dbpath, l, run_id, metric) != 0)
+		return CMD_EXIT_ENV;
+	l->spent_s += scale_now() - t0;
 	return CMD_EXIT_OK;
 }
 
+/* Whether level l wants another run: no unit failed, its throughput has
+   not converged, and neither max_runs nor the budget is used up. */
+static int
+scale_level_open(const struct scale_level *l, const struct scale_plan *p)
+{
+	return l->rc == CMD_EXIT_OK && l->nruns < p->max_runs &&
+	    !scale_converged(l, p) && l->spent_s < p->budget_s;
+}
+
+/* One line on stderr: where level l stands. */
+static void
+scale_progress(const struct scale_level *l, size_t round)
+{
+	struct stats s;
+
+	stats_compute(l->tput, l->ntput, &s);
+	fprintf(stderr, "bench scale: round %zu: level %d: %zu run%s, %.3f "
+	    "units/s +- %.1f%%%s\n", round, l->workers, l->nruns,
+	    l->nruns == 1 ? "" : "s", s.mean, s.n >= 2 ?
+	    100 * (s.hi - s.mean) / s.mean : NAN, l->rc == CMD_EXIT_OK ?
+	    "" : " (a unit failed)");
+}
+
 /*
- * Run every level in turn; *failed is set when a unit failed. -1 when all
- * ran, else the exit code that ends the sweep (interrupted, environment,
- * usage, or no run made).
+ * Run the levels in rounds, each open level once per round (1, 2, 4, 1,
+ * 2, 4, ...), until none is open: a change in the machine's load then
+ * falls on every level alike instead of on whichever ran at the time.
+ * *failed is set when a unit failed. -1 when all ran, else the exit code
+ * that ends the sweep (interrupted, environment, usage, or no run made).
  */
 static int
 scale_run_levels(const struct session_opts *base, const struct scale_plan *p,
     struct scale_level *lv, size_t n, const char *metric, int *failed)
 {
-	struct stats s;
-	size_t i;
+	size_t i, round, open = 1;
 	int rc;
 
+	for (round = 1; open > 0; round++) {
+		for (i = 0, open = 0; i < n; i++) {
+			if (!scale_level_open(&lv[i], p))
+				continue;
+			open++;
+			rc = scale_run_once(base, p, &lv[i], metric);
+			if (rc != CMD_EXIT_OK)
+				return rc;
+			/* the metric the lowest level chose is every level's */
+			if (metric == NULL && lv[i].metric[0] != '\0')
+				metric = lv[i].metric;
+			scale_progress(&lv[i], round);
+		}
+	}
 	for (i = 0; i < n; i++) {
-		fprintf(stderr, "bench scale: level %d\n", lv[i].workers);
-		rc = scale_run_level(base, p, &lv[i], metric);
-		if (rc != CMD_EXIT_OK)
-			return rc;
-		/* the metric the lowest level chose is every level's */
-		if (metric == NULL && lv[i].metric[0] != '\0')
-			metric = lv[i].metric;
-		stats_compute(lv[i].tput, lv[i].ntput, &s);
-		fprintf(stderr, "bench scale: level %d: %zu run%s, %.3f units/s"
-		    " +- %.1f%%%s\n", lv[i].workers, lv[i].nruns,
-		    lv[i].nruns == 1 ? "" : "s", s.mean, s.n >= 2 ?
-		    100 * (s.hi - s.mean) / s.mean : NAN, lv[i].rc ==
-		    CMD_EXIT_OK ? "" : " (a unit failed)");
 		if (lv[i].rc != CMD_EXIT_OK || lv[i].nfailed > 0)
 			*failed = 1;
 	}
@@ -396,11 +414,12 @@ static int
 cmd_scale_help(void)
 {
 	printf("usage: bench scale %s\n\nRun the job at each worker count of "
-	    "the -w list, each level repeated (one run\neach in the database) "
-	    "until the 95%% interval of its throughput (units/s)\nis within "
-	    "--precision PCT of the mean (default 5, at least 3 runs), or\n"
-	    "--budget S seconds are spent on it (default 120), or --max-runs N "
-	    "ran\n(default 30). Per level: units/s with its interval, the "
+	    "the -w list, in rounds (1, 2, 4, 1, 2, 4,\n...: a change in the "
+	    "machine's load falls on every level alike; one run\neach in the "
+	    "database), a level until the 95%% interval of its throughput\n"
+	    "(units/s) is within --precision PCT of the mean (default 5, at "
+	    "least 3\nruns), or --budget S seconds are spent on it (default "
+	    "120), or --max-runs N\nran (default 30). Per level: units/s with its interval, the "
 	    "test cases'\nthroughput metric, unit latency p50/p90/p95/p99, "
 	    "per-user loss (the change\nof the mean unit latency against the "
 	    "lowest level, percent), peak RSS and\nVRAM per worker, CPU and "

@@ -39,6 +39,8 @@ struct scale_level {
 	int	 rc;			/* worst exit code of its runs */
 	size_t	 nunits, nfailed;	/* over every run */
 	double	 run_wall_s;		/* sum of runs' finished - started */
+	double	 spent_s;		/* time spent running it (its runs,
+					   set-up included), for --budget */
 	double	*tput;			/* units/s of each run; caller frees */
 	size_t	 ntput;
 	double	*lat;			/* unit wall_s of every run, sorted

@@ -1,6 +1,7 @@
 #!/bin/sh
-# bench scale repeats each level until its throughput interval is narrow
-# or its budget is spent, and recommends a level only on a clear gain:
+# bench scale runs the levels in rounds (1, 2, 4, 1, 2, 4, ...) and
+# repeats each level until its throughput interval is narrow or its
+# budget is spent, and recommends a level only on a clear gain:
 # sweeps of CPU-bound units never recommend more workers than cores; a
 # sleep workload loses (almost) nothing per user; --format json has the
 # documented shape; --report html=FILE draws it. Whether three sweeps
@@ -66,6 +67,9 @@ algo nap '["sleep", "0.2"]'
 run_bench 0 scale -f job.yaml -w 1,2,4 --budget 2 --max-runs 4 --db nap.db \
     --report html=scale.html
 out=$(cat out.txt)
+# in rounds: the first three runs are one of each level
+expect_eq "rounds" "$(sql nap.db "SELECT group_concat(workers) FROM (SELECT workers FROM runs ORDER BY id LIMIT 3)")" "1,2,4"
+expect_match "round lines" "$(cat err.txt)" "round 2: level 1: 2 runs"
 expect_match "table header" "$out" "^workers +runs +units +units/s +\+-% .* loss%"
 expect_match "not cpu-bound" "$out" "^cpu: not CPU-bound"
 expect_match "recommended" "$out" "^recommended: [124] workers? "
