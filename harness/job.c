@@ -60,6 +60,7 @@ struct job {
 	char			*save_mode;
 	json_t			*testenv;
 	json_t			*metric_names;
+	json_t			*modules;	/* job_modules() */
 };
 
 /*
@@ -1731,6 +1732,50 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	tc->argv = pool_move_argv(ld->job, tc->argv);
 }
 
+/*
+ * The algorithm's modules without values, for job_modules(): type, name,
+ * url (the .so or .py path as resolved) or the command as written, and
+ * each hyperparameter's name mapped to its key in the test cases' params.
+ */
+static json_t *
+alg_modules_json(struct alg *a)
+{
+	json_t *mods = yjson_check(json_array()), *mj, *mh, *arr;
+	struct mod *md;
+	size_t i, j;
+
+	for (j = 0; j < a->nmods; j++) {
+		md = &a->mods[j];
+		mj = yjson_check(json_object());
+		json_object_set_new(mj, "type", yjson_check(json_string(
+		    md->type)));
+		if (md->name != NULL)
+			json_object_set_new(mj, "name",
+			    yjson_check(json_string(md->name)));
+		if (md->url != NULL)
+			json_object_set_new(mj, "url", yjson_check(json_string(
+			    md->so != NULL ? md->so : md->py != NULL ? md->py :
+			    md->url)));
+		if (md->cmd != NULL) {
+			arr = yjson_check(json_array());
+			for (i = 0; i < ynode_len(md->cmd); i++)
+				json_array_append_new(arr, yjson_check(
+				    json_string(ynode_scalar(yfile_item(md->f,
+				    md->cmd, i)))));
+			json_object_set_new(mj, "command", arr);
+		}
+		mh = yjson_check(json_object());
+		for (i = md->hp_first; i < md->hp_first + md->hp_count; i++)
+			json_object_set_new(mh, a->hps[i].name,
+			    yjson_check(json_string(a->hps[i].key)));
+		json_object_set_new(mj, "hyperparameters", mh);
+		if (j == a->run)
+			json_object_set_new(mj, "runs", json_true());
+		json_array_append_new(mods, mj);
+	}
+	return mods;
+}
+
 /* Expand an algorithm's grid into test cases, last parameter fastest. */
 static void
 expand_grid(struct loader *ld, struct alg *a)
@@ -2098,6 +2143,8 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 		a.shared_paradigm = strvec_push(&ld->job->shared, a.paradigm);
 		reserve_testcases(ld, a.total);
 		expand_grid(ld, &a);
+		json_object_set_new(ld->job->modules, a.name,
+		    alg_modules_json(&a));
 		rc = 0;
 	}
 	for (i = 0; i < a.nmods; i++) {
@@ -2332,6 +2379,7 @@ job_load(const char *path, struct job **out, char **cause)
 	job->settings.repeat = 1;
 	job->save_mode = xstrdup("selected_and_all");
 	job->metric_names = yjson_check(json_array());
+	job->modules = yjson_check(json_object());
 	job->path = path_abs(ld.cwd, path);
 
 	if (yload_file(&ld.yl, path, &f, &root) != 0)
@@ -2391,6 +2439,7 @@ job_free(struct job *job)
 	free(job->save_mode);
 	json_decref(job->testenv);
 	json_decref(job->metric_names);
+	json_decref(job->modules);
 	free(job);
 }
 
@@ -2532,6 +2581,13 @@ job_set_repeat(struct job *job, int repeat, int warmup, char **cause)
 		return err_set(cause, "job makes more than %u units",
 		    PLAN_MAX_UNITS);
 	return 0;
+}
+
+/* The algorithms' modules without values; see job.h. */
+json_t *
+job_modules(const struct job *job)
+{
+	return job->modules;
 }
 
 /* Set the Python units' interpreter; see job.h. */

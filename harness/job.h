@@ -156,6 +156,16 @@ const char *job_save_mode(const struct job *job);
 json_t *job_testenv(const struct job *job);
 /* Names listed in testenv.metrics, in order (borrowed array of strings). */
 json_t *job_metric_names(const struct job *job);
+/*
+ * Every algorithm's modules without their values (borrowed): {"ALGO":
+ * [{"type", "name", "url" (resolved) | "command" (as written, with its
+ * placeholders), "hyperparameters": {"NAME": "KEY"}, "runs": true (only
+ * on the module bench runs)}...]}, where KEY names the value in a test
+ * case's params (the name, or TYPE-NAME when two modules share it). With
+ * params it gives a test case's modules, at a size that does not grow
+ * with the grid.
+ */
+json_t *job_modules(const struct job *job);
 
 /*
  * The interpreter of the Python units: `python` of the job file, or this

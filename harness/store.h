@@ -20,8 +20,9 @@
 #include <sys/types.h>
 
 /* 1: first schema; 2: runs.rank (JSON text, NULL before); 3: units.host;
-   4: units.warmup, runs.labels, runs.machine_state */
-#define STORE_SCHEMA_VERSION 4
+   4: units.warmup, runs.labels, runs.machine_state; 5: runs.rank keeps
+   the modules per algorithm ("algorithms"), not per test case */
+#define STORE_SCHEMA_VERSION 5
 
 struct store;
 

@@ -204,12 +204,38 @@ csv_scalar(json_t *v)
 	return json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 }
 
-/* The modules of a test case from runs.rank, or NULL. */
+/*
+ * A test case's modules with its values (a new reference), or NULL: from
+ * its algorithm's modules in runs.rank ("algorithms", schema 5), whose
+ * hyperparameters name the keys of the test case's params; or as stored
+ * per test case ("testcases", runs before schema 5).
+ */
 static json_t *
-csv_modules(struct report *r, const char *tc)
+csv_modules(struct report *r, struct report_tc *tc)
 {
-	return json_object_get(json_object_get(json_object_get(r->rank,
-	    "testcases"), tc), "modules");
+	json_t *mods, *out, *m, *mc, *hp, *vals, *key;
+	const char *name;
+	size_t j;
+
+	mods = json_object_get(json_object_get(r->rank, "algorithms"),
+	    tc->algorithm);
+	if (!json_is_array(mods))
+		return json_incref(json_object_get(json_object_get(
+		    json_object_get(r->rank, "testcases"), tc->name),
+		    "modules"));
+	out = json_array();
+	json_array_foreach(mods, j, m) {
+		mc = json_copy(m);
+		vals = json_object();
+		hp = json_object_get(m, "hyperparameters");
+		json_object_foreach(hp, name, key) {
+			json_object_set(vals, name, json_object_get(tc->params,
+			    json_string_value(key)));
+		}
+		json_object_set_new(mc, "hyperparameters", vals);
+		json_array_append_new(out, mc);
+	}
+	return out;
 }
 
 /* Columns (module types, hyperparameter columns) over every test case. */
@@ -222,7 +248,7 @@ csv_columns(struct report *r, json_t *types, json_t *hps)
 	char *col;
 
 	for (i = 0; i < r->ntcs; i++) {
-		mods = csv_modules(r, r->tcs[i].name);
+		mods = csv_modules(r, &r->tcs[i]);
 		if (mods == NULL) {
 			json_object_foreach(r->tcs[i].params, name, v)
 				csv_add_name(hps, name);
@@ -240,24 +266,18 @@ csv_columns(struct report *r, json_t *types, json_t *hps)
 				free(col);
 			}
 		}
+		json_decref(mods);
 	}
 }
 
-/* The value of a module-type or hyperparameter column for a test case. */
+/* The cell of column col in modules mods, allocated, or NULL. */
 static char *
-csv_module_cell(struct report *r, struct report_tc *tc, const char *col,
-    int is_type)
+csv_mods_cell(json_t *mods, const char *col, int is_type)
 {
-	json_t *mods, *m, *hp, *v;
+	json_t *m, *hp, *v;
 	const char *type, *name;
 	size_t j, tl;
 
-	mods = csv_modules(r, tc->name);
-	if (mods == NULL) {
-		if (is_type)
-			return xstrdup("");
-		return csv_scalar(json_object_get(tc->params, col));
-	}
 	json_array_foreach(mods, j, m) {
 		type = json_string_value(json_object_get(m, "type"));
 		if (type == NULL)
@@ -276,7 +296,26 @@ csv_module_cell(struct report *r, struct report_tc *tc, const char *col,
 				return csv_scalar(v);
 		}
 	}
-	return xstrdup("");
+	return NULL;
+}
+
+/* The value of a module-type or hyperparameter column for a test case. */
+static char *
+csv_module_cell(struct report *r, struct report_tc *tc, const char *col,
+    int is_type)
+{
+	json_t *mods;
+	char *cell;
+
+	mods = csv_modules(r, tc);
+	if (mods == NULL) {
+		if (is_type)
+			return xstrdup("");
+		return csv_scalar(json_object_get(tc->params, col));
+	}
+	cell = csv_mods_cell(mods, col, is_type);
+	json_decref(mods);
+	return cell != NULL ? cell : xstrdup("");
 }
 
 /* Whether list (a selected_dataitem entry) allows name. */

@@ -13,8 +13,13 @@
  *    "selected_dataitem": {...},        rank.selected_dataitem as written
  *    "save_mode": "selected_and_all",
  *    "ram_mb": N, "vram_mb": N,         resources per unit, 0 undeclared
- *    "testcases": {"NAME": {"modules": [{"type","name","url"|"command",
- *                  "hyperparameters": {...}}...]}}}
+ *    "algorithms": {"ALGO": [{"type", "name", "url" | "command" (as
+ *                  written), "hyperparameters": {"NAME": "KEY"},
+ *                  "runs": true on the module bench runs}...]}}
+ * where a test case's modules are its algorithm's with each hyperparameter
+ * valued by its params' KEY (job_modules()). Runs stored before schema 5
+ * have instead "testcases": {"NAME": {"modules": [{"type", "name",
+ * "url"|"command", "hyperparameters": {...values}}...]}}; both are read.
  */
 #ifndef BENCH_REPORT_H
 #define BENCH_REPORT_H

@@ -18,7 +18,7 @@ expect_eq "gflops per gemm unit" \
 	"$(sql $DB "SELECT count(*) FROM metrics WHERE name='gflops' AND value > 0")" 6
 expect_eq "testcase metrics" \
 	"$(sql $DB "SELECT count(DISTINCT testcase) FROM testcase_metrics WHERE name='checksum'")" 6
-expect_eq "user_version" "$(sql $DB 'PRAGMA user_version')" 4
+expect_eq "user_version" "$(sql $DB 'PRAGMA user_version')" 5
 expect_eq "host of every unit" \
 	"$(sql $DB "SELECT count(*) FROM units WHERE host = '$(hostname)'")" 8
 expect_eq "journal" "$(sql $DB 'PRAGMA journal_mode')" wal

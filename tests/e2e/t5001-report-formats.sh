@@ -26,7 +26,10 @@ run_bench 0 -f examples/quickstart.yaml -q --parallel -w 2 --sample 0 \
 	--report html=run.html --report junit=run.xml
 DB=workspace/bench.db
 expect_eq "rank stored" "$(sql $DB "SELECT json_extract(rank, '\$.sort_by[0].gflops') FROM runs WHERE id=2")" descend
-expect_eq "schema" "$(sql $DB 'PRAGMA user_version')" 4
+expect_eq "schema" "$(sql $DB 'PRAGMA user_version')" 5
+# the modules once per algorithm, not per test case (schema 5)
+expect_eq "rank: no modules per test case" "$(sql $DB "SELECT json_type(rank, '\$.testcases') IS NULL FROM runs WHERE id=2")" 1
+expect_eq "rank: modules per algorithm" "$(sql $DB "SELECT json_extract(rank, '\$.algorithms.\"gemm-blocked\"[0].hyperparameters.n') FROM runs WHERE id=2")" n
 
 # term: the ranked table and totals
 run_bench 0 report --last --db $DB --format term

@@ -555,8 +555,19 @@ test_hp_modules(void **state)
 	m = json_object_get(json_array_get(modules, 0), "hyperparameters");
 	assert_string_equal(json_string_value(json_object_get(m, "model")),
 	    "small");
-	json_decref(params);
+	/* once per algorithm, each name mapped to its key in params */
+	assert_int_equal(json_object_size(job_modules(job)), 1);
 	json_decref(modules);
+	modules = json_object_get(job_modules(job), "a");
+	assert_int_equal(json_array_size(modules), 2);
+	m = json_object_get(json_array_get(modules, 1), "hyperparameters");
+	assert_string_equal(json_string_value(json_object_get(m, "model")),
+	    "hard_example_mining-model");
+	m = json_object_get(json_array_get(modules, 0), "hyperparameters");
+	assert_string_equal(json_string_value(json_object_get(m, "model")),
+	    "basemodel-model");
+	assert_string_equal(json_string_value(json_object_get(m, "n")), "n");
+	json_decref(params);
 	job_free(job);
 	(void)state;
 }

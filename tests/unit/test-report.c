@@ -190,7 +190,7 @@ test_migrate_v1(void **state)
 	    NULL), SQLITE_OK);
 	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 	assert_int_equal(sqlite3_column_int(s, 0), STORE_SCHEMA_VERSION);
-	assert_int_equal(STORE_SCHEMA_VERSION, 4);
+	assert_int_equal(STORE_SCHEMA_VERSION, 5);
 	sqlite3_finalize(s);
 	sqlite3_close(db);
 	rm_db(path);
@@ -334,11 +334,89 @@ test_renderers(void **state)
 	rm_db(path);
 }
 
+/* The first two lines of file, as one string; freed by the caller. */
+static char *
+head2(const char *file)
+{
+	char buf[4096];
+	size_t n;
+	FILE *fp = fopen(file, "r");
+
+	assert_non_null(fp);
+	n = fread(buf, 1, sizeof buf - 1, fp);
+	fclose(fp);
+	buf[n] = '\0';
+	if (strchr(buf, '\n') != NULL && strchr(strchr(buf, '\n') + 1,
+	    '\n') != NULL)
+		*strchr(strchr(buf, '\n') + 1, '\n') = '\0';
+	return strdup(buf);
+}
+
+/* The CSV of run with runs.rank set to rank: header and first row. */
+static char *
+csv_with_rank(struct store *st, int64_t run, const char *dir,
+    const char *rank)
+{
+	struct report *r;
+	char *cause = NULL, *file, *text;
+
+	assert_int_equal(store_run_set_rank(st, run, rank, &cause), 0);
+	assert_int_equal(report_load(st, run, &r, &cause), 0);
+	if (report_csv_ops.write(r, dir, &cause) != 0)
+		fail_msg("csv: %s", cause);
+	report_free(r);
+	assert_int_not_equal(asprintf(&file, "%s/selected_rank.csv", dir),
+	    -1);
+	text = head2(file);
+	free(file);
+	return text;
+}
+
+/*
+ * The CSV's module columns come from the modules of the test case's
+ * algorithm with the values of its params (runs.rank "algorithms", schema
+ * 5), and from the modules stored per test case in runs written before
+ * ("testcases"): both give the same table.
+ */
+static void
+test_csv_modules(void **state)
+{
+	char *path = tmp_db(), *cause = NULL, *dir, *now, *old;
+	struct store *st;
+	int64_t run;
+
+	(void)state;
+	assert_int_equal(store_open(path, &st, &cause), 0);
+	run = fill(st);
+	assert_int_not_equal(asprintf(&dir, "%s.csv", path), -1);
+	now = csv_with_rank(st, run, dir, "{\"save_mode\":\"selected_only\","
+	    "\"algorithms\":{\"a\":[{\"type\":\"basemodel\",\"name\":"
+	    "\"m\",\"command\":[\"x\",\"{k}\"],\"hyperparameters\":"
+	    "{\"k\":\"k\"}}]}}");
+	old = csv_with_rank(st, run, dir, "{\"save_mode\":\"selected_only\","
+	    "\"testcases\":{\"slow\":{\"modules\":[{\"type\":"
+	    "\"basemodel\",\"name\":\"m\",\"hyperparameters\":{\"k\":1}}]},"
+	    "\"fast\":{\"modules\":[{\"type\":\"basemodel\",\"name\":\"m\","
+	    "\"hyperparameters\":{\"k\":1}}]},\"none\":{\"modules\":[{"
+	    "\"type\":\"basemodel\",\"name\":\"m\",\"hyperparameters\":"
+	    "{\"k\":1}}]}}}");
+	assert_non_null(strstr(now, "paradigm,basemodel,basemodel-k,time"));
+	assert_non_null(strstr(now, "\r\n1,a,"));
+	assert_non_null(strstr(now, ",p,m,1,"));
+	assert_string_equal(now, old);
+	free(now);
+	free(old);
+	free(dir);
+	store_close(st);
+	rm_db(path);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_load_rank),
+		cmocka_unit_test(test_csv_modules),
 		cmocka_unit_test(test_migrate_v1),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_log_tail),

@@ -772,7 +772,8 @@ test_host(void **state)
 	    "PRAGMA user_version = 2;");
 	if (store_open(fx->path, &fx->st, &cause) != 0)
 		fail_msg("reopen: %s", cause);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 4);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM units "
 	    "WHERE host IS NULL"), 1);
 	assert_int_equal(store_units_list(fx->st, run, host_of_unit, &host,
@@ -849,7 +850,8 @@ test_stats_columns(void **state)
 	    "PRAGMA user_version = 3;");
 	if (store_open(fx->path, &fx->st, &cause) != 0)
 		fail_msg("reopen: %s", cause);
-	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 4);
+	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"),
+	    STORE_SCHEMA_VERSION);
 	n = 0;
 	assert_int_equal(store_units_list(fx->st, run, count_warmup, &n,
 	    &cause), 0);
@@ -946,7 +948,7 @@ test_newer_schema(void **state)
 	assert_null(st);
 	assert_non_null(strstr(cause, fx->path));
 	assert_non_null(strstr(cause, "schema version 99, newer than this "
-	    "bench (4): upgrade bench"));
+	    "bench (5): upgrade bench"));
 	free(cause);
 	assert_int_equal(raw_int(fx->path, "PRAGMA user_version"), 99);
 	assert_int_equal(raw_int(fx->path, "SELECT count(*) FROM runs"), 1);
