@@ -64,7 +64,7 @@ struct job {
 };
 
 /*
- * The strings every test case keeps (name, params, modules, url, argv),
+ * The strings every test case keeps (name, params, url, argv),
  * packed into big chunks freed with the job: one malloc each would add
  * its header and rounding to every one of them, at a million test cases.
  */
@@ -1725,8 +1725,8 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 		    module_json(a, j, tc, params, idx));
 	set_runner(a, tc, ld->job->settings.python);
 	testcase_key(ld->job, tc, params, modules);
+	json_decref(modules);
 	tc->params = pool_move(ld->job, dump_compact(params));
-	tc->modules = pool_move(ld->job, dump_compact(modules));
 	tc->name = pool_move(ld->job, tc->name);
 	tc->url = pool_move(ld->job, tc->url);
 	tc->argv = pool_move_argv(ld->job, tc->argv);
@@ -2588,6 +2588,58 @@ json_t *
 job_modules(const struct job *job)
 {
 	return job->modules;
+}
+
+/*
+ * Module m of job_modules() valued at a test case's params: type, name,
+ * url, the command (tc's argv for the module that runs, else as written)
+ * and the hyperparameters with their values, in the order the job's
+ * loader builds them for the test case's key.
+ */
+static json_t *
+testcase_module(json_t *m, const struct job_testcase *tc, json_t *params)
+{
+	json_t *mc = yjson_check(json_object()), *vals, *key, *arr;
+	const char *name;
+	size_t i;
+
+	json_object_set(mc, "type", json_object_get(m, "type"));
+	if (json_object_get(m, "name") != NULL)
+		json_object_set(mc, "name", json_object_get(m, "name"));
+	if (json_object_get(m, "url") != NULL)
+		json_object_set(mc, "url", json_object_get(m, "url"));
+	if (json_object_get(m, "command") != NULL &&
+	    json_is_true(json_object_get(m, "runs")) && tc->argv != NULL) {
+		arr = yjson_check(json_array());
+		for (i = 0; tc->argv[i] != NULL; i++)
+			json_array_append_new(arr, yjson_check(json_string(
+			    tc->argv[i])));
+		json_object_set_new(mc, "command", arr);
+	} else if (json_object_get(m, "command") != NULL)
+		json_object_set(mc, "command", json_object_get(m, "command"));
+	vals = yjson_check(json_object());
+	json_object_foreach(json_object_get(m, "hyperparameters"), name, key)
+		json_object_set(vals, name, json_object_get(params,
+		    json_string_value(key)));
+	json_object_set_new(mc, "hyperparameters", vals);
+	return mc;
+}
+
+/* A test case's modules with their values as JSON text; see job.h. */
+char *
+job_testcase_modules(const struct job *job, const struct job_testcase *tc)
+{
+	json_t *mods = json_object_get(job->modules, tc->algorithm), *m;
+	json_t *params = json_loads(tc->params, 0, NULL), *out;
+	size_t j;
+
+	if (params == NULL)
+		BUG("test case '%s' has params that do not parse", tc->name);
+	out = yjson_check(json_array());
+	json_array_foreach(mods, j, m)
+		json_array_append_new(out, testcase_module(m, tc, params));
+	json_decref(params);
+	return dump_compact(out);
 }
 
 /* Set the Python units' interpreter; see job.h. */

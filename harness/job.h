@@ -70,9 +70,6 @@ struct job_testcase {
 				   values keep their YAML type (int, real, string,
 				   bool). Text, not a jansson tree, so a grid of
 				   10^5..10^6 test cases costs bytes per test case */
-	char	*modules;	/* compact JSON array text of {"type","name",
-				   "url"|"command","hyperparameters":{...this
-				   point...}} */
 	enum job_runner runner;
 	char	*url;		/* BUILTIN: the name after "builtin:";
 				   PLUGIN: absolute path of the .so;
@@ -166,6 +163,16 @@ json_t *job_metric_names(const struct job *job);
  * with the grid.
  */
 json_t *job_modules(const struct job *job);
+
+/*
+ * A test case's modules as compact JSON array text (allocated): each of
+ * its algorithm's job_modules() without "runs", the command of the module
+ * that runs filled as tc->argv (another module's as written), and
+ * "hyperparameters" valued from tc->params. Built on demand rather than
+ * kept: at 10^5 test cases the copies cost megabytes.
+ */
+char *job_testcase_modules(const struct job *job,
+    const struct job_testcase *tc);
 
 /*
  * The interpreter of the Python units: `python` of the job file, or this

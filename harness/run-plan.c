@@ -471,7 +471,7 @@ run_setup(struct run_state *rs, char **cause)
 	else
 		host_probe(&rs->host);
 	rs->env = unitenv_new(rs->cfg->self_exe, rs->work_dir, rs->run_id,
-	    job_testenv(rs->job), rs->cfg->parallel, rs->host.ncores,
+	    rs->job, rs->cfg->parallel, rs->host.ncores,
 	    rs->host.gpus);
 	rs->unit_ids = xcalloc(n + 1, sizeof *rs->unit_ids);
 	rs->tc_left = xcalloc(ntc + 1, sizeof *rs->tc_left);

@@ -25,6 +25,7 @@ struct unitenv {
 	const char	*self_exe;
 	const char	*work_dir;
 	int64_t		 run_id;
+	const struct job *job;		/* for a Python unit's modules */
 	char		*testenv;	/* the testenv as compact JSON */
 	int		 parallel;
 	unsigned	 ncores;
@@ -63,7 +64,8 @@ unitenv_python_dir(const char *self_exe)
 /* For a run. */
 struct unitenv *
 unitenv_new(const char *self_exe, const char *work_dir, int64_t run_id,
-    json_t *testenv, int parallel, unsigned ncores, const struct gpus *gpus)
+    const struct job *job, int parallel, unsigned ncores,
+    const struct gpus *gpus)
 {
 	extern char **environ;
 	struct unitenv *ue = xcalloc(1, sizeof *ue);
@@ -72,7 +74,8 @@ unitenv_new(const char *self_exe, const char *work_dir, int64_t run_id,
 	ue->self_exe = self_exe;
 	ue->work_dir = work_dir;
 	ue->run_id = run_id;
-	ue->testenv = json_dumps(testenv, JSON_COMPACT);
+	ue->job = job;
+	ue->testenv = json_dumps(job_testenv(job), JSON_COMPACT);
 	if (ue->testenv == NULL)
 		ue->testenv = xstrdup("{}");
 	ue->parallel = parallel;
@@ -133,7 +136,9 @@ unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
 	strvec_push(&v, "--module");
 	strvec_push(&v, tc->url);
 	strvec_push(&v, "--modules");
-	strvec_push(&v, tc->modules);
+	s = job_testcase_modules(ue->job, tc);
+	strvec_push(&v, s);
+	free(s);
 	strvec_push(&v, "--params");
 	s = unitenv_params(tc);
 	strvec_push(&v, s);

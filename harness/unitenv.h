@@ -20,16 +20,18 @@
 #define UNITENV_STATUS_FD	3	/* the record pipe in every worker */
 
 struct gpus;
+struct job;
 struct job_testcase;
 struct job_unit;
 struct sched_grant;
 struct unitenv;
 
-/* For a run: bench, the run's work/ directory, its id, the testenv, whether
-   it is parallel, the cores and GPUs (NULL none). Nothing is copied but
-   the environment: the rest must outlive the unitenv. */
+/* For a run: bench, the run's work/ directory, its id, the job (its
+   testenv, and its modules for Python units), whether it is parallel, the
+   cores and GPUs (NULL none). Nothing is copied but the environment and
+   the testenv's text: the rest must outlive the unitenv. */
 struct unitenv *unitenv_new(const char *self_exe, const char *work_dir,
-    int64_t run_id, json_t *testenv, int parallel, unsigned ncores,
+    int64_t run_id, const struct job *job, int parallel, unsigned ncores,
     const struct gpus *gpus);
 void unitenv_free(struct unitenv *ue);
 

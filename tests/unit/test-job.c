@@ -40,6 +40,16 @@ tj(const char *text)
 	return v;
 }
 
+/* tj() of allocated text, which it frees. */
+static json_t *
+tj_free(char *text)
+{
+	json_t *v = tj(text);
+
+	free(text);
+	return v;
+}
+
 static char *top;		/* absolute top source directory */
 static char *fixtures;		/* absolute tests/data/jobs */
 static char *start_cwd;		/* where the program started */
@@ -201,7 +211,7 @@ test_grid(void **state)
 		assert_string_equal(tc->url, "gemm");
 		assert_null(tc->argv);
 		params = tj(tc->params);
-		modules = tj(tc->modules);
+		modules = tj_free(job_testcase_modules(job, tc));
 		assert_int_equal(json_object_size(params), 2);
 		/* file order: n first, then block */
 		key = json_object_iter_key(json_object_iter(params));
@@ -311,7 +321,7 @@ test_types(void **state)
 		tc = job_testcase(job, i);
 		assert_string_equal(tc->name, names[i]);
 		params = tj(tc->params);
-		modules = tj(tc->modules);
+		modules = tj_free(job_testcase_modules(job, tc));
 		v = json_object_get(params, "v");
 		assert_non_null(v);
 		assert_int_equal(json_typeof(v), types[i]);
@@ -541,7 +551,7 @@ test_hp_modules(void **state)
 	assert_int_equal(job_ntestcases(job), 2);
 	tc = job_testcase(job, 1);
 	params = tj(tc->params);
-	modules = tj(tc->modules);
+	modules = tj_free(job_testcase_modules(job, tc));
 	assert_string_equal(tc->name, "a[n=16,basemodel-model=small,"
 	    "hard_example_mining-model=large]");
 	assert_int_equal(json_object_size(params), 3);
