@@ -194,8 +194,13 @@ struct hp {
 					   rank column), NULL until set */
 	yaml_node_t	*node;		/* the name's node, for errors */
 	json_t		*values;	/* array, at least one value */
-	json_t		*texts;		/* each value's scalar text as written
-					   (a string), or null: what argv gets */
+	/*
+	 * The values' sequence and its file: each scalar's text as written
+	 * is what argv gets, read from the document (which outlives the
+	 * expansion) rather than copied per value.
+	 */
+	struct yfile	*f;
+	yaml_node_t	*vals;
 };
 
 /* The algorithm entry being loaded (borrows from the documents). */
@@ -1287,9 +1292,9 @@ hp_first_duplicate(json_t *arr)
 /* A hyperparameter's values as a JSON array: not empty, no value twice. */
 static int
 hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
-    json_t **out, json_t **texts)
+    json_t **out)
 {
-	json_t *arr, *v;
+	json_t *arr;
 	size_t j;
 
 	if (ynode_len(vals) == 0)
@@ -1303,13 +1308,6 @@ hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
 		    "value in hyperparameter '%s'", name);
 	}
 	*out = arr;
-	*texts = yjson_check(json_array());
-	for (j = 0; j < ynode_len(vals); j++) {
-		v = yfile_item(f, vals, j)->type == YAML_SCALAR_NODE ?
-		    json_string(ynode_scalar(yfile_item(f, vals, j))) :
-		    json_null();
-		json_array_append_new(*texts, yjson_check(v));
-	}
 	return 0;
 }
 
@@ -1320,7 +1318,7 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, size_t first, struct hp **hps,
 {
 	yaml_node_t *k = yfile_node(f, p->key), *vals;
 	const char *name;
-	json_t *arr = NULL, *texts = NULL;
+	json_t *arr = NULL;
 	size_t h;
 
 	if (yfile_string(f, k, "hyperparameter name", 1, &name) != 0)
@@ -1331,14 +1329,15 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, size_t first, struct hp **hps,
 			    "defined twice in this module", name);
 	}
 	if (hp_values_node(f, yfile_node(f, p->value), name, &vals) != 0 ||
-	    hp_values(f, vals, name, &arr, &texts) != 0)
+	    hp_values(f, vals, name, &arr) != 0)
 		return -1;
 	*hps = xreallocarray(*hps, *nhps + 1, sizeof **hps);
 	(*hps)[*nhps].name = name;
 	(*hps)[*nhps].key = NULL;
 	(*hps)[*nhps].node = k;
 	(*hps)[*nhps].values = arr;
-	(*hps)[*nhps].texts = texts;
+	(*hps)[*nhps].f = f;
+	(*hps)[*nhps].vals = vals;
 	(*nhps)++;
 	return 0;
 }
@@ -1616,11 +1615,16 @@ static json_t *
 point_texts(struct alg *a, const size_t *idx)
 {
 	json_t *o = yjson_check(json_object());
+	yaml_node_t *v;
 	size_t i;
 
-	for (i = 0; i < a->nhps; i++)
-		json_object_set(o, a->hps[i].key, json_array_get(
-		    a->hps[i].texts, idx != NULL ? idx[i] : 0));
+	for (i = 0; i < a->nhps; i++) {
+		v = yfile_item(a->hps[i].f, a->hps[i].vals,
+		    idx != NULL ? idx[i] : 0);
+		json_object_set_new(o, a->hps[i].key, yjson_check(
+		    v->type == YAML_SCALAR_NODE ?
+		    json_string(ynode_scalar(v)) : json_null()));
+	}
 	return o;
 }
 
@@ -2155,7 +2159,6 @@ load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	for (i = 0; i < a.nhps; i++) {
 		free(a.hps[i].key);
 		json_decref(a.hps[i].values);
-		json_decref(a.hps[i].texts);
 	}
 	free(a.hps);
 	json_decref(a.kwargs);
