@@ -354,23 +354,27 @@ struct term_row {
 	size_t	 order;
 };
 
+/*
+ * The summary's rows. A run's units arrive in id order, where a test
+ * case's units are together, so a unit goes to the last row or a new
+ * one; then the rows are sorted by name (joining a test case's rows that
+ * were apart) for the metrics to find theirs by bsearch. No hash of the
+ * names: at 10^5 test cases a jansson index cost about 10 MB, the peak of
+ * the run's end.
+ */
 struct term_table {
 	struct term_row	*rows;
 	size_t		 n, cap;
-	json_t		*index;	/* testcase -> row number */
 	json_t		*names;	/* metric names seen, in order */
 	json_t		*sort_by;
 };
 
-/* Row of testcase, created on first sight. */
+/* A new row of testcase, at the end. */
 static struct term_row *
-term_row(struct term_table *tab, const char *testcase)
+term_row_add(struct term_table *tab, const char *testcase)
 {
-	json_t *v = json_object_get(tab->index, testcase);
 	struct term_row *r;
 
-	if (v != NULL)
-		return &tab->rows[json_integer_value(v)];
 	if (tab->n == tab->cap) {
 		/* doubling: n rows cost n, not n^2, copies */
 		tab->cap = tab->cap > 0 ? 2 * tab->cap : 64;
@@ -381,17 +385,79 @@ term_row(struct term_table *tab, const char *testcase)
 	memset(r, 0, sizeof *r);
 	r->testcase = xstrdup(testcase);
 	r->order = tab->n;
-	json_object_set_new(tab->index, testcase, json_integer((json_int_t)tab->n));
 	tab->n++;
 	return r;
+}
+
+/* Order rows by test case name, then first sight. */
+static int
+term_cmp_name(const void *a, const void *b)
+{
+	const struct term_row *x = a, *y = b;
+	int c = strcmp(x->testcase, y->testcase);
+
+	if (c != 0)
+		return c;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* Add row b's units to row a, b seen after a; b is freed. */
+static void
+term_row_join(struct term_row *a, struct term_row *b)
+{
+	if (a->bad == 0) {
+		memcpy(a->bad_status, b->bad_status, sizeof a->bad_status);
+		a->mixed = b->mixed;
+	} else if (b->bad > 0)
+		a->mixed |= b->mixed ||
+		    strcmp(a->bad_status, b->bad_status) != 0;
+	a->units += b->units;
+	a->ok += b->ok;
+	a->bad += b->bad;
+	a->skipped += b->skipped;
+	a->wall_s += b->wall_s;
+	free(b->testcase);
+	json_decref(b->metrics);
+}
+
+/* Order rows by test case name only, for bsearch. */
+static int
+term_by_name(const void *a, const void *b)
+{
+	const struct term_row *x = a, *y = b;
+
+	return strcmp(x->testcase, y->testcase);
+}
+
+/* Sort the rows by name and join those of one test case. */
+static void
+term_rows_by_name(struct term_table *tab)
+{
+	size_t i, k = 0;
+
+	qsort(tab->rows, tab->n, sizeof *tab->rows, term_cmp_name);
+	for (i = 0; i < tab->n; i++) {
+		if (k > 0 && strcmp(tab->rows[k - 1].testcase,
+		    tab->rows[i].testcase) == 0)
+			term_row_join(&tab->rows[k - 1], &tab->rows[i]);
+		else
+			tab->rows[k++] = tab->rows[i];
+	}
+	tab->n = k;
 }
 
 /* Collect a unit row. */
 static int
 term_on_unit(const struct store_unit_row *u, void *data)
 {
-	struct term_row *r = term_row(data, u->testcase);
+	struct term_table *tab = data;
+	struct term_row *r;
 
+	if (tab->n > 0 && strcmp(tab->rows[tab->n - 1].testcase,
+	    u->testcase) == 0)
+		r = &tab->rows[tab->n - 1];
+	else
+		r = term_row_add(tab, u->testcase);
 	r->units++;
 	if (strcmp(u->status, "ok") == 0)
 		r->ok++;
@@ -409,12 +475,31 @@ term_on_unit(const struct store_unit_row *u, void *data)
 	return 0;
 }
 
+/* The row of testcase in rows sorted by name, added when missing. */
+static struct term_row *
+term_row_find(struct term_table *tab, const char *testcase)
+{
+	struct term_row key, *r;
+
+	memset(&key, 0, sizeof key);
+	key.testcase = (char *)testcase;
+	r = bsearch(&key, tab->rows, tab->n, sizeof *tab->rows,
+	    term_by_name);
+	if (r != NULL)
+		return r;
+	/* a metric of a test case without units: rare, sort again */
+	term_row_add(tab, testcase);
+	qsort(tab->rows, tab->n, sizeof *tab->rows, term_cmp_name);
+	return bsearch(&key, tab->rows, tab->n, sizeof *tab->rows,
+	    term_by_name);
+}
+
 /* Collect a test-case metric. */
 static int
 term_on_metric(const struct store_metric_row *m, void *data)
 {
 	struct term_table *tab = data;
-	struct term_row *r = term_row(tab, m->testcase);
+	struct term_row *r = term_row_find(tab, m->testcase);
 	size_t i;
 
 	if (r->metrics == NULL)
@@ -603,13 +688,14 @@ term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
 	int rc = -1;
 
 	memset(&tab, 0, sizeof tab);
-	tab.index = json_object();
 	tab.names = json_array();
 	tab.sort_by = sort_by != NULL ? sort_by : json_array();
 	if (sort_by != NULL)
 		json_incref(sort_by);
-	if (store_units_list(st, run_id, term_on_unit, &tab, cause) != 0 ||
-	    store_testcase_metrics_list(st, run_id, term_on_metric, &tab,
+	if (store_units_list(st, run_id, term_on_unit, &tab, cause) != 0)
+		goto out;
+	term_rows_by_name(&tab);
+	if (store_testcase_metrics_list(st, run_id, term_on_metric, &tab,
 	    cause) != 0)
 		goto out;
 	cols = metric_names != NULL && json_array_size(metric_names) > 0 ?
@@ -662,7 +748,6 @@ out:
 		json_decref(tab.rows[i].metrics);
 	}
 	free(tab.rows);
-	json_decref(tab.index);
 	json_decref(tab.names);
 	json_decref(tab.sort_by);
 	return rc;
