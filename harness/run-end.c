@@ -72,8 +72,14 @@ run_evidence(struct run_state *rs, struct run_unit *ru, struct launch_end *le)
 		ev->cap_mb = ru->grant.need.cap_mb;
 		ev->cgroup_kind = cgroup_kind();
 	}
-	/* the group around bench: did the OOM killer kill in it meanwhile */
-	if (ru->encl_oom0 >= 0 && (n = cgroup_enclosing_oom_kills()) >= 0) {
+	/*
+	 * The group around bench: did the OOM killer kill in it meanwhile.
+	 * It only counts for a SIGKILL (unit_classify), so the other ends,
+	 * nearly all, skip reading the counters.
+	 */
+	if (ru->encl_oom0 >= 0 && WIFSIGNALED(ev->wstatus) &&
+	    WTERMSIG(ev->wstatus) == SIGKILL &&
+	    (n = cgroup_enclosing_oom_kills()) >= 0) {
 		ev->encl_oom_kills = n - ru->encl_oom0;
 		ev->encl_limit_mb = rs->host.limit.limit_kb >= 0 ?
 		    rs->host.limit.limit_kb / 1024 : -1;
