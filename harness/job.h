@@ -108,7 +108,8 @@ struct job_unit {
 				   rep): never from order or time */
 	char	 id[24];	/* "u0003" style, unique in the job, safe as a
 				   file name */
-	char	 key[65];	/* hex SHA-256(test case key, part, nparts, rep) */
+	/* its key, hex SHA-256(test case key, part, nparts, rep), is
+	   plan_unit_key()'s, computed when asked */
 };
 
 struct job;

@@ -74,8 +74,17 @@ unit_fill(struct job_unit *u, const char *job_name,
 	for (k = 0; k < 8; k++)
 		u->seed = (u->seed << 8) | digest[k];
 	unit_id(u);
-	hash_fields(digest, tc->key, NULL, part, nparts, rep, 1);
-	sha256_digest_hex(digest, u->key);
+}
+
+/* A unit's key; see plan.h. */
+void
+plan_unit_key(const struct job_testcase *tc, const struct job_unit *u,
+    char out[65])
+{
+	unsigned char digest[32];
+
+	hash_fields(digest, tc->key, NULL, u->part, u->nparts, u->rep, 1);
+	sha256_digest_hex(digest, out);
 }
 
 /* Number of data partitions of a test case: partitions or 1. */

@@ -20,15 +20,24 @@
  * are data partitions (struct paradigm.partitioned) and 1 otherwise. Sets
  * each test case's first_unit and nunits and returns the units in *units
  * (allocated, the caller frees) and their number in *nunits. A unit's seed
- * comes from (job_name, test case name, part, rep), its key from (test
- * case key, part, nparts, rep), its id from its index: never from order of
- * execution or time. Every paradigm must be one of paradigm_find()'s.
+ * comes from (job_name, test case name, part, rep), its key
+ * (plan_unit_key()) from (test case key, part, nparts, rep), its id from
+ * its index: never from order of execution or time. Every paradigm must
+ * be one of paradigm_find()'s.
  * Returns -1, with nothing allocated, when the job would make more than
  * PLAN_MAX_UNITS units.
  */
 int plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
     unsigned partitions, unsigned repeat, struct job_unit **units,
     size_t *nunits);
+
+/*
+ * Unit u's key, of its test case tc, as 64 hex digits and a NUL in out:
+ * SHA-256(test case key, part, nparts, rep). Computed when asked, not
+ * kept: 72 bytes a unit at 10^5..10^6 units.
+ */
+void plan_unit_key(const struct job_testcase *tc, const struct job_unit *u,
+    char out[65]);
 
 /*
  * The number of units plan_units() would lay out, in *nunits, without

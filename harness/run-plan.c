@@ -29,6 +29,7 @@
 #include "host.h"
 #include "hwinfo.h"
 #include "job.h"
+#include "plan.h"
 #include "launch.h"
 #include "loop.h"
 #include "merge.h"
@@ -124,15 +125,17 @@ run_queue(struct run_state *rs, size_t i)
 {
 	const struct job_unit *u = job_unit(rs->job, i);
 	const struct job_testcase *tc = job_testcase(rs->job, u->testcase);
+	char key[65];
 	struct store_unit_info info = {
 		.testcase = tc->name, .algorithm = tc->algorithm,
-		.paradigm = tc->paradigm, .key = u->key, .part = u->part,
+		.paradigm = tc->paradigm, .key = key, .part = u->part,
 		.nparts = u->nparts, .rep = u->rep, .seed = u->seed,
 		.warmup = u->warmup,
 	};
 	char *params = unitenv_params(tc);
 	int rc;
 
+	plan_unit_key(tc, u, key);
 	info.params = params;
 	info.log_path = xasprintf("%s/%s.log", rs->logs_dir, u->id);
 	rc = store_unit_add(rs->st, rs->run_id, &info, &rs->unit_ids[i],
@@ -241,11 +244,15 @@ run_plan(struct run_state *rs)
 	}
 	for (i = 0; rc == 0 && i < job_nunits(rs->job); i++) {
 		const struct job_unit *u = job_unit(rs->job, i);
+		const struct job_testcase *tc = job_testcase(rs->job,
+		    u->testcase);
+		char key[65];
 
-		if (rs->cfg->profile_only &&
-		    i != job_testcase(rs->job, u->testcase)->first_unit)
+		if (rs->cfg->profile_only && i != tc->first_unit)
 			continue;	/* not part of this run */
-		if (old != NULL && resume_find(old, u->key, &old_id, &status))
+		if (old != NULL)
+			plan_unit_key(tc, u, key);
+		if (old != NULL && resume_find(old, key, &old_id, &status))
 			rc = run_keep(rs, old, i, old_id, status);
 		else
 			rc = run_queue(rs, i);

@@ -17,6 +17,7 @@
 
 #include "err.h"
 #include "job.h"
+#include "plan.h"
 #include "rank.h"
 #include "store.h"
 #include "term.h"
@@ -760,6 +761,7 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 	const struct job_testcase *tc;
 	const struct job_unit *u;
 	size_t i, j, k;
+	char key[65];
 
 	fprintf(fp, "job %s: %zu test case%s, %zu unit%s\n", job_name(job),
 	    job_ntestcases(job), job_ntestcases(job) == 1 ? "" : "s",
@@ -781,9 +783,10 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 			continue;
 		for (j = 0; j < tc->nunits; j++) {
 			u = job_unit(job, tc->first_unit + j);
+			plan_unit_key(tc, u, key);
 			fprintf(fp, "    %s  part %u/%u  rep %u  seed %" PRIu64
 			    "  key %.16s\n", u->id, u->part + 1, u->nparts,
-			    u->rep, u->seed, u->key);
+			    u->rep, u->seed, key);
 		}
 	}
 }

@@ -26,6 +26,7 @@
 #include <jansson.h>
 
 #include "job.h"
+#include "plan.h"
 #include "sha256.h"
 #include "xalloc.h"
 #include "banned.h"
@@ -38,6 +39,16 @@ tj(const char *text)
 
 	assert_non_null(v);
 	return v;
+}
+
+/* The key of unit i of job in buf (plan_unit_key). */
+static const char *
+ukey(const struct job *job, size_t i, char buf[65])
+{
+	const struct job_unit *u = job_unit(job, i);
+
+	plan_unit_key(job_testcase(job, u->testcase), u, buf);
+	return buf;
 }
 
 /* tj() of allocated text, which it frees. */
@@ -404,7 +415,7 @@ test_units(void **state)
 	const struct job_testcase *tc;
 	const struct job_unit *u, *w;
 	struct job *job = load_ok("units.yaml"), *again;
-	char id[32];
+	char id[32], k1[65], k2[65];
 	size_t i, j;
 
 	assert_int_equal(job_ntestcases(job), 3);
@@ -441,13 +452,13 @@ test_units(void **state)
 		u = job_unit(job, i);
 		snprintf(id, sizeof id, "u%04zu", i);
 		assert_string_equal(u->id, id);
-		assert_int_equal(strlen(u->key), 64);
+		assert_int_equal(strlen(ukey(job, i, k1)), 64);
 		w = job_unit(again, i);
 		assert_true(u->seed == w->seed);
-		assert_string_equal(u->key, w->key);
+		assert_string_equal(ukey(job, i, k1), ukey(again, i, k2));
 		for (j = 0; j < i; j++) {
 			assert_true(job_unit(job, j)->seed != u->seed);
-			assert_string_not_equal(job_unit(job, j)->key, u->key);
+			assert_string_not_equal(ukey(job, j, k2), k1);
 		}
 	}
 	assert_string_equal(job_sha256(job), job_sha256(again));
@@ -508,6 +519,7 @@ test_keys(void **state)
 	struct job *a2 = load_ok("keys-a.yaml");
 	struct job *b = load_ok("keys-b.yaml");
 	struct job *c = load_ok("keys-c.yaml");
+	char k1[65], k2[65];
 	size_t i;
 
 	assert_int_equal(job_ntestcases(a), 3);
@@ -516,8 +528,8 @@ test_keys(void **state)
 	assert_string_not_equal(job_testcase(a, 1)->key,
 	    job_testcase(b, 1)->key);
 	assert_string_equal(job_testcase(a, 2)->key, job_testcase(b, 2)->key);
-	assert_string_equal(job_unit(a, 0)->key, job_unit(b, 0)->key);
-	assert_string_not_equal(job_unit(a, 1)->key, job_unit(b, 1)->key);
+	assert_string_equal(ukey(a, 0, k1), ukey(b, 0, k2));
+	assert_string_not_equal(ukey(a, 1, k1), ukey(b, 1, k2));
 	assert_string_not_equal(job_sha256(a), job_sha256(b));
 
 	/* the same file twice, and the same test cases written differently */
