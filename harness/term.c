@@ -344,15 +344,16 @@ term_finish(struct term *t)
 	fflush(t->fp);
 }
 
-/* One test case of the summary. */
+/* One test case of the summary: 64 bytes, one per test case of the run
+   (a run has at most PLAN_MAX_UNITS units, so the counts fit). */
 struct term_row {
 	char	*testcase;
 	json_t	*metrics;	/* name -> real; NULL until the first */
-	size_t	 units, ok, bad, skipped;
-	char	 bad_status[16];	/* the first bad unit's status word */
-	int	 mixed;		/* bad units ended in different ways */
 	double	 wall_s;
-	size_t	 order;
+	unsigned units, ok, bad, skipped;
+	unsigned order;
+	int	 mixed;		/* bad units ended in several ways */
+	char	 bad_status[16];	/* the first bad unit's status */
 };
 
 /*
@@ -385,7 +386,7 @@ term_row_add(struct term_table *tab, const char *testcase)
 	r = &tab->rows[tab->n];
 	memset(r, 0, sizeof *r);
 	r->testcase = xstrdup(testcase);
-	r->order = tab->n;
+	r->order = (unsigned)tab->n;
 	tab->n++;
 	return r;
 }
@@ -559,7 +560,7 @@ term_row_status(const struct term_row *r, char *buf, size_t len)
 	if (r->bad > 0 && r->bad == r->units)
 		snprintf(buf, len, "%s%s", r->bad_status, r->mixed ? "+" : "");
 	else if (r->bad > 0)
-		snprintf(buf, len, "%s%s %zu/%zu", r->bad_status,
+		snprintf(buf, len, "%s%s %u/%u", r->bad_status,
 		    r->mixed ? "+" : "", r->bad, r->units);
 	else if (r->ok == r->units)
 		return "ok";
