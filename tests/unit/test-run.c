@@ -96,22 +96,42 @@ test_spawn_env_and_fds(void **state)
 	   has exactly 0, 1, 2: nothing of ours leaked into it */
 	assert_int_equal(read(p[0], buf, sizeof buf), 0);
 	close(p[0]);
+	/* EOF came when the shell closed fd 3, a moment before it execs
+	   the sleep: wait for the sleep, whose descriptors are the test */
+	{
+		char comm[64] = "";
+		int tries;
+
+		snprintf(expect, sizeof expect, "/proc/%ld/comm", (long)pid);
+		for (tries = 0; tries < 500; tries++) {
+			slurp(expect, comm, sizeof comm);
+			if (strncmp(comm, "sleep", 5) == 0)
+				break;
+			usleep(10 * 1000);
+		}
+		assert_memory_equal(comm, "sleep", 5);
+	}
 	snprintf(expect, sizeof expect, "/proc/%ld/fd", (long)pid);
 	{
 		DIR *d = opendir(expect);
 		struct dirent *de;
+		char leaked[sizeof de->d_name] = "";
 		int nfd = 0;
 
 		assert_non_null(d);
 		while ((de = readdir(d)) != NULL) {
 			if (de->d_name[0] == '.')
 				continue;
-			assert_true(strcmp(de->d_name, "0") == 0 ||
-			    strcmp(de->d_name, "1") == 0 ||
-			    strcmp(de->d_name, "2") == 0);
+			if (strcmp(de->d_name, "0") != 0 &&
+			    strcmp(de->d_name, "1") != 0 &&
+			    strcmp(de->d_name, "2") != 0)
+				snprintf(leaked, sizeof leaked, "%s",
+				    de->d_name);
 			nfd++;
 		}
 		closedir(d);
+		if (leaked[0] != '\0')
+			fail_msg("descriptor %s leaked into the unit", leaked);
 		assert_int_equal(nfd, 3);
 	}
 	kill(pid, SIGKILL);
