@@ -9,32 +9,6 @@
 set -e
 command -v xmllint >/dev/null || skip "xmllint not installed"
 
-# round WHAT LABELS: fail unless the numbers of LABELS, one a line (units
-# stripped), are evenly spaced by 1, 2 or 5 x 10^k
-round() {
-	printf '%s\n' "$2" | sed 's/[^-0-9.e+]//g' | awk -v what="$1" '
-	{ v[NR] = $1 + 0 }
-	END {
-		if (NR < 2) { print what ": fewer than 2 ticks"; exit 1 }
-		d = v[2] - v[1]
-		if (d <= 0) { print what ": ticks not increasing"; exit 1 }
-		for (i = 3; i <= NR; i++)
-			if ((v[i] - v[i-1] - d)^2 > (d * 1e-6)^2) {
-				print what ": uneven ticks " v[i-1] ", " v[i]
-				exit 1
-			}
-		l = log(d) / log(10) + 1e-9
-		k = int(l)
-		if (l < k)
-			k--
-		m = d / exp(k * log(10))
-		if ((m - 1)^2 > 1e-9 && (m - 2)^2 > 1e-9 && (m - 5)^2 > 1e-9) {
-			print what ": step " d " is not 1, 2 or 5 x 10^k"
-			exit 1
-		}
-	}' || fail "$(printf '%s\n' "$2" | tr '\n' ' ')"
-}
-
 # labels FILE SVG_SELECTOR ANCHOR: the text of the labels anchored ANCHOR
 # in the first svg whose opening tag matches SVG_SELECTOR
 labels() {
