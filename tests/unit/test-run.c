@@ -61,6 +61,43 @@ test_which(void **state)
 	free(cause);
 }
 
+/* Once pid runs the sleep, it holds exactly descriptors 0, 1 and 2. EOF
+   came when the shell closed fd 3, a moment before it execs the sleep:
+   wait for the sleep, whose descriptors are the test. */
+static void
+assert_std_fds_only(pid_t pid)
+{
+	char path[64], comm[64] = "";
+	char leaked[sizeof ((struct dirent *)0)->d_name] = "";
+	struct dirent *de;
+	int tries, nfd = 0;
+	DIR *d;
+
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)pid);
+	for (tries = 0; tries < 500; tries++) {
+		slurp(path, comm, sizeof comm);
+		if (strncmp(comm, "sleep", 5) == 0)
+			break;
+		usleep(10 * 1000);
+	}
+	assert_memory_equal(comm, "sleep", 5);
+	snprintf(path, sizeof path, "/proc/%ld/fd", (long)pid);
+	assert_non_null(d = opendir(path));
+	while ((de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (strcmp(de->d_name, "0") != 0 &&
+		    strcmp(de->d_name, "1") != 0 &&
+		    strcmp(de->d_name, "2") != 0)
+			snprintf(leaked, sizeof leaked, "%s", de->d_name);
+		nfd++;
+	}
+	closedir(d);
+	if (leaked[0] != '\0')
+		fail_msg("descriptor %s leaked into the unit", leaked);
+	assert_int_equal(nfd, 3);
+}
+
 static void
 test_spawn_env_and_fds(void **state)
 {
@@ -92,48 +129,11 @@ test_spawn_env_and_fds(void **state)
 	close(p[1]);
 	assert_int_equal(read(p[0], buf, sizeof buf), 4);
 	assert_memory_equal(buf, "fd3\n", 4);
-	/* EOF once the script closed fd 3: it is in the sleep now, which
-	   has exactly 0, 1, 2: nothing of ours leaked into it */
+	/* EOF once the script closed fd 3; the sleep it then execs must
+	   have exactly 0, 1, 2: nothing of ours leaked into it */
 	assert_int_equal(read(p[0], buf, sizeof buf), 0);
 	close(p[0]);
-	/* EOF came when the shell closed fd 3, a moment before it execs
-	   the sleep: wait for the sleep, whose descriptors are the test */
-	{
-		char comm[64] = "";
-		int tries;
-
-		snprintf(expect, sizeof expect, "/proc/%ld/comm", (long)pid);
-		for (tries = 0; tries < 500; tries++) {
-			slurp(expect, comm, sizeof comm);
-			if (strncmp(comm, "sleep", 5) == 0)
-				break;
-			usleep(10 * 1000);
-		}
-		assert_memory_equal(comm, "sleep", 5);
-	}
-	snprintf(expect, sizeof expect, "/proc/%ld/fd", (long)pid);
-	{
-		DIR *d = opendir(expect);
-		struct dirent *de;
-		char leaked[sizeof de->d_name] = "";
-		int nfd = 0;
-
-		assert_non_null(d);
-		while ((de = readdir(d)) != NULL) {
-			if (de->d_name[0] == '.')
-				continue;
-			if (strcmp(de->d_name, "0") != 0 &&
-			    strcmp(de->d_name, "1") != 0 &&
-			    strcmp(de->d_name, "2") != 0)
-				snprintf(leaked, sizeof leaked, "%s",
-				    de->d_name);
-			nfd++;
-		}
-		closedir(d);
-		if (leaked[0] != '\0')
-			fail_msg("descriptor %s leaked into the unit", leaked);
-		assert_int_equal(nfd, 3);
-	}
+	assert_std_fds_only(pid);
 	kill(pid, SIGKILL);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	close(logfd);
