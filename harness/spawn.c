@@ -1,6 +1,6 @@
 /*
- * spawn: fork/exec of a worker in its own process group, with an error pipe
- * that reports any failure of the child's set-up steps.
+ * spawn: clone/exec of a worker in its own process group; any failure of
+ * the child's set-up steps comes back with its step and errno.
  */
 #include "config.h"
 
@@ -109,45 +109,73 @@ spawn_which(const char *argv0, char **cause)
 
 /*
  * spawn_which with a one-entry cache: a job starts the same command for
- * thousands of units, and each lookup is a stat per PATH entry. The entry
- * is checked against PATH and revalidated with one stat. Single-threaded,
- * like the controller.
+ * thousands of units, and each lookup is a stat and an access per PATH
+ * entry. The entry is used while argv0 and PATH are the same, without a
+ * look at the file: when exec then fails for want of it, spawn_start
+ * forgets the entry and looks again (*cached says the path came from
+ * here). Single-threaded, like the controller.
  */
-static char *
-spawn_which_cached(const char *argv0, char **cause)
+static char *c_argv0, *c_pathenv, *c_path;
+
+static void
+spawn_which_forget(void)
 {
-	static char *c_argv0, *c_pathenv, *c_path;
+	free(c_argv0);
+	free(c_pathenv);
+	free(c_path);
+	c_argv0 = c_pathenv = c_path = NULL;
+}
+
+static char *
+spawn_which_cached(const char *argv0, int *cached, char **cause)
+{
 	const char *pathenv = getenv("PATH");
 	char *p;
 
 	if (pathenv == NULL)
 		pathenv = "";
-	if (c_argv0 != NULL && strcmp(c_argv0, argv0) == 0 &&
-	    strcmp(c_pathenv, pathenv) == 0 && spawn_is_exec(c_path))
+	*cached = c_argv0 != NULL && strcmp(c_argv0, argv0) == 0 &&
+	    strcmp(c_pathenv, pathenv) == 0;
+	if (*cached)
 		return xstrdup(c_path);
 	p = spawn_which(argv0, cause);
 	if (p == NULL)
 		return NULL;
-	free(c_argv0);
-	free(c_pathenv);
-	free(c_path);
+	spawn_which_forget();
 	c_argv0 = xstrdup(argv0);
 	c_pathenv = xstrdup(pathenv);
 	c_path = xstrdup(p);
 	return p;
 }
 
+/*
+ * Where the child reports a failed step: a pipe (after fork), or, when
+ * the child shares bench's memory (clone with CLONE_VM | CLONE_VFORK),
+ * the fields themselves, read by bench once the child exec'd or died:
+ * no pipe to make, read and close per unit.
+ */
+struct spawn_err {
+	int	fd;		/* write end; -1: the fields */
+	int	step;		/* enum spawn_step; 0 none */
+	int	no;		/* its errno */
+};
+
 /* In the child: report a failed step and leave. Async-signal-safe. */
 static void __attribute__((noreturn))
-spawn_child_die(int errfd, enum spawn_step step)
+spawn_child_die(struct spawn_err *er, enum spawn_step step)
 {
 	int rec[2];
 	ssize_t w;
 
 	rec[0] = (int)step;
 	rec[1] = errno;
+	if (er->fd < 0) {
+		er->no = rec[1];
+		er->step = rec[0];
+		_exit(127);
+	}
 	do {
-		w = write(errfd, rec, sizeof rec);
+		w = write(er->fd, rec, sizeof rec);
 	} while (w < 0 && errno == EINTR);
 	_exit(127);
 }
@@ -183,7 +211,7 @@ spawn_child_oom(int adj)
 /* In the child, after fork: set up and exec. */
 static void __attribute__((noreturn))
 spawn_child(const struct spawn_opts *o, const char *path,
-    pid_t parent, int errfd)
+    pid_t parent, struct spawn_err *er)
 {
 	struct sigaction sa;
 	sigset_t none;
@@ -195,10 +223,10 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	for (sig = 1; sig < NSIG; sig++)
 		sigaction(sig, &sa, NULL);	/* fails for KILL/STOP: fine */
 	if (setpgid(0, 0) != 0)
-		spawn_child_die(errfd, SPAWN_STEP_SETPGID);
+		spawn_child_die(er, SPAWN_STEP_SETPGID);
 	if (o->die_with_parent) {
 		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
-			spawn_child_die(errfd, SPAWN_STEP_PDEATHSIG);
+			spawn_child_die(er, SPAWN_STEP_PDEATHSIG);
 		/* bench died before prctl: nobody would kill us */
 		if (getppid() != parent)
 			_exit(127);
@@ -209,48 +237,49 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	 * first, so placing one cannot clobber another (the log may be fd 3).
 	 */
 	hi = o->child_status_fd + 1;
-	if (errfd < hi && (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, hi)) < 0)
+	if (er->fd >= 0 && er->fd < hi &&
+	    (er->fd = fcntl(er->fd, F_DUPFD_CLOEXEC, hi)) < 0)
 		_exit(127);
 	logfd = o->log_fd;
 	if (logfd >= 0 && logfd < hi &&
 	    (logfd = fcntl(logfd, F_DUPFD_CLOEXEC, hi)) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_LOG);
+		spawn_child_die(er, SPAWN_STEP_LOG);
 	statfd = o->status_fd;
 	if (statfd >= 0 && statfd < hi &&
 	    (statfd = fcntl(statfd, F_DUPFD_CLOEXEC, hi)) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+		spawn_child_die(er, SPAWN_STEP_STATUS);
 	outfd = o->stdout_fd;
 	if (outfd >= 0 && outfd < hi &&
 	    (outfd = fcntl(outfd, F_DUPFD_CLOEXEC, hi)) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_LOG);
+		spawn_child_die(er, SPAWN_STEP_LOG);
 	cgfd = o->cgroup_fd;
 	if (cgfd >= 0 && cgfd < hi &&
 	    (cgfd = fcntl(cgfd, F_DUPFD_CLOEXEC, hi)) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_CGROUP);
+		spawn_child_die(er, SPAWN_STEP_CGROUP);
 
 	if (statfd >= 0 && dup2(statfd, o->child_status_fd) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_STATUS);
+		spawn_child_die(er, SPAWN_STEP_STATUS);
 	fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0 || dup2(fd, 0) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_STDIN);
+		spawn_child_die(er, SPAWN_STEP_STDIN);
 	if (logfd < 0)
 		logfd = fd;
 	if (dup2(outfd >= 0 ? outfd : logfd, 1) < 0 || dup2(logfd, 2) < 0)
-		spawn_child_die(errfd, SPAWN_STEP_LOG);
+		spawn_child_die(er, SPAWN_STEP_LOG);
 	if (o->cwd != NULL && chdir(o->cwd) != 0)
-		spawn_child_die(errfd, SPAWN_STEP_CHDIR);
+		spawn_child_die(er, SPAWN_STEP_CHDIR);
 	if (cgfd >= 0 && write(cgfd, "0", 1) != 1)
-		spawn_child_die(errfd, SPAWN_STEP_CGROUP);
+		spawn_child_die(er, SPAWN_STEP_CGROUP);
 	if (o->rlimit_as > 0) {
 		struct rlimit rl;
 
 		rl.rlim_cur = rl.rlim_max = (rlim_t)o->rlimit_as;
 		if (setrlimit(RLIMIT_AS, &rl) != 0)
-			spawn_child_die(errfd, SPAWN_STEP_RLIMIT);
+			spawn_child_die(er, SPAWN_STEP_RLIMIT);
 	}
 	if (o->affinity != NULL &&
 	    sched_setaffinity(0, sizeof *o->affinity, o->affinity) != 0)
-		spawn_child_die(errfd, SPAWN_STEP_AFFINITY);
+		spawn_child_die(er, SPAWN_STEP_AFFINITY);
 	if (o->oom_score_adj != SPAWN_OOM_KEEP)
 		spawn_child_oom(o->oom_score_adj);
 #if defined(SYS_close_range)
@@ -262,7 +291,7 @@ spawn_child(const struct spawn_opts *o, const char *path,
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	execve(path, o->argv, o->envp != NULL ? o->envp : environ);
-	spawn_child_die(errfd, SPAWN_STEP_EXEC);
+	spawn_child_die(er, SPAWN_STEP_EXEC);
 }
 
 /*
@@ -344,14 +373,25 @@ spawn_posix_ok(const struct spawn_opts *o)
 	return o->cgroup_fd < 0 && o->rlimit_as == 0 && o->affinity == NULL;
 }
 
+/*
+ * Whether the child shares bench's memory until it execs (clone with
+ * CLONE_VM | CLONE_VFORK). AddressSanitizer cannot follow a child onto a
+ * stack of its own: the sanitizer build forks (slower, same behaviour).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SPAWN_SHARES_MEMORY	0
+#else
+#define SPAWN_SHARES_MEMORY	1
+#endif
+
 /* What the child of clone() needs: it runs on spawn_stack in bench's
    memory until it execs, so everything was prepared before. */
 struct spawn_child_args {
 	const struct spawn_opts *o;
 	const char	*path;
 	pid_t		 parent;
-	int		 errfd;
-	int		 errfd_read;
+	struct spawn_err *er;
+	int		 errfd_read;	/* after fork: bench's end, closed */
 };
 
 /*
@@ -367,8 +407,9 @@ spawn_child_main(void *arg)
 {
 	struct spawn_child_args *a = arg;
 
-	close(a->errfd_read);
-	spawn_child(a->o, a->path, a->parent, a->errfd);
+	if (a->errfd_read >= 0)
+		close(a->errfd_read);
+	spawn_child(a->o, a->path, a->parent, a->er);
 	return 127;
 }
 
@@ -376,20 +417,19 @@ spawn_child_main(void *arg)
  * Start the child the way posix_spawn does (CLONE_VM | CLONE_VFORK, on its
  * own stack): no copy of bench's page tables, which is what made fork()
  * per unit dear, and the child's setup (prctl, cgroup, rlimit, affinity)
- * is only system calls on prepared data.
+ * is only system calls on prepared data. When clone returns, the child
+ * has exec'd or died, and er says which.
  */
 static pid_t
 spawn_clone(const struct spawn_opts *o, const char *path, pid_t parent,
-    int errpipe[2])
+    struct spawn_err *er, int errfd_read)
 {
 	struct spawn_child_args a = {
-		.o = o, .path = path, .parent = parent, .errfd = errpipe[1],
-		.errfd_read = errpipe[0],
+		.o = o, .path = path, .parent = parent, .er = er,
+		.errfd_read = errfd_read,
 	};
 	char *top = (char *)spawn_stack + sizeof spawn_stack;
-#if defined(__SANITIZE_ADDRESS__)
-	/* AddressSanitizer cannot follow a child onto a stack of its own:
-	   the sanitizer build forks (slower, same behaviour) */
+#if !SPAWN_SHARES_MEMORY
 	pid_t pid = fork();
 
 	(void)top;
@@ -402,70 +442,126 @@ spawn_clone(const struct spawn_opts *o, const char *path, pid_t parent,
 #endif
 }
 
-/* Fork and exec a worker. */
-int
-spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
+/* After fork: the child's report from the error pipe into er (EOF: it
+   exec'd). Closes fd. */
+static void
+spawn_read_err(int fd, struct spawn_err *er)
 {
-	sigset_t all, old;
-	int errpipe[2], rec[2], status, rc;
-	char *path;
-	ssize_t n;
-	pid_t pid, self = getpid();
+	int rec[2];
 	size_t got = 0;
+	ssize_t n;
 
-	if (o->child_status_fd < 3)
-		BUG("child_status_fd %d < 3", o->child_status_fd);
-	path = spawn_which_cached(o->argv[0], cause);
-	if (path == NULL)
-		return -1;
-	if (spawn_posix_ok(o)) {
-		rc = spawn_posix(o, path, pidp, cause);
-		free(path);
-		return rc;
-	}
-	if (pipe2(errpipe, O_CLOEXEC) != 0) {
-		err_errno(cause, "pipe");
-		free(path);
-		return -1;
-	}
-	sigfillset(&all);
-	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = spawn_clone(o, path, self, errpipe);
-	sigprocmask(SIG_SETMASK, &old, NULL);
-	close(errpipe[1]);
-	if (pid < 0) {
-		err_errno(cause, "clone");
-		close(errpipe[0]);
-		free(path);
-		return -1;
-	}
-	/* Also from the parent, so killpg works before the child ran. */
-	setpgid(pid, pid);
-
-	/* EOF: exec succeeded. A record: a step failed. */
 	while (got < sizeof rec) {
-		n = read(errpipe[0], (char *)rec + got, sizeof rec - got);
+		n = read(fd, (char *)rec + got, sizeof rec - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			break;
 		got += (size_t)n;
 	}
-	close(errpipe[0]);
+	close(fd);
 	if (got == sizeof rec) {
+		er->step = rec[0] < 1 || rec[0] > SPAWN_STEP_EXEC ?
+		    SPAWN_STEP_EXEC : rec[0];
+		er->no = rec[1];
+	}
+}
+
+/*
+ * Clone (or fork) and exec path; 0 and *pidp, or -1 with *cause, the
+ * child reaped. *er gets the failed step, if any.
+ */
+static int
+spawn_exec(const struct spawn_opts *o, const char *path, pid_t *pidp,
+    struct spawn_err *er, char **cause)
+{
+	sigset_t all, old;
+	int errpipe[2] = { -1, -1 }, status;
+	pid_t pid;
+
+	*er = (struct spawn_err){ .fd = -1 };
+	if (!SPAWN_SHARES_MEMORY && pipe2(errpipe, O_CLOEXEC) != 0)
+		return err_errno(cause, "pipe");
+	er->fd = errpipe[1];
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, &old);
+	pid = spawn_clone(o, path, getpid(), er, errpipe[0]);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (errpipe[1] >= 0)
+		close(errpipe[1]);
+	if (pid < 0) {
+		if (errpipe[0] >= 0)
+			close(errpipe[0]);
+		return err_errno(cause, "clone");
+	}
+	if (!SPAWN_SHARES_MEMORY) {
+		/* also from the parent, so killpg works before the child
+		   ran (after clone it has: CLONE_VFORK) */
+		setpgid(pid, pid);
+		spawn_read_err(errpipe[0], er);
+	}
+	if (er->step != 0) {
 		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 			;
-		if (rec[0] < 1 || rec[0] > SPAWN_STEP_EXEC)
-			rec[0] = SPAWN_STEP_EXEC;
 		err_set(cause, "cannot start '%s': %s: %s", o->argv[0],
-		    spawn_step_names[rec[0]], strerror(rec[1]));
-		free(path);
-		errno = rec[1];
+		    spawn_step_names[er->step], strerror(er->no));
+		errno = er->no;
 		return -1;
 	}
-	free(path);
 	*pidp = pid;
 	return 0;
+}
+
+/* One try at path, by posix_spawn when it can do what o asks. */
+static int
+spawn_try(const struct spawn_opts *o, const char *path, pid_t *pidp,
+    struct spawn_err *er, char **cause)
+{
+	if (!spawn_posix_ok(o))
+		return spawn_exec(o, path, pidp, er, cause);
+	*er = (struct spawn_err){ .fd = -1 };
+	if (spawn_posix(o, path, pidp, cause) == 0)
+		return 0;
+	er->step = SPAWN_STEP_EXEC;
+	er->no = errno;
+	return -1;
+}
+
+/* Fork and exec a worker. */
+int
+spawn_start(const struct spawn_opts *o, pid_t *pidp, char **cause)
+{
+	struct spawn_err er;
+	char *path, *why = NULL;
+	int rc, cached, e;
+
+	if (o->child_status_fd < 3)
+		BUG("child_status_fd %d < 3", o->child_status_fd);
+	path = spawn_which_cached(o->argv[0], &cached, cause);
+	if (path == NULL)
+		return -1;
+	rc = spawn_try(o, path, pidp, &er, &why);
+	e = errno;
+	free(path);
+	if (rc != 0 && cached && er.step == SPAWN_STEP_EXEC &&
+	    (er.no == ENOENT || er.no == EACCES || er.no == ENOTDIR)) {
+		/* the command the cache named moved: look it up again */
+		spawn_which_forget();
+		free(why);
+		why = NULL;
+		if ((path = spawn_which_cached(o->argv[0], &cached,
+		    cause)) == NULL)
+			return -1;
+		rc = spawn_try(o, path, pidp, &er, &why);
+		e = errno;
+		free(path);
+	}
+	if (rc != 0 && cause != NULL)
+		*cause = why;
+	else
+		free(why);
+	errno = e;
+	return rc;
 }
 
 /* Reap a child of spawn_start. */

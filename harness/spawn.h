@@ -5,11 +5,15 @@
  * descriptor closed on exec, default signal dispositions and an empty
  * signal mask. No shell is involved.
  *
- * Everything is prepared before fork(); between fork and exec the child
- * makes only async-signal-safe calls. A failure of any step in the child
- * (dup2, chdir, exec...) is reported back through a close-on-exec pipe, so
- * spawn_start() returns -1 with the step and errno text in *cause and the
- * child already reaped.
+ * Everything is prepared before the child is made (clone with CLONE_VM |
+ * CLONE_VFORK, as posix_spawn does; fork in the sanitizer build); until it
+ * execs the child makes only async-signal-safe calls. A failure of any
+ * step in the child (dup2, chdir, exec...) is written where bench reads it
+ * once the child exec'd or died (its memory, or a close-on-exec pipe after
+ * fork), so spawn_start() returns -1 with the step and errno text in
+ * *cause and the child already reaped. The command found in PATH is
+ * remembered for the next start of the same name; when exec then finds
+ * it gone, it is looked up again.
  */
 #ifndef BENCH_SPAWN_H
 #define BENCH_SPAWN_H
