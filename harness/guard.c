@@ -5,10 +5,11 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -20,12 +21,17 @@
 
 /* The guard's end of the socket, in the guard. */
 #define GUARD_FD	3
-/* The longest message: sign, digits of a pid_t, newline. */
-#define GUARD_LINE_MAX	32
+/* Entries of a new table: a page. */
+#define GUARD_FIRST	(4096 / sizeof(pid_t))
 
 struct guard {
-	pid_t	pid;
-	int	fd;	/* bench's end; -1 once dropped */
+	pid_t	 pid;		/* -1: none (a test's guard_attach) */
+	int	 lost;		/* it ended before bench: nobody reads */
+	int	 sock;		/* bench's end */
+	int	 memfd;		/* the table's file */
+	pid_t	*table;		/* its mapping: 0 free, else a pgid */
+	size_t	 cap;		/* entries */
+	size_t	 used;		/* entries below which a pgid may be */
 };
 
 /* Start the guard. */
@@ -35,11 +41,10 @@ guard_start(const char *self_exe, struct guard **out, char **cause)
 	char *argv[] = { (char *)self_exe, (char *)"worker",
 	    (char *)"--guard", NULL };
 	struct spawn_opts o = SPAWN_OPTS_INIT;
-	struct guard *g;
 	int fds[2], rc;
 	pid_t pid;
 
-	/* a socket, not a pipe: send() can refuse SIGPIPE and waiting */
+	/* a socket, not a pipe: it carries the table's descriptor */
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
 		return err_errno(cause, "cannot make the guard's socket");
 	o.argv = argv;
@@ -51,50 +56,138 @@ guard_start(const char *self_exe, struct guard **out, char **cause)
 		close(fds[1]);
 		return -1;
 	}
-	g = xmalloc(sizeof *g);
-	*g = (struct guard){ .pid = pid, .fd = fds[1] };
-	*out = g;
+	if (guard_attach(fds[1], pid, out, cause) != 0) {
+		/* its end of file came with guard_attach's close */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		return -1;
+	}
 	return 0;
 }
 
-/* Send one message; drop the guard when it stopped listening. */
-static void
-guard_send(struct guard *g, char sign, pid_t pgid)
+/* Send fd over sock (one byte with SCM_RIGHTS). */
+static int
+guard_pass(int sock, int fd, char **cause)
 {
-	char buf[GUARD_LINE_MAX];
-	int len;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	char byte = 'T';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf,
+	};
+	struct cmsghdr *c;
 	ssize_t n;
 
-	if (g == NULL || g->fd < 0 || pgid <= 0)
-		return;
-	len = snprintf(buf, sizeof buf, "%c%ld\n", sign, (long)pgid);
+	memset(&ctl, 0, sizeof ctl);
+	c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	do
-		n = send(g->fd, buf, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
-	/* a guard that is gone or does not read is dropped */
-	if (n != len) {
-		close(g->fd);
-		g->fd = -1;
+	if (n != 1)
+		return err_errno(cause, "cannot pass the guard its table");
+	return 0;
+}
+
+/* Make the table and hand it to the guard. */
+int
+guard_attach(int sock, pid_t pid, struct guard **out, char **cause)
+{
+	size_t size = GUARD_FIRST * sizeof(pid_t);
+	void *map;
+	int fd;
+
+	if ((fd = memfd_create("bench-guard", MFD_CLOEXEC)) < 0) {
+		close(sock);
+		return err_errno(cause, "cannot make the guard's table");
 	}
+	if (ftruncate(fd, (off_t)size) != 0 || (map = mmap(NULL, size,
+	    PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0)) == MAP_FAILED) {
+		err_errno(cause, "cannot map the guard's table");
+		close(fd);
+		close(sock);
+		return -1;
+	}
+	if (guard_pass(sock, fd, cause) != 0) {
+		munmap(map, size);
+		close(fd);
+		close(sock);
+		return -1;
+	}
+	*out = xmalloc(sizeof **out);
+	**out = (struct guard){ .pid = pid, .sock = sock, .memfd = fd,
+	    .table = map, .cap = GUARD_FIRST };
+	return 0;
+}
+
+/* Double the table; -1 when it cannot grow (the pgid is not listed). */
+static int
+guard_grow(struct guard *g)
+{
+	size_t old = g->cap * sizeof(pid_t), size = 2 * old;
+	void *map;
+
+	if (ftruncate(g->memfd, (off_t)size) != 0)
+		return -1;
+	map = mremap(g->table, old, size, MREMAP_MAYMOVE);
+	if (map == MAP_FAILED)
+		return -1;
+	g->table = map;
+	g->cap *= 2;
+	return 0;
 }
 
 void
 guard_add(struct guard *g, pid_t pgid)
 {
-	guard_send(g, '+', pgid);
+	size_t i;
+
+	if (g == NULL || g->lost || pgid <= 0)
+		return;
+	for (i = 0; i < g->used && g->table[i] != 0; i++)
+		;
+	if (i == g->cap && guard_grow(g) != 0)
+		return;
+	g->table[i] = pgid;
+	if (i == g->used)
+		g->used++;
 }
 
 void
 guard_remove(struct guard *g, pid_t pgid)
 {
-	guard_send(g, '-', pgid);
+	size_t i;
+
+	if (g == NULL || g->lost || pgid <= 0)
+		return;
+	for (i = 0; i < g->used; i++) {
+		if (g->table[i] == pgid)
+			g->table[i] = 0;
+	}
+	while (g->used > 0 && g->table[g->used - 1] == 0)
+		g->used--;
 }
 
 /* The guard's pid. */
 pid_t
 guard_pid(const struct guard *g)
 {
-	return g != NULL && g->fd >= 0 ? g->pid : -1;
+	return g != NULL && !g->lost && g->pid > 0 ? g->pid : -1;
+}
+
+/* The guard was reaped elsewhere. */
+void
+guard_lost(struct guard *g)
+{
+	if (g != NULL)
+		g->lost = 1;
 }
 
 /* Close the socket and reap the guard. */
@@ -103,88 +196,93 @@ guard_stop(struct guard *g)
 {
 	if (g == NULL)
 		return;
-	/* a dropped guard that still runs (not reaped: its pid is still
-	   ours) is killed; ECHILD: the loop's reaper took it */
-	if (g->fd >= 0)
-		close(g->fd);
-	else if (waitpid(g->pid, NULL, WNOHANG) == 0)
-		kill(g->pid, SIGKILL);
-	while (waitpid(g->pid, NULL, 0) < 0 && errno == EINTR)
+	/* end of file: the guard kills what is listed (nothing, normally)
+	   and exits */
+	close(g->sock);
+	while (g->pid > 0 && !g->lost && waitpid(g->pid, NULL, 0) < 0 &&
+	    errno == EINTR)
 		;
+	munmap(g->table, g->cap * sizeof(pid_t));
+	close(g->memfd);
 	free(g);
 }
 
-/* Apply one message to the listed set. */
-int
-guard_apply(pid_t *pgids, size_t *n, size_t cap, const char *line)
+/* The guard's side: the table's descriptor from fd; -1 none. */
+static int
+guard_receive(int fd)
 {
-	char *end;
-	long v;
-	size_t i;
+	union {
+		struct cmsghdr	hdr;
+		char		buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf,
+	};
+	struct cmsghdr *c;
+	ssize_t n;
+	int tfd = -1;
 
-	if ((line[0] != '+' && line[0] != '-') || line[1] < '0' ||
-	    line[1] > '9')
+	do
+		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
 		return -1;
-	errno = 0;
-	v = strtol(line + 1, &end, 10);
-	if (end == line + 1 || *end != '\0' || errno != 0 || v <= 0 ||
-	    (long)(pid_t)v != v)
-		return -1;
-	for (i = 0; i < *n && pgids[i] != (pid_t)v; i++)
-		;
-	if (line[0] == '-') {
-		if (i < *n)
-			pgids[i] = pgids[--*n];
-		return 0;
-	}
-	if (i < *n)
-		return 0;
-	if (*n == cap)
-		return -1;
-	pgids[(*n)++] = (pid_t)v;
-	return 0;
+	c = CMSG_FIRSTHDR(&msg);
+	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
+	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&tfd, CMSG_DATA(c), sizeof tfd);
+	return tfd;
 }
 
-/* Read messages until end of file, then kill what is still listed. */
+/* Kill the groups the table in tfd lists; how many were signalled. */
+static size_t
+guard_kill_listed(int tfd)
+{
+	struct stat sb;
+	pid_t *t;
+	size_t n, i, killed = 0;
+
+	if (fstat(tfd, &sb) != 0 || sb.st_size <= 0)
+		return 0;
+	n = (size_t)sb.st_size / sizeof(pid_t);
+	t = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, tfd, 0);
+	if (t == MAP_FAILED)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (t[i] > 0 && killpg(t[i], SIGKILL) == 0)
+			killed++;
+	}
+	munmap(t, (size_t)sb.st_size);
+	return killed;
+}
+
+/* Wait for end of file, then kill what is still listed. */
 size_t
 guard_main(int fd)
 {
-	char buf[4096], line[GUARD_LINE_MAX];
-	pid_t *pgids = NULL;
-	size_t n = 0, cap = 0, len = 0, killed = 0, i;
+	char buf[256];
+	size_t killed;
 	ssize_t got;
+	int tfd;
 
 	/* it outlives bench on purpose: no signal from the terminal ends it */
 	signal(SIGINT, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGQUIT, SIG_IGN);
+	if ((tfd = guard_receive(fd)) < 0)
+		return 0;
 	for (;;) {
 		got = read(fd, buf, sizeof buf);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0)
 			break;
-		for (i = 0; i < (size_t)got; i++) {
-			if (buf[i] != '\n') {
-				if (len < sizeof line - 1)
-					line[len++] = buf[i];
-				continue;
-			}
-			line[len] = '\0';
-			len = 0;
-			if (n == cap) {
-				cap = cap == 0 ? 64 : cap * 2;
-				pgids = xreallocarray(pgids, cap,
-				    sizeof *pgids);
-			}
-			guard_apply(pgids, &n, cap, line);
-		}
 	}
-	for (i = 0; i < n; i++) {
-		if (killpg(pgids[i], SIGKILL) == 0)
-			killed++;
-	}
-	free(pgids);
+	killed = guard_kill_listed(tfd);
+	close(tfd);
 	return killed;
 }

@@ -233,6 +233,17 @@ run_on_exit(pid_t pid, int wstatus, const struct rusage *ru, void *data)
 	struct run_unit *u;
 	int k;
 
+	if (pid == guard_pid(rs->guard)) {
+		/* it died before bench: units may now outlive a killed
+		   bench */
+		guard_lost(rs->guard);
+		run_event(rs, SIZE_MAX, "guard", "the guard ended (%s %d): "
+		    "what units start may outlive a killed bench",
+		    WIFSIGNALED(wstatus) ? "signal" : "exit",
+		    WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) :
+		    WEXITSTATUS(wstatus));
+		return;
+	}
 	for (k = 0; k < rs->nslots; k++) {
 		u = &rs->units[k];
 		if ((u->state == UNIT_RUNNING || u->state == UNIT_DRAINED) &&

@@ -1,8 +1,8 @@
 /*
- * test-guard: harness/guard, the list of live process groups the guard
- * keeps: "+N" adds once, "-N" removes, malformed lines and a full list
- * change nothing; guard_main on a pipe kills exactly the groups still
- * listed at end of file.
+ * test-guard: harness/guard, the table of live process groups bench keeps
+ * in memory shared with the guard: guard_main, given the table over a
+ * socket, kills exactly the groups still listed at end of file, across
+ * the table's growth; no table, nothing killed.
  */
 #include "config.h"
 
@@ -16,51 +16,12 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "guard.h"
 #include "banned.h"
-
-/* Adds once, removes, keeps the others. */
-static void
-test_add_remove(void **unused)
-{
-	pid_t p[4];
-	size_t n = 0;
-
-	(void)unused;
-	assert_int_equal(guard_apply(p, &n, 4, "+10"), 0);
-	assert_int_equal(guard_apply(p, &n, 4, "+20"), 0);
-	assert_int_equal(guard_apply(p, &n, 4, "+10"), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(guard_apply(p, &n, 4, "+30"), 0);
-	assert_int_equal(guard_apply(p, &n, 4, "-10"), 0);
-	assert_int_equal(n, 2);
-	assert_true((p[0] == 20 && p[1] == 30) || (p[0] == 30 && p[1] == 20));
-	/* removing what is not listed is fine */
-	assert_int_equal(guard_apply(p, &n, 4, "-99"), 0);
-	assert_int_equal(n, 2);
-}
-
-/* Malformed lines and a full list are refused and change nothing. */
-static void
-test_refused(void **unused)
-{
-	static const char *const bad[] = { "", "+", "-", "10", "+x", "+10x",
-	    "+-5", "+0", "-0", "+ 5", "*5", "+99999999999999999999" };
-	pid_t p[2];
-	size_t n = 0, i;
-
-	(void)unused;
-	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		assert_int_equal(guard_apply(p, &n, 2, bad[i]), -1);
-	assert_int_equal(n, 0);
-	assert_int_equal(guard_apply(p, &n, 2, "+1"), 0);
-	assert_int_equal(guard_apply(p, &n, 2, "+2"), 0);
-	assert_int_equal(guard_apply(p, &n, 2, "+3"), -1);
-	assert_int_equal(n, 2);
-}
 
 /* A child in its own process group that waits to be killed. */
 static pid_t
@@ -78,43 +39,119 @@ sleeper(void)
 	return pid;
 }
 
-/* guard_main kills the groups listed at end of file, and only those. */
+/* Reset what guard_main ignores. */
 static void
-test_main_kills_listed(void **unused)
+signals_default(void)
 {
-	pid_t a = sleeper(), b = sleeper();
-	char msg[64];
-	int fds[2], status;
-	size_t killed;
-
-	(void)unused;
-	assert_int_equal(pipe(fds), 0);
-	snprintf(msg, sizeof msg, "+%ld\n+%ld\n-%ld\n+%ld\n", (long)a,
-	    (long)b, (long)b, (long)a);
-	assert_int_equal(write(fds[1], msg, strlen(msg)), (ssize_t)strlen(msg));
-	close(fds[1]);
-	killed = guard_main(fds[0]);
-	close(fds[0]);
-	assert_int_equal(killed, 1);
-	assert_int_equal(waitpid(a, &status, 0), a);
-	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
-	/* b was removed: still alive */
-	assert_int_equal(waitpid(b, &status, WNOHANG), 0);
-	kill(b, SIGKILL);
-	assert_int_equal(waitpid(b, &status, 0), b);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGQUIT, SIG_DFL);
 }
 
+/* Kill and reap a sleeper guard_main left alive. */
+static void
+reap_alive(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
+	kill(pid, SIGKILL);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+}
+
+/* Wait for a sleeper guard_main killed. */
+static void
+reap_killed(pid_t pid)
+{
+	int status;
+
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+/*
+ * guard_main kills the groups listed at end of file, and only those: one
+ * added twice (listed once), one removed, one never added.
+ */
+static void
+test_main_kills_listed(void **unused)
+{
+	pid_t a = sleeper(), b = sleeper(), c = sleeper();
+	struct guard *g;
+	char *cause = NULL;
+	int fds[2];
+
+	(void)unused;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	assert_int_equal(guard_attach(fds[1], -1, &g, &cause), 0);
+	assert_null(cause);
+	assert_int_equal(guard_pid(g), -1);
+	guard_add(g, a);
+	guard_add(g, b);
+	guard_remove(g, b);
+	guard_remove(g, 99999999);	/* not listed: fine */
+	/* bench's end closes: the guard reads end of file */
+	guard_stop(g);
+	assert_int_equal(guard_main(fds[0]), 1);
+	close(fds[0]);
+	reap_killed(a);
+	reap_alive(b);
+	reap_alive(c);
+	signals_default();
+}
+
+/*
+ * A table that outgrows its first page (1024 entries): what was listed
+ * before and after the growth is killed; free entries are reused.
+ */
+static void
+test_table_grows(void **unused)
+{
+	pid_t a = sleeper(), b = sleeper(), fake;
+	struct guard *g;
+	char *cause = NULL;
+	int fds[2];
+
+	(void)unused;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	assert_int_equal(guard_attach(fds[1], -1, &g, &cause), 0);
+	guard_add(g, a);
+	/* groups that do not exist (killpg fails: not counted) */
+	for (fake = 4000000; fake < 4000000 + 3000; fake++)
+		guard_add(g, fake);
+	guard_add(g, b);
+	for (fake = 4000000; fake < 4000000 + 3000; fake++)
+		guard_remove(g, fake);
+	guard_stop(g);
+	assert_int_equal(guard_main(fds[0]), 2);
+	close(fds[0]);
+	reap_killed(a);
+	reap_killed(b);
+	signals_default();
+}
+
+/* A socket closed before the table came: nothing to kill. */
+static void
+test_no_table(void **unused)
+{
+	int fds[2];
+
+	(void)unused;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	close(fds[1]);
+	assert_int_equal(guard_main(fds[0]), 0);
+	close(fds[0]);
+	signals_default();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_remove),
-		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_main_kills_listed),
+		cmocka_unit_test(test_table_grows),
+		cmocka_unit_test(test_no_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
