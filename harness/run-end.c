@@ -155,6 +155,14 @@ run_end_row(struct run_state *rs, struct run_unit *ru,
 	end->error = v->error;
 	end->host = !rs->remote ? rs->host.name : r->host[0] != '\0' ?
 	    r->host : NULL;
+	if (ru->start_unrecorded) {
+		end->started = 1;
+		end->attempt = ru->attempt;
+		end->worker_slot = (int)(ru - rs->units);
+		end->pid = slot_pid(ru->io);
+		end->started_at = ru->start_wall;
+		ru->start_unrecorded = 0;
+	}
 }
 
 /* Record a unit's end, its metrics (unless it runs again) and, when it
@@ -452,6 +460,7 @@ run_abandon(struct run_state *rs)
 		slot_kill(ru->io, SIGKILL);
 		run_release(rs, ru);
 		ru->state = UNIT_DONE;
+		ru->start_unrecorded = 0;
 		guard_remove(rs->guard, slot_pid(ru->io));
 		slot_clear(ru->io);
 	}

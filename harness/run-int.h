@@ -25,6 +25,9 @@ struct slot;
 struct unitenv;
 
 #define RUN_COMMIT_EVERY	0.25	/* seconds a transaction stays open */
+#define RUN_COMMIT_IDLE		0.05	/* ... when the loop has nothing to
+					   do: a commit per short unit cost
+					   more than the unit's dispatch */
 #define RUN_EOF_GRACE		2.0	/* pipes held open after the exit */
 #define RUN_INTERRUPT_GRACE	2.0
 #define RUN_MAX_SAMPLES		20000	/* sample rows per unit */
@@ -42,6 +45,7 @@ struct run_unit {
 	int		 wstatus;	/* as reaped */
 	struct rusage	 ru;
 	int		 attempt;
+	int		 start_unrecorded; /* 'running' not written yet */
 	double		 start_mono, start_wall;
 	double		 end_mono, end_wall;	/* when reaped; 0 not yet */
 	int		 co_running;

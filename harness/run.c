@@ -93,12 +93,29 @@ run_mkdir_own(const char *path, int excl, char **cause)
 	return 0;
 }
 
-/* Commit the open transaction, if any. */
+/*
+ * Commit the open transaction, if any, with the starts of the units still
+ * running that were not written yet: a unit that starts and ends between
+ * two commits is written once, at its end (store_unit_end.started).
+ */
 int
 run_commit(struct run_state *rs)
 {
+	struct run_unit *ru;
+	int k;
+
 	if (!rs->in_tx)
 		return 0;
+	for (k = 0; k < rs->nslots; k++) {
+		ru = &rs->units[k];
+		if (ru->state == UNIT_DONE || !ru->start_unrecorded)
+			continue;
+		if (store_unit_start(rs->st, rs->unit_ids[ru->unit],
+		    ru->attempt, k, slot_pid(ru->io), ru->start_wall,
+		    &rs->cause) != 0)
+			return -1;
+		ru->start_unrecorded = 0;
+	}
 	rs->in_tx = 0;
 	return store_commit(rs->st, &rs->cause);
 }
@@ -258,11 +275,16 @@ run_on_exit(pid_t pid, int wstatus, const struct rusage *ru, void *data)
 	}
 }
 
-/* loop: about to wait: commit. */
+/* loop: about to wait: commit what is RUN_COMMIT_IDLE old (run_wait
+   ends the wait in time for the rest). */
 static int
 run_on_idle(void *data)
 {
-	return run_commit(data);
+	struct run_state *rs = data;
+
+	if (rs->in_tx && loop_monotonic() - rs->tx_since < RUN_COMMIT_IDLE)
+		return 0;
+	return run_commit(rs);
 }
 
 /* Apply e to every unit whose process lives. */
@@ -309,6 +331,8 @@ run_wait(struct run_state *rs, double now, double ready)
 	}
 	if (rs->next_sample > 0 && rs->next_sample < next)
 		next = rs->next_sample;
+	if (rs->in_tx && rs->tx_since + RUN_COMMIT_IDLE < next)
+		next = rs->tx_since + RUN_COMMIT_IDLE;
 	wait = next < UNIT_NEVER ? (next > now ? next - now : 0) : -1;
 	if (rs->cfg->term != NULL && (wait < 0 || wait > 0.25))
 		wait = 0.25;

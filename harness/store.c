@@ -194,6 +194,7 @@ enum store_stmt {
 	S_UNIT_ADD,
 	S_UNIT_START,
 	S_UNIT_FINISH,
+	S_UNIT_RAN,
 	S_METRIC_ADD,
 	S_TC_METRIC_SET,
 	S_SAMPLE_ADD,
@@ -256,6 +257,15 @@ static const char *const store_sql[S__COUNT] = {
 	    " WHERE id = :id",
 	[S_UNIT_FINISH] =
 	    "UPDATE units SET status = :status, finished_at = :finished_at,"
+	    " wall_s = :wall_s, cpu_user_s = :cpu_user_s,"
+	    " cpu_sys_s = :cpu_sys_s, maxrss_kb = :maxrss_kb,"
+	    " vram_peak_mb = :vram_peak_mb, exit_code = :exit_code,"
+	    " signal = :signal, co_running = :co_running, error = :error,"
+	    " host = :host WHERE id = :id",
+	[S_UNIT_RAN] =
+	    "UPDATE units SET status = :status, attempts = :attempt,"
+	    " worker_slot = :worker_slot, pid = :pid, started_at = :started_at,"
+	    " finished_at = :finished_at,"
 	    " wall_s = :wall_s, cpu_user_s = :cpu_user_s,"
 	    " cpu_sys_s = :cpu_sys_s, maxrss_kb = :maxrss_kb,"
 	    " vram_peak_mb = :vram_peak_mb, exit_code = :exit_code,"
@@ -1129,17 +1139,32 @@ store_unit_start(struct store *st, int64_t unit_id, int attempt,
 	return ret;
 }
 
+/* The start of a unit's attempt, with its end (S_UNIT_RAN). */
+static int
+bind_unit_started(struct store *st, sqlite3_stmt *s,
+    const struct store_unit_end *end, char **cause)
+{
+	if (bind_int(st, s, ":attempt", end->attempt, 0, cause) != 0 ||
+	    bind_int(st, s, ":worker_slot", end->worker_slot,
+	    end->worker_slot < 0, cause) != 0 ||
+	    bind_int(st, s, ":pid", end->pid, end->pid <= 0, cause) != 0)
+		return -1;
+	return bind_real(st, s, ":started_at", end->started_at, cause);
+}
+
 /* Record how a unit ended. */
 int
 store_unit_finish(struct store *st, int64_t unit_id,
     const struct store_unit_end *end, char **cause)
 {
+	enum store_stmt id = end->started ? S_UNIT_RAN : S_UNIT_FINISH;
 	sqlite3_stmt *s;
 	int ret = -1;
 
-	if ((s = stmt_get(st, S_UNIT_FINISH, cause)) == NULL)
+	if ((s = stmt_get(st, id, cause)) == NULL)
 		return -1;
-	if (bind_text(st, s, ":status", end->status, cause) == 0 &&
+	if ((!end->started || bind_unit_started(st, s, end, cause) == 0) &&
+	    bind_text(st, s, ":status", end->status, cause) == 0 &&
 	    bind_real(st, s, ":finished_at", end->finished_at, cause) == 0 &&
 	    bind_real(st, s, ":wall_s", end->wall_s, cause) == 0 &&
 	    bind_real(st, s, ":cpu_user_s", end->cpu_user_s, cause) == 0 &&
@@ -1156,7 +1181,7 @@ store_unit_finish(struct store *st, int64_t unit_id,
 	    bind_text(st, s, ":host", end->host, cause) == 0 &&
 	    bind_int(st, s, ":id", unit_id, 0, cause) == 0)
 		ret = step_update(st, s, "finish unit", "unit", unit_id, cause);
-	stmt_put(st, S_UNIT_FINISH, s);
+	stmt_put(st, id, s);
 	return ret;
 }
 

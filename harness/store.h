@@ -121,6 +121,14 @@ struct store_unit_end {
 	int	    co_running;		/* peak units running beside it; 0 alone */
 	const char *error;		/* NULL or a message */
 	const char *host;		/* where it ran; NULL unknown */
+	/* started: the attempt's start was not recorded (store_unit_start
+	   skipped: it started and ended between two commits, so no reader
+	   could have seen it running); these are written with the end */
+	int	    started;
+	int	    attempt;
+	int	    worker_slot;	/* < 0: none */
+	pid_t	    pid;		/* <= 0: none */
+	double	    started_at;
 };
 int store_unit_finish(struct store *st, int64_t unit_id,
     const struct store_unit_end *end, char **cause);

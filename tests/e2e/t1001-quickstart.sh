@@ -28,6 +28,9 @@ expect_match "fingerprint cores" "$fp" '"cores":[1-9]'
 expect_match "fingerprint id" "$(sql $DB 'SELECT fingerprint_id FROM runs')" '^[0-9a-f]{64}$'
 expect_eq "seconds recorded" "$(sql $DB 'SELECT count(*) FROM units WHERE wall_s > 0 AND finished_at >= started_at')" 8
 expect_eq "maxrss recorded" "$(sql $DB 'SELECT count(*) FROM units WHERE maxrss_kb > 0')" 8
+# a unit that started and ended between two commits has its start written
+# with its end
+expect_eq "start recorded" "$(sql $DB 'SELECT count(*) FROM units WHERE attempts = 1 AND worker_slot >= 0 AND pid > 0')" 8
 # a built-in worker notes what it runs in its log; a silent command has none
 for log in $(sql $DB "SELECT log_path FROM units WHERE algorithm='gemm-blocked'"); do
 	[ -f "$log" ] || fail "missing log $log"

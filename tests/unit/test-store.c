@@ -460,9 +460,14 @@ test_units(void **state)
 	end.signal = 0;
 	end.co_running = 0;
 	end.error = NULL;
-	assert_int_equal(store_unit_start(fx->st, u2, 2, 0, 99, 11.0, &cause),
-	    0);
+	/* its start written with its end (it never showed running) */
+	end.started = 1;
+	end.attempt = 2;
+	end.worker_slot = 0;
+	end.pid = 99;
+	end.started_at = 11.0;
 	assert_int_equal(store_unit_finish(fx->st, u2, &end, &cause), 0);
+	end.started = 0;
 
 	assert_int_equal(store_unit_start(fx->st, 12345, 1, 0, 1, 1, &cause),
 	    -1);
@@ -512,6 +517,8 @@ test_units(void **state)
 	assert_string_equal(c->status[1], "ok");
 	assert_string_equal(c->error[1], "(null)");
 	assert_int_equal(c->row[1].attempts, 2);
+	assert_int_equal(c->row[1].worker_slot, 0);
+	assert_true(c->row[1].started_at == 11.0);
 	assert_int_equal(c->row[1].part, 1);
 	assert_int_equal(c->row[1].exit_code, 0);
 	assert_int_equal(c->row[1].signal, 0);
