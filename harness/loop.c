@@ -191,7 +191,9 @@ loop_dispatch(struct loop *l, int m, struct slot *const *slots,
 		if (l->pfds[i].revents == 0)
 			continue;
 		if (l->src[i] == LOOP_SIGNAL) {
-			while (read(loop_pipe[0], drain, sizeof drain) > 0)
+			/* a short read emptied it: no read to see EAGAIN */
+			while (read(loop_pipe[0], drain, sizeof drain) ==
+			    (ssize_t)sizeof drain)
 				;
 			continue;
 		}

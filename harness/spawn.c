@@ -485,7 +485,8 @@ spawn_exec(const struct spawn_opts *o, const char *path, pid_t *pidp,
 	er->fd = errpipe[1];
 	sigfillset(&all);
 	sigprocmask(SIG_SETMASK, &all, &old);
-	pid = spawn_clone(o, path, getpid(), er, errpipe[0]);
+	pid = spawn_clone(o, path, o->die_with_parent ? getpid() : 0, er,
+	    errpipe[0]);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (errpipe[1] >= 0)
 		close(errpipe[1]);
