@@ -47,6 +47,8 @@ struct session {
 	int		 workers;
 	int		 auto_workers;
 	char		 why[512];	/* how the worker count was chosen */
+	struct quiet	*quiet;		/* the machine's state, being taken
+					   while the run starts */
 };
 
 /* The database of a command. */
@@ -339,20 +341,34 @@ session_labels(const struct session_opts *o)
 	return text;
 }
 
-/* The machine's state now as JSON text; warns when it is not quiet. */
-static char *
-session_machine_state(void)
+/*
+ * The machine's state, taken by a thread over the run's first
+ * QUIET_WINDOW_S (see quiet.h), into the run's row; warns when it was not
+ * quiet. It took that long before any unit started: a tenth of a second
+ * on every run.
+ */
+static void
+session_machine_state(struct session *s)
 {
-	char *why = NULL, *text;
-	json_t *st = quiet_state(hwinfo_cores(), &why);
+	char *why = NULL, *text, *cause = NULL;
+	json_t *st;
 
+	if (s->quiet == NULL)
+		return;
+	st = quiet_finish(s->quiet, &why);
+	s->quiet = NULL;
 	if (why != NULL)
-		fprintf(stderr, "bench: warning: the machine is not quiet: %s; "
-		    "timings will be noisy\n", why);
+		fprintf(stderr, "bench: warning: the machine was not quiet as "
+		    "the run started: %s; timings will be noisy\n", why);
 	free(why);
 	text = json_dumps(st, JSON_COMPACT);
 	json_decref(st);
-	return text;
+	if (s->run_id > 0 && store_run_set_machine_state(s->st, s->run_id,
+	    text, &cause) != 0) {
+		fprintf(stderr, "bench: %s\n", cause);
+		free(cause);
+	}
+	free(text);
 }
 
 /*
@@ -420,7 +436,7 @@ session_create(struct session *s)
 		.started_at = loop_walltime(),
 	};
 	char *cause = NULL, *fptext, *argvj, *rank, fpid[65], host[256];
-	char *labels = session_labels(s->o), *mstate = session_machine_state();
+	char *labels = session_labels(s->o);
 	json_t *fp = NULL;
 	int rc;
 
@@ -440,7 +456,6 @@ session_create(struct session *s)
 	ri.host = host;
 	ri.argv = argvj = session_argv_json(s->o->argc, s->o->argv);
 	ri.labels = labels;
-	ri.machine_state = mstate;
 	s->sort_by = session_sort_by(s->job);
 	rank = session_rank(s);
 	rc = store_run_create(s->st, &ri, &s->run_id, &cause) != 0 ||
@@ -452,7 +467,6 @@ session_create(struct session *s)
 	free(argvj);
 	free(rank);
 	free(labels);
-	free(mstate);
 	json_decref(fp);
 	return rc != 0 ? SESSION_ENV : SESSION_OK;
 }
@@ -686,6 +700,7 @@ session_execute(struct session *s)
 	if (run_execute(s->job, s->st, s->run_id, &cfg, &tot, &cause) != 0) {
 		if (s->term != NULL)
 			term_finish(s->term);
+		session_machine_state(s);
 		fprintf(stderr, "bench: run %" PRId64 " stopped: %s\n",
 		    s->run_id, cause);
 		free(cause);
@@ -698,6 +713,7 @@ session_execute(struct session *s)
 	}
 	if (s->term != NULL)
 		term_finish(s->term);
+	session_machine_state(s);
 	status = tot.was_interrupted ? "interrupted" :
 	    tot.count[UNIT_ST_OK] + tot.count[UNIT_ST_SKIPPED] == tot.total ?
 	    "ok" : "failed";
@@ -717,6 +733,11 @@ session_execute(struct session *s)
 static void
 session_release(struct session *s)
 {
+	char *why = NULL;
+
+	if (s->quiet != NULL)
+		json_decref(quiet_finish(s->quiet, &why));
+	free(why);
 	term_free(s->term);
 	store_close(s->st);
 	job_free(s->job);
@@ -744,8 +765,10 @@ session_run(const struct session_opts *o, int64_t *run_id)
 		goto out;
 	}
 	session_workers(&s);
-	if ((rc = session_open(&s)) != SESSION_OK ||
-	    (rc = session_create(&s)) != SESSION_OK)
+	if ((rc = session_open(&s)) != SESSION_OK)
+		goto out;
+	s.quiet = quiet_start(hwinfo_cores());
+	if ((rc = session_create(&s)) != SESSION_OK)
 		goto out;
 	if (run_id != NULL)
 		*run_id = s.run_id;

@@ -208,6 +208,7 @@ enum store_stmt {
 	S_PROFILE_PUT,
 	S_PROFILE_GET,
 	S_RUN_RANK,
+	S_RUN_MSTATE,
 	S_SAMPLES,
 	S_UNIT_COPY,
 	S_METRICS_COPY,
@@ -316,6 +317,8 @@ static const char *const store_sql[S__COUNT] = {
 	    "SELECT peak_rss_kb, peak_vram_mb, wall_s, measured_at"
 	    " FROM profiles WHERE key = :key AND host = :host",
 	[S_RUN_RANK] = "UPDATE runs SET rank = :rank WHERE id = :id",
+	[S_RUN_MSTATE] =
+	    "UPDATE runs SET machine_state = :machine_state WHERE id = :id",
 	[S_SAMPLES] =
 	    "SELECT s.unit_id, s.t, s.rss_kb, s.cpu_pct, s.vram_mb, s.gpu_util"
 	    " FROM units u JOIN samples s ON s.unit_id = u.id"
@@ -1062,6 +1065,24 @@ store_run_set_rank(struct store *st, int64_t run_id, const char *rank,
 		ret = step_update(st, s, "set rank of run", "run", run_id,
 		    cause);
 	stmt_put(st, S_RUN_RANK, s);
+	return ret;
+}
+
+/* Set a run's machine state. */
+int
+store_run_set_machine_state(struct store *st, int64_t run_id,
+    const char *state, char **cause)
+{
+	sqlite3_stmt *s;
+	int ret = -1;
+
+	if ((s = stmt_get(st, S_RUN_MSTATE, cause)) == NULL)
+		return -1;
+	if (bind_text(st, s, ":machine_state", state, cause) == 0 &&
+	    bind_int(st, s, ":id", run_id, 0, cause) == 0)
+		ret = step_update(st, s, "set machine state of run", "run",
+		    run_id, cause);
+	stmt_put(st, S_RUN_MSTATE, s);
 	return ret;
 }
 

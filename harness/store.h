@@ -86,6 +86,10 @@ int store_run_set_workers(struct store *st, int64_t run_id, int workers,
  */
 int store_run_set_rank(struct store *st, int64_t run_id, const char *rank,
     char **cause);
+/* Set runs.machine_state (JSON object text, see quiet.h), taken while
+   the run starts. */
+int store_run_set_machine_state(struct store *st, int64_t run_id,
+    const char *state, char **cause);
 
 /* A unit row as planned. */
 struct store_unit_info {

@@ -9,6 +9,8 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +29,15 @@ struct quiet_proc {
 	long	pid;
 	char	comm[32];
 	unsigned long long ticks;
+};
+
+/* A look in progress: the thread that takes the window, and its result. */
+struct quiet {
+	unsigned	 cores;
+	pthread_t	 thread;
+	int		 threaded;	/* 0: quiet_finish looks itself */
+	json_t		*state;
+	char		*why;
 };
 
 /* utime + stime of /proc/PID/stat, and its comm; -1 when unreadable. */
@@ -127,16 +138,16 @@ quiet_word(const char *path)
 	return json_string(buf);
 }
 
-/* Look at the machine; see quiet.h. */
-json_t *
-quiet_state(unsigned cores, char **why)
+/* Look at the machine: q->state and q->why. */
+static void
+quiet_look(struct quiet *q)
 {
 	double l1 = -1, l5 = -1, l15 = -1;
-	json_t *o, *busy, *gov;
+	json_t *busy, *gov;
+	unsigned cores = q->cores;
 	int nbusy = 0;
 	FILE *fp;
 
-	*why = NULL;
 	if ((fp = fopen("/proc/loadavg", "re")) != NULL) {
 		if (fscanf(fp, "%lf %lf %lf", &l1, &l5, &l15) != 3)
 			l1 = l5 = l15 = -1;
@@ -145,20 +156,69 @@ quiet_state(unsigned cores, char **why)
 	gov = quiet_word("/sys/devices/system/cpu/cpu0/cpufreq/"
 	    "scaling_governor");
 	busy = quiet_busy(&nbusy);
-	o = json_pack("{s:o,s:o,s:o,s:I,s:o,s:i,s:o}",
+	q->state = json_pack("{s:o,s:o,s:o,s:I,s:o,s:i,s:o}",
 	    "load1", l1 >= 0 ? json_real(l1) : json_null(),
 	    "load5", l5 >= 0 ? json_real(l5) : json_null(),
 	    "load15", l15 >= 0 ? json_real(l15) : json_null(),
 	    "cores", (json_int_t)cores, "governor", gov,
 	    "busy_processes", nbusy, "busy", busy);
 	if (nbusy > 0)
-		*why = xasprintf("%d other process%s busy (first: %s, %.0f%% "
+		q->why = xasprintf("%d other process%s busy (first: %s, %.0f%% "
 		    "CPU)", nbusy, nbusy == 1 ? " was" : "es were",
 		    json_string_value(json_object_get(json_array_get(busy, 0),
 		    "comm")), json_real_value(json_object_get(
 		    json_array_get(busy, 0), "cpu_pct")));
 	else if (l1 > (double)cores / 2)
-		*why = xasprintf("load average %.2f on %u core%s", l1, cores,
+		q->why = xasprintf("load average %.2f on %u core%s", l1, cores,
 		    cores == 1 ? "" : "s");
-	return o;
+}
+
+static void *
+quiet_thread(void *arg)
+{
+	quiet_look(arg);
+	return NULL;
+}
+
+/* Start a look in the background. */
+struct quiet *
+quiet_start(unsigned cores)
+{
+	struct quiet *q = xcalloc(1, sizeof *q);
+	sigset_t all, old;
+
+	q->cores = cores;
+	/* signals stay the main thread's: the thread blocks them all */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	q->threaded = pthread_create(&q->thread, NULL, quiet_thread, q) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return q;
+}
+
+/* Wait for the look; its state. */
+json_t *
+quiet_finish(struct quiet *q, char **why)
+{
+	json_t *st;
+
+	if (q->threaded)
+		pthread_join(q->thread, NULL);
+	else
+		quiet_look(q);
+	st = q->state;
+	*why = q->why;
+	free(q);
+	return st;
+}
+
+/* Look at the machine now; see quiet.h. */
+json_t *
+quiet_state(unsigned cores, char **why)
+{
+	struct quiet q = { .cores = cores };
+
+	quiet_look(&q);
+	*why = q.why;
+	return q.state;
 }

@@ -13,6 +13,19 @@
 #define QUIET_BUSY_PCT	10.0
 #define QUIET_WINDOW_S	0.1
 
+struct quiet;
+
+/*
+ * Look at the machine in the background: a thread takes the window while
+ * bench goes on (its units start). Only processes alive at both ends of
+ * the window are measured, and bench is not one of them, so the units it
+ * starts meanwhile do not count as busy. quiet_finish waits for the look
+ * and returns what quiet_state would have (a look made there, in the
+ * calling thread, when no thread could be made); it frees q.
+ */
+struct quiet *quiet_start(unsigned cores);
+json_t *quiet_finish(struct quiet *q, char **why);
+
 /*
  * Look at the machine now (takes QUIET_WINDOW_S) and return a new object
  * {"load1","load5","load15","cores","governor" (or null),"busy_processes",
