@@ -73,10 +73,10 @@ static const char store_schema_v1[] =
 	"  rep          INTEGER NOT NULL DEFAULT 0 CHECK (rep >= 0),\n"
 	"  seed         INTEGER,\n"
 	"  status       TEXT NOT NULL DEFAULT 'pending'"
-	" CHECK (status IN (";
+	" CHECK (";
 /* ... the unit statuses of unit.c's one table, then: */
 static const char store_schema_v1_tail[] =
-	")),\n"
+	"),\n"
 	"  attempts     INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),\n"
 	"  worker_slot  INTEGER,\n"
 	"  pid          INTEGER,\n"
@@ -809,7 +809,7 @@ store_migrate_step(struct store *st, int64_t version, char **cause)
 	if (version != 0)
 		return db_exec(st, store_migrations[version], "migrate schema",
 		    cause);
-	list = unit_status_sql_list();
+	list = unit_status_sql_check("status");
 	sql = xasprintf("%s%s%s", store_schema_v1, list, store_schema_v1_tail);
 	rc = db_exec(st, sql, "create schema", cause);
 	free(list);

@@ -255,16 +255,16 @@ unit_status_final(enum unit_status s)
 	    s != UNIT_ST_INTERRUPTED && (unsigned)s < UNIT_NSTATUSES;
 }
 
-/* The status names quoted for SQL, comma-separated. */
+/* The CHECK of a status column (see unit.h). */
 char *
-unit_status_sql_list(void)
+unit_status_sql_check(const char *column)
 {
 	char *s = xstrdup(""), *more;
 	unsigned i;
 
 	for (i = 0; i < UNIT_NSTATUSES; i++) {
-		more = xasprintf("%s%s'%s'", s, i > 0 ? ", " : "",
-		    unit_status_names[i]);
+		more = xasprintf("%s%s%s = '%s'", s, i > 0 ? " OR " : "",
+		    column, unit_status_names[i]);
 		free(s);
 		s = more;
 	}

@@ -197,8 +197,13 @@ int unit_status_parse(const char *name, enum unit_status *s);
 /* Whether a unit that ended so is finished (kept by --resume): ok,
    skipped, failed, crashed, timeout, oom. */
 int unit_status_final(enum unit_status s);
-/* "'pending', 'running', ..." for a CHECK constraint. Allocated. */
-char *unit_status_sql_list(void);
+/*
+ * "COLUMN = 'pending' OR COLUMN = 'running' OR ..." for a CHECK
+ * constraint. Allocated. Not COLUMN IN (...): SQLite builds a temporary
+ * index of a list of more than two values on every run of a statement
+ * that checks it, which was half the cost of writing a unit's end.
+ */
+char *unit_status_sql_check(const char *column);
 
 /* The end of a unit. error is allocated (NULL: none). */
 struct unit_verdict {
