@@ -165,46 +165,141 @@ run_end_row(struct run_state *rs, struct run_unit *ru,
 	}
 }
 
+/* A unit's end kept until run_flush_ends writes it. */
+struct run_ended {
+	int64_t			 id;		/* its row */
+	struct store_unit_end	 end;		/* error and host: owned */
+	struct slot_metric	*metrics;	/* names owned */
+	size_t			 nmetrics;
+	int			 has_profile;
+	struct store_profile	 prof;
+	char			 key[65];	/* its test case's */
+};
+
+/* Free what an end owns. */
+static void
+run_ended_free(struct run_ended *e)
+{
+	size_t i;
+
+	free((char *)e->end.error);
+	free((char *)e->end.host);
+	for (i = 0; i < e->nmetrics; i++)
+		free(e->metrics[i].name);
+	free(e->metrics);
+}
+
+void
+run_ended_clear(struct run_state *rs)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nended; i++)
+		run_ended_free(&rs->ended[i]);
+	free(rs->ended);
+	rs->ended = NULL;
+	rs->nended = rs->ended_cap = 0;
+}
+
+/* Write one end. */
+static int
+run_ended_write(struct run_state *rs, const struct run_ended *e)
+{
+	char *cause = NULL;
+	size_t i;
+
+	if (store_unit_finish(rs->st, e->id, &e->end, &cause) != 0)
+		return run_env_error(rs, cause);
+	for (i = 0; i < e->nmetrics; i++) {
+		if (store_metric_add(rs->st, e->id, e->metrics[i].name,
+		    e->metrics[i].value, e->metrics[i].timing, &cause) != 0)
+			return run_env_error(rs, cause);
+	}
+	if (e->has_profile && store_profile_put(rs->st, e->key,
+	    e->end.host, &e->prof, &cause) != 0)
+		return run_env_error(rs, cause);
+	return 0;
+}
+
+int
+run_flush_ends(struct run_state *rs)
+{
+	size_t i;
+	int rc = 0;
+
+	if (rs->nended == 0)
+		return 0;
+	if (run_tx(rs) != 0)
+		return -1;
+	for (i = 0; i < rs->nended && rc == 0; i++)
+		rc = run_ended_write(rs, &rs->ended[i]);
+	/* a failed write ends the run: what is left is dropped */
+	for (i = 0; i < rs->nended; i++)
+		run_ended_free(&rs->ended[i]);
+	rs->nended = 0;
+	return rc;
+}
+
+/* Keep a copy of end, with the unit's metrics unless it runs again. */
+static struct run_ended *
+run_ended_add(struct run_state *rs, struct run_unit *ru,
+    const struct store_unit_end *end, int retry)
+{
+	const struct slot_report *r = slot_report(ru->io);
+	struct run_ended *e;
+	size_t i;
+
+	if (rs->nended == rs->ended_cap) {
+		rs->ended_cap = rs->ended_cap == 0 ? 16 : 2 * rs->ended_cap;
+		rs->ended = xreallocarray(rs->ended, rs->ended_cap,
+		    sizeof *rs->ended);
+	}
+	e = &rs->ended[rs->nended++];
+	*e = (struct run_ended){ .id = rs->unit_ids[ru->unit], .end = *end };
+	e->end.error = end->error != NULL ? xstrdup(end->error) : NULL;
+	e->end.host = end->host != NULL ? xstrdup(end->host) : NULL;
+	if (!retry && r->nmetrics > 0) {
+		e->metrics = xcalloc(r->nmetrics, sizeof *e->metrics);
+		for (i = 0; i < r->nmetrics; i++) {
+			e->metrics[i] = r->metrics[i];
+			e->metrics[i].name = xstrdup(r->metrics[i].name);
+		}
+		e->nmetrics = r->nmetrics;
+	}
+	return e;
+}
+
 /* Record a unit's end, its metrics (unless it runs again) and, when it
-   ended ok here, its test case's profile. */
+   ended ok here, its test case's profile: in the scheduler now, in the
+   database by run_flush_ends. */
 static int
 run_record(struct run_state *rs, struct run_unit *ru,
     const struct store_unit_end *end, int retry)
 {
-	const struct slot_report *r = slot_report(ru->io);
 	size_t tci = job_unit(rs->job, ru->unit)->testcase;
-	int64_t id = rs->unit_ids[ru->unit];
-	struct store_profile prof;
-	char *cause = NULL;
-	size_t i;
+	struct run_ended *e = run_ended_add(rs, ru, end, retry);
+	struct store_profile *prof = &e->prof;
 
-	if (run_tx(rs) != 0)
-		return -1;
-	if (store_unit_finish(rs->st, id, end, &cause) != 0)
-		return run_env_error(rs, cause);
-	for (i = 0; !retry && i < r->nmetrics; i++) {
-		if (store_metric_add(rs->st, id, r->metrics[i].name,
-		    r->metrics[i].value, r->metrics[i].timing, &cause) != 0)
-			return run_env_error(rs, cause);
+	if (strcmp(end->status, "ok") == 0 && end->maxrss_kb > 0 &&
+	    end->host != NULL) {
+		prof->peak_rss_kb = end->maxrss_kb;
+		prof->peak_vram_mb = end->vram_peak_mb;
+		prof->wall_s = ru->co_running == 0 ? end->wall_s :
+		    sched_profile_wall(rs->sched, tci);
+		prof->measured_at = end->finished_at;
+		/* kept per host: the node the unit ran on, for a remote one */
+		e->has_profile = 1;
+		snprintf(e->key, sizeof e->key, "%s",
+		    job_testcase(rs->job, tci)->key);
+		/* remote: the next unit may land on any node: the largest
+		   peak */
+		if (!rs->remote || sched_profile_peak_kb(rs->sched, tci) <=
+		    prof->peak_rss_kb)
+			sched_profile_set(rs->sched, tci, end->maxrss_kb,
+			    end->vram_peak_mb, prof->wall_s);
 	}
-	if (strcmp(end->status, "ok") != 0 || end->maxrss_kb <= 0 ||
-	    end->host == NULL)
-		return 0;
-	prof.peak_rss_kb = end->maxrss_kb;
-	prof.peak_vram_mb = end->vram_peak_mb;
-	prof.wall_s = ru->co_running == 0 ? end->wall_s :
-	    sched_profile_wall(rs->sched, tci);
-	prof.measured_at = end->finished_at;
-	/* kept per host: the node the unit ran on, for a remote one */
-	if (store_profile_put(rs->st, job_testcase(rs->job, tci)->key,
-	    end->host, &prof, &cause) != 0)
-		return run_env_error(rs, cause);
-	/* remote: the next unit may land on any node: the largest peak */
-	if (rs->remote && sched_profile_peak_kb(rs->sched, tci) >
-	    prof.peak_rss_kb)
-		return 0;
-	sched_profile_set(rs->sched, tci, end->maxrss_kb, end->vram_peak_mb,
-	    prof.wall_s);
+	if (rs->nended >= RUN_ENDED_MAX)
+		return run_flush_ends(rs);
 	return 0;
 }
 
@@ -533,6 +628,9 @@ run_fail(struct run_state *rs)
 	run_abandon(rs);
 	run_sweep(rs, 1);
 	run_end_children(rs);
+	/* what ended before the error, if the database takes it */
+	if (rs->nended > 0 && run_flush_ends(rs) != 0)
+		run_ended_clear(rs);
 	if (rs->in_tx) {
 		if (store_commit(rs->st, &ignored) != 0) {
 			free(ignored);

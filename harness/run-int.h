@@ -25,6 +25,8 @@ struct slot;
 struct unitenv;
 
 #define RUN_COMMIT_EVERY	0.25	/* seconds a transaction stays open */
+#define RUN_ENDED_MAX		256	/* ends kept before they are
+					   written whatever the loop does */
 #define RUN_COMMIT_IDLE		0.05	/* ... when the loop has nothing to
 					   do: a commit per short unit cost
 					   more than the unit's dispatch */
@@ -98,12 +100,25 @@ struct run_state {
 						   cancelled */
 	double			 next_sample;	/* 0 none */
 	struct guard		*guard;		/* NULL: none (see guard.h) */
+	struct run_ended	*ended;		/* ends not written yet, in
+						   order (run_flush_ends) */
+	size_t			 nended, ended_cap;
 };
 
 /* Make sure a transaction is open: 0, or -1 (rs->cause). */
 int run_tx(struct run_state *rs);
 /* Commit the open transaction, if any: 0, or -1 (rs->cause). */
 int run_commit(struct run_state *rs);
+/*
+ * Write the ends of units kept by run_finish (their rows, metrics and
+ * profiles), oldest first: called when the loop is about to wait, before
+ * a commit, and when RUN_ENDED_MAX are kept. An end is not written as the
+ * unit ends, so the next unit starts without waiting for SQLite. 0, or -1
+ * (rs->cause).
+ */
+int run_flush_ends(struct run_state *rs);
+/* Drop the ends not written (after an environment error). */
+void run_ended_clear(struct run_state *rs);
 /* Record an environment error (the first wins); returns -1. */
 int run_env_error(struct run_state *rs, char *cause);
 /* An event: a row in the database and a line on the terminal; u is

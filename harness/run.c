@@ -94,9 +94,11 @@ run_mkdir_own(const char *path, int excl, char **cause)
 }
 
 /*
- * Commit the open transaction, if any, with the starts of the units still
- * running that were not written yet: a unit that starts and ends between
- * two commits is written once, at its end (store_unit_end.started).
+ * Commit the open transaction, if any, with the ends not written yet
+ * (run_flush_ends) and then the starts of the units still running that
+ * were not written yet: a unit that starts and ends between two commits
+ * is written once, at its end (store_unit_end.started), after the end of
+ * its earlier attempt if it had one.
  */
 int
 run_commit(struct run_state *rs)
@@ -104,6 +106,8 @@ run_commit(struct run_state *rs)
 	struct run_unit *ru;
 	int k;
 
+	if (run_flush_ends(rs) != 0)
+		return -1;
 	if (!rs->in_tx)
 		return 0;
 	for (k = 0; k < rs->nslots; k++) {
@@ -275,13 +279,16 @@ run_on_exit(pid_t pid, int wstatus, const struct rusage *ru, void *data)
 	}
 }
 
-/* loop: about to wait: commit what is RUN_COMMIT_IDLE old (run_wait
-   ends the wait in time for the rest). */
+/* loop: about to wait: write the units' ends, commit what is
+   RUN_COMMIT_IDLE old (run_wait ends the wait in time for the rest). */
 static int
 run_on_idle(void *data)
 {
 	struct run_state *rs = data;
 
+	/* the units run: write what they left */
+	if (run_flush_ends(rs) != 0)
+		return -1;
 	if (rs->in_tx && loop_monotonic() - rs->tx_since < RUN_COMMIT_IDLE)
 		return 0;
 	return run_commit(rs);
@@ -520,6 +527,7 @@ out:
 		*cause = rs.cause != NULL ? rs.cause : xstrdup("run failed");
 		rs.cause = NULL;
 	}
+	run_ended_clear(&rs);
 	run_teardown(&rs);
 	return rc;
 }
