@@ -65,31 +65,43 @@ guard_start(const char *self_exe, struct guard **out, char **cause)
 	return 0;
 }
 
-/* Send fd over sock (one byte with SCM_RIGHTS). */
-static int
-guard_pass(int sock, int fd, char **cause)
-{
+/* One byte with room for one descriptor (SCM_RIGHTS). */
+struct guard_msg {
 	union {
 		struct cmsghdr	hdr;
 		char		buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	char byte = 'T';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf,
-	};
+	}		ctl;
+	char		byte;
+	struct iovec	iov;
+	struct msghdr	msg;
+};
+
+static void
+guard_msg_init(struct guard_msg *m)
+{
+	memset(m, 0, sizeof *m);
+	m->byte = 'T';
+	m->iov = (struct iovec){ .iov_base = &m->byte, .iov_len = 1 };
+	m->msg = (struct msghdr){ .msg_iov = &m->iov, .msg_iovlen = 1,
+	    .msg_control = m->ctl.buf, .msg_controllen = sizeof m->ctl.buf };
+}
+
+/* Send fd over sock. */
+static int
+guard_pass(int sock, int fd, char **cause)
+{
+	struct guard_msg m;
 	struct cmsghdr *c;
 	ssize_t n;
 
-	memset(&ctl, 0, sizeof ctl);
-	c = CMSG_FIRSTHDR(&msg);
+	guard_msg_init(&m);
+	c = CMSG_FIRSTHDR(&m.msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof fd);
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+		n = sendmsg(sock, &m.msg, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return err_errno(cause, "cannot pass the guard its table");
@@ -211,26 +223,18 @@ guard_stop(struct guard *g)
 static int
 guard_receive(int fd)
 {
-	union {
-		struct cmsghdr	hdr;
-		char		buf[CMSG_SPACE(sizeof(int))];
-	} ctl;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf,
-	};
+	struct guard_msg m;
 	struct cmsghdr *c;
 	ssize_t n;
 	int tfd = -1;
 
+	guard_msg_init(&m);
 	do
-		n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+		n = recvmsg(fd, &m.msg, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return -1;
-	c = CMSG_FIRSTHDR(&msg);
+	c = CMSG_FIRSTHDR(&m.msg);
 	if (c != NULL && c->cmsg_level == SOL_SOCKET &&
 	    c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)))
 		memcpy(&tfd, CMSG_DATA(c), sizeof tfd);

@@ -70,6 +70,19 @@ reap_killed(pid_t pid)
 	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 }
 
+/* A table passed over a socket pair: fds[0] is the guard's end. */
+static struct guard *
+attach(int fds[2])
+{
+	struct guard *g = NULL;
+	char *cause = NULL;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
+	assert_int_equal(guard_attach(fds[1], -1, &g, &cause), 0);
+	assert_null(cause);
+	return g;
+}
+
 /*
  * guard_main kills the groups listed at end of file, and only those: one
  * added twice (listed once), one removed, one never added.
@@ -78,14 +91,10 @@ static void
 test_main_kills_listed(void **unused)
 {
 	pid_t a = sleeper(), b = sleeper(), c = sleeper();
-	struct guard *g;
-	char *cause = NULL;
 	int fds[2];
+	struct guard *g = attach(fds);
 
 	(void)unused;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-	assert_int_equal(guard_attach(fds[1], -1, &g, &cause), 0);
-	assert_null(cause);
 	assert_int_equal(guard_pid(g), -1);
 	guard_add(g, a);
 	guard_add(g, b);
@@ -109,13 +118,10 @@ static void
 test_table_grows(void **unused)
 {
 	pid_t a = sleeper(), b = sleeper(), fake;
-	struct guard *g;
-	char *cause = NULL;
 	int fds[2];
+	struct guard *g = attach(fds);
 
 	(void)unused;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, fds), 0);
-	assert_int_equal(guard_attach(fds[1], -1, &g, &cause), 0);
 	guard_add(g, a);
 	/* groups that do not exist (killpg fails: not counted) */
 	for (fake = 4000000; fake < 4000000 + 3000; fake++)
