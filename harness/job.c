@@ -170,7 +170,11 @@ static const char *const python_run_types[] = {
 	"basemodel", "basemodel", "edgemodel", NULL
 };
 
-/* A module of the algorithm being loaded (borrows from the documents). */
+/*
+ * A module of the algorithm being loaded. It borrows from the documents
+ * until alg_detach(), which copies what the expansion reads (type, name,
+ * url, tmpl) and forgets the nodes.
+ */
 struct mod {
 	struct yfile	*f;
 	yaml_node_t	*node;
@@ -181,29 +185,40 @@ struct mod {
 	char		*so;		/* absolute .so path when url is one */
 	char		*py;		/* absolute .py path when url is one */
 	yaml_node_t	*cmd;		/* command: sequence node, or NULL */
+	char		**tmpl;		/* its templates as written (owned),
+					   or NULL */
 	size_t		 hp_first;
 	size_t		 hp_count;
 };
 
 /* A hyperparameter of the algorithm being loaded. */
 struct hp {
-	const char	*name;		/* as written in its module */
+	const char	*name;		/* as written in its module (borrowed
+					   until alg_detach()) */
 	char		*key;		/* in the test case's parameters: the
 					   name, or TYPE-NAME when another
 					   module has the same name (Ianvs's
 					   rank column), NULL until set */
-	yaml_node_t	*node;		/* the name's node, for errors */
+	yaml_node_t	*node;		/* the name's node, for errors (NULL
+					   after alg_detach()) */
 	json_t		*values;	/* array, at least one value */
 	/*
-	 * The values' sequence and its file: each scalar's text as written
-	 * is what argv gets, read from the document (which outlives the
-	 * expansion) rather than copied per value.
+	 * Each value's text as written, what argv gets: value i's is at
+	 * texts + text_at[i], NUL-terminated, or none (SIZE_MAX: a list or
+	 * a mapping, written as JSON). Copied, packed, so that the grid
+	 * is expanded after the documents are freed: the two together
+	 * were a big grid's peak.
 	 */
-	struct yfile	*f;
-	yaml_node_t	*vals;
+	char		*texts;
+	size_t		*text_at;
 };
 
-/* The algorithm entry being loaded (borrows from the documents). */
+/*
+ * An algorithm entry: loaded and checked while the documents live, then
+ * detached from them (alg_detach(): name and paradigm point to the job's
+ * copies, f and node are NULL) and expanded into test cases once they
+ * are freed.
+ */
 struct alg {
 	size_t		 index;		/* in test_object.algorithms */
 	const char	*name;
@@ -218,8 +233,7 @@ struct alg {
 	size_t		 total;		/* grid points: test cases */
 	json_t		*kwargs;	/* Ianvs's paradigm keyword arguments
 					   for the Python adapter, or NULL */
-	const char	*shared_name;	/* name and paradigm, owned by the */
-	const char	*shared_paradigm; /* job for its test cases */
+	size_t		 first;		/* its first test case */
 };
 
 /* Loader state. */
@@ -237,13 +251,21 @@ struct loader {
 	struct yfile	 *dataset_f;
 	yaml_node_t	 *dataset;
 
-	/* For each test case, the algorithm entry it came from. */
-	size_t		 *tc_alg;
-	size_t		  tc_cap;	/* test cases job->testcases holds */
-	/* For each algorithm entry, its name node. */
+	/* The algorithm entries, loaded and detached, to expand. */
+	struct alg	 *algs;
+	size_t		  nalgs;
+	size_t		  ntotal;	/* their test cases */
+	struct strvec	  keep;		/* what they copied from the
+					   documents */
+	/* For each algorithm entry, its name node, and its mark
+	   ("FILE:LINE:COL") for errors found after the expansion. */
 	struct yfile	**alg_file;
 	yaml_node_t	**alg_name;
-	size_t		  nalgs;
+	char		**alg_mark;
+	/* Errors found while the documents lived, reported after the
+	   expansion's own (check_unique), in this order; or NULL. */
+	char		 *py_err;
+	char		 *units_err;
 };
 
 static const char *const root_keys[] = { "benchmarkingjob", NULL };
@@ -1062,17 +1084,18 @@ fill_arg(const char *tmpl, json_t *params, json_t *texts, char **why)
 	return sb_detach(&sb);
 }
 
-/* Fill a command node's templates with params; BUG on error (checked). */
+/* Fill a command's templates with params; BUG on error (checked). */
 static char **
-fill_command(struct yfile *f, yaml_node_t *cmd, json_t *params, json_t *texts)
+fill_command(char *const *tmpl, json_t *params, json_t *texts)
 {
 	char **argv, *why = NULL;
-	size_t i, n = ynode_len(cmd);
+	size_t i, n;
 
+	for (n = 0; tmpl[n] != NULL; n++)
+		;
 	argv = xcalloc(n + 1, sizeof *argv);
 	for (i = 0; i < n; i++) {
-		argv[i] = fill_arg(ynode_scalar(yfile_item(f, cmd, i)), params,
-		    texts, &why);
+		argv[i] = fill_arg(tmpl[i], params, texts, &why);
 		if (argv[i] == NULL)
 			BUG("command template not checked: %s", why);
 	}
@@ -1197,7 +1220,7 @@ load_url(struct loader *ld, struct mod *md)
 	return 0;
 }
 
-/* Check a module's command: a non-empty list of strings. */
+/* Check a module's command, a non-empty list of strings, and copy it. */
 static int
 check_command(struct mod *md)
 {
@@ -1209,12 +1232,14 @@ check_command(struct mod *md)
 	if (md->cmd->type != YAML_SEQUENCE_NODE || ynode_len(md->cmd) == 0)
 		return yfile_bad(f, md->cmd, "command",
 		    "a non-empty list of strings");
+	md->tmpl = xcalloc(ynode_len(md->cmd) + 1, sizeof *md->tmpl);
 	for (i = 0; i < ynode_len(md->cmd); i++) {
 		e = yfile_item(f, md->cmd, i);
 		if (ynode_scalar(e) == NULL)
 			return yfile_bad(f, e, "command argument", "a string");
 		if (yfile_string(f, e, "command argument", 0, &s) != 0)
 			return -1;
+		md->tmpl[i] = xstrdup(s);
 	}
 	return 0;
 }
@@ -1311,6 +1336,24 @@ hp_values(struct yfile *f, yaml_node_t *vals, const char *name,
 	return 0;
 }
 
+/* Copy each value's text as written into h (see struct hp), packed. */
+static void
+hp_texts(struct yfile *f, yaml_node_t *vals, struct hp *h)
+{
+	struct sbuf sb = { NULL, 0, 0 };
+	size_t i, n = ynode_len(vals);
+	const char *text;
+
+	h->text_at = xcalloc(n, sizeof *h->text_at);
+	for (i = 0; i < n; i++) {
+		text = ynode_scalar(yfile_item(f, vals, i));
+		h->text_at[i] = text != NULL ? sb.len : SIZE_MAX;
+		if (text != NULL)
+			sb_addn(&sb, text, strlen(text) + 1);
+	}
+	h->texts = sb_detach(&sb);
+}
+
 /* Load one `NAME: spec` pair of a hyperparameters entry into *hps. */
 static int
 load_hp(struct yfile *f, yaml_node_pair_t *p, size_t first, struct hp **hps,
@@ -1336,8 +1379,7 @@ load_hp(struct yfile *f, yaml_node_pair_t *p, size_t first, struct hp **hps,
 	(*hps)[*nhps].key = NULL;
 	(*hps)[*nhps].node = k;
 	(*hps)[*nhps].values = arr;
-	(*hps)[*nhps].f = f;
-	(*hps)[*nhps].vals = vals;
+	hp_texts(f, vals, &(*hps)[*nhps]);
 	(*nhps)++;
 	return 0;
 }
@@ -1549,38 +1591,15 @@ pick_runnable(struct alg *a)
 	    "modules and not one of type 'basemodel' to run", algname);
 }
 
-/* Room for n more test cases: a grid's size is known before it is
-   expanded, so a single-algorithm job never holds doubling slack. */
-static void
-reserve_testcases(struct loader *ld, size_t n)
-{
-	struct job *job = ld->job;
-
-	if (job->ntestcases + n <= ld->tc_cap)
-		return;
-	ld->tc_cap = job->ntestcases + n;
-	job->testcases = xreallocarray(job->testcases, ld->tc_cap,
-	    sizeof *job->testcases);
-	ld->tc_alg = xreallocarray(ld->tc_alg, ld->tc_cap, sizeof *ld->tc_alg);
-}
-
-/* Append a test case (the loader remembers its algorithm entry). */
+/* Append a test case to the array expand_all() sized. */
 static struct job_testcase *
-add_testcase(struct loader *ld, size_t alg)
+add_testcase(struct loader *ld)
 {
 	struct job *job = ld->job;
 	struct job_testcase *tc;
 
-	if (job->ntestcases == ld->tc_cap) {
-		/* doubling: a grid of n test cases costs n, not n^2, copies
-		   (the sanitizer build's realloc always copies) */
-		ld->tc_cap = ld->tc_cap > 0 ? 2 * ld->tc_cap : 16;
-		job->testcases = xreallocarray(job->testcases, ld->tc_cap,
-		    sizeof *job->testcases);
-		ld->tc_alg = xreallocarray(ld->tc_alg, ld->tc_cap,
-		    sizeof *ld->tc_alg);
-	}
-	ld->tc_alg[job->ntestcases] = alg;
+	if (job->ntestcases == ld->ntotal)
+		BUG("test case %zu of %zu", job->ntestcases, ld->ntotal);
 	tc = &job->testcases[job->ntestcases];
 	memset(tc, 0, sizeof *tc);
 	tc->index = job->ntestcases++;
@@ -1615,15 +1634,13 @@ static json_t *
 point_texts(struct alg *a, const size_t *idx)
 {
 	json_t *o = yjson_check(json_object());
-	yaml_node_t *v;
-	size_t i;
+	size_t i, at;
 
 	for (i = 0; i < a->nhps; i++) {
-		v = yfile_item(a->hps[i].f, a->hps[i].vals,
-		    idx != NULL ? idx[i] : 0);
+		at = a->hps[i].text_at[idx != NULL ? idx[i] : 0];
 		json_object_set_new(o, a->hps[i].key, yjson_check(
-		    v->type == YAML_SCALAR_NODE ?
-		    json_string(ynode_scalar(v)) : json_null()));
+		    at != SIZE_MAX ? json_string(a->hps[i].texts + at) :
+		    json_null()));
 	}
 	return o;
 }
@@ -1647,9 +1664,9 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 		json_object_set_new(mj, "url", yjson_check(json_string(
 		    md->so != NULL ? md->so : md->py != NULL ? md->py :
 		    md->url)));
-	if (md->cmd != NULL) {
+	if (md->tmpl != NULL) {
 		texts = point_texts(a, idx);
-		argv = fill_command(md->f, md->cmd, params, texts);
+		argv = fill_command(md->tmpl, params, texts);
 		json_decref(texts);
 		arr = yjson_check(json_array());
 		for (i = 0; argv[i] != NULL; i++)
@@ -1669,25 +1686,41 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 	return mj;
 }
 
-/* How a test case runs: the running module's command, .so or builtin. */
+/* What runs an algorithm's test cases: its running module's command,
+   .py, .so or builtin. */
+static enum job_runner
+alg_runner(const struct alg *a)
+{
+	const struct mod *md = &a->mods[a->run];
+
+	if (md->tmpl != NULL)
+		return JOB_RUNNER_COMMAND;
+	if (md->py != NULL)
+		return JOB_RUNNER_PYTHON;
+	return md->so != NULL ? JOB_RUNNER_PLUGIN : JOB_RUNNER_BUILTIN;
+}
+
+/* How a test case runs: alg_runner() and what it needs. */
 static void
 set_runner(struct alg *a, struct job_testcase *tc, const char *python)
 {
 	struct mod *md = &a->mods[a->run];
 
-	if (md->cmd != NULL)
-		tc->runner = JOB_RUNNER_COMMAND;
-	else if (md->py != NULL) {
-		tc->runner = JOB_RUNNER_PYTHON;
+	tc->runner = alg_runner(a);
+	switch (tc->runner) {
+	case JOB_RUNNER_COMMAND:
+		break;
+	case JOB_RUNNER_PYTHON:
 		tc->url = xstrdup(md->py);
 		tc->python = xstrdup(python != NULL ? python : "python3");
 		tc->kwargs = json_incref(a->kwargs);
-	} else if (md->so != NULL) {
-		tc->runner = JOB_RUNNER_PLUGIN;
+		break;
+	case JOB_RUNNER_PLUGIN:
 		tc->url = xstrdup(md->so);
-	} else {
-		tc->runner = JOB_RUNNER_BUILTIN;
+		break;
+	case JOB_RUNNER_BUILTIN:
 		tc->url = xstrdup(md->url + 8);
+		break;
 	}
 }
 
@@ -1715,9 +1748,9 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	json_t *params, *modules;
 	size_t i, j;
 
-	tc = add_testcase(ld, a->index);
-	tc->algorithm = a->shared_name;
-	tc->paradigm = a->shared_paradigm;
+	tc = add_testcase(ld);
+	tc->algorithm = a->name;
+	tc->paradigm = a->paradigm;
 	params = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
 		json_object_set(params, a->hps[i].key,
@@ -1760,12 +1793,11 @@ alg_modules_json(struct alg *a)
 			json_object_set_new(mj, "url", yjson_check(json_string(
 			    md->so != NULL ? md->so : md->py != NULL ? md->py :
 			    md->url)));
-		if (md->cmd != NULL) {
+		if (md->tmpl != NULL) {
 			arr = yjson_check(json_array());
-			for (i = 0; i < ynode_len(md->cmd); i++)
+			for (i = 0; md->tmpl[i] != NULL; i++)
 				json_array_append_new(arr, yjson_check(
-				    json_string(ynode_scalar(yfile_item(md->f,
-				    md->cmd, i)))));
+				    json_string(md->tmpl[i])));
 			json_object_set_new(mj, "command", arr);
 		}
 		mh = yjson_check(json_object());
@@ -1797,6 +1829,21 @@ expand_grid(struct loader *ld, struct alg *a)
 		add_point(ld, a, idx);
 	}
 	free(idx);
+}
+
+/* Expand every algorithm's grid, in order, into one array of the size
+   their grids add up to. */
+static void
+expand_all(struct loader *ld)
+{
+	struct job *job = ld->job;
+	size_t i;
+
+	job->testcases = xcalloc(ld->ntotal, sizeof *job->testcases);
+	for (i = 0; i < ld->nalgs; i++) {
+		ld->algs[i].first = job->ntestcases;
+		expand_grid(ld, &ld->algs[i]);
+	}
 }
 
 /*
@@ -1848,6 +1895,7 @@ load_entry(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
 	}
 	ld->alg_file[a->index] = ef;
 	ld->alg_name[a->index] = n;
+	ld->alg_mark[a->index] = yfile_mark(ef, n);
 	ld->nalgs = a->index + 1;
 	return 0;
 }
@@ -2075,7 +2123,7 @@ load_modules(struct loader *ld, struct alg *a)
 static int
 grid_size(struct loader *ld, struct alg *a)
 {
-	size_t i, room = JOB_MAX_TESTCASES - ld->job->ntestcases;
+	size_t i, room = JOB_MAX_TESTCASES - ld->ntotal;
 
 	a->total = 1;
 	for (i = 0; i < a->nhps; i++) {
@@ -2124,45 +2172,78 @@ check_templates(struct alg *a)
 	return rc;
 }
 
-/* Load one test_object.algorithms entry and expand it into test cases. */
+/* Free what an algorithm entry owns. */
+static void
+alg_clear(struct alg *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nmods; i++) {
+		free(a->mods[i].so);
+		free(a->mods[i].py);
+		strv_free(a->mods[i].tmpl);
+	}
+	free(a->mods);
+	for (i = 0; i < a->nhps; i++) {
+		free(a->hps[i].key);
+		json_decref(a->hps[i].values);
+		free(a->hps[i].texts);
+		free(a->hps[i].text_at);
+	}
+	free(a->hps);
+	json_decref(a->kwargs);
+	memset(a, 0, sizeof *a);
+}
+
+/* Copy what the expansion reads from the documents and forget the nodes:
+   the name and paradigm go to the job (its test cases share them), the
+   rest to the loader. */
+static void
+alg_detach(struct loader *ld, struct alg *a)
+{
+	struct mod *md;
+	size_t i;
+
+	a->name = strvec_push(&ld->job->shared, a->name);
+	a->paradigm = strvec_push(&ld->job->shared, a->paradigm);
+	a->f = NULL;
+	a->node = NULL;
+	for (i = 0; i < a->nmods; i++) {
+		md = &a->mods[i];
+		md->type = strvec_push(&ld->keep, md->type);
+		if (md->name != NULL)
+			md->name = strvec_push(&ld->keep, md->name);
+		if (md->url != NULL)
+			md->url = strvec_push(&ld->keep, md->url);
+		md->f = NULL;
+		md->node = md->urlnode = md->cmd = NULL;
+	}
+	for (i = 0; i < a->nhps; i++) {
+		a->hps[i].name = strvec_push(&ld->keep, a->hps[i].name);
+		a->hps[i].node = NULL;
+	}
+}
+
+/* Load and check one test_object.algorithms entry into ld->algs[ai],
+   detached from the documents; job_load() expands it once they are
+   freed. */
 static int
 load_algorithm(struct loader *ld, struct yfile *ef, yaml_node_t *entry,
     size_t ai)
 {
-	struct alg a;
-	size_t i;
-	int rc = -1;
+	struct alg *a = &ld->algs[ai];
 
-	memset(&a, 0, sizeof a);
-	a.index = ai;
-	if (load_entry(ld, ef, entry, &a) != 0 ||
-	    find_algorithm(ld, ef, entry, &a) != 0 ||
-	    load_paradigm(&a) != 0 || load_kwargs(ld, &a) != 0) {
-		json_decref(a.kwargs);
+	a->index = ai;
+	if (load_entry(ld, ef, entry, a) != 0 ||
+	    find_algorithm(ld, ef, entry, a) != 0 ||
+	    load_paradigm(a) != 0 || load_kwargs(ld, a) != 0 ||
+	    load_modules(ld, a) != 0 || grid_size(ld, a) != 0 ||
+	    check_templates(a) != 0)
 		return -1;
-	}
-	if (load_modules(ld, &a) == 0 && grid_size(ld, &a) == 0 &&
-	    check_templates(&a) == 0) {
-		a.shared_name = strvec_push(&ld->job->shared, a.name);
-		a.shared_paradigm = strvec_push(&ld->job->shared, a.paradigm);
-		reserve_testcases(ld, a.total);
-		expand_grid(ld, &a);
-		json_object_set_new(ld->job->modules, a.name,
-		    alg_modules_json(&a));
-		rc = 0;
-	}
-	for (i = 0; i < a.nmods; i++) {
-		free(a.mods[i].so);
-		free(a.mods[i].py);
-	}
-	free(a.mods);
-	for (i = 0; i < a.nhps; i++) {
-		free(a.hps[i].key);
-		json_decref(a.hps[i].values);
-	}
-	free(a.hps);
-	json_decref(a.kwargs);
-	return rc;
+	ld->ntotal += a->total;
+	alg_detach(ld, a);
+	json_object_set_new(ld->job->modules, a->name, alg_modules_json(a));
+	return 0;
 }
 
 /* A test case name and its index, for sorting. */
@@ -2183,7 +2264,8 @@ cmp_tc_name(const void *a, const void *b)
 	return ta->index < tb->index ? -1 : ta->index > tb->index;
 }
 
-/* Error on two test cases with the same name. */
+/* Error on two test cases with the same name, at the mark of the later
+   one's algorithm entry. */
 static int
 check_unique(struct loader *ld)
 {
@@ -2203,9 +2285,11 @@ check_unique(struct loader *ld)
 	for (i = 1; i < job->ntestcases; i++) {
 		if (strcmp(order[i - 1].name, order[i].name) != 0)
 			continue;
-		a = ld->tc_alg[order[i].index];
-		rc = yfile_err(ld->alg_file[a], ld->alg_name[a], "test case "
-		    "name '%s' is not unique", order[i].name);
+		for (a = ld->nalgs - 1; ld->algs[a].first > order[i].index;
+		    a--)
+			;
+		rc = err_set(ld->yl.cause, "%s: test case name '%s' is not "
+		    "unique", ld->alg_mark[a], order[i].name);
 		break;
 	}
 	free(order);
@@ -2232,40 +2316,68 @@ job_plan(struct job *job)
 	return 0;
 }
 
-/* A .py metric is run by the Python adapter: every test case must be one
-   of its units, never silently left without it. */
-static int
+/*
+ * A .py metric is run by the Python adapter: every test case must be one
+ * of its units, never silently left without it. The error names the first
+ * test case that is not, the first of its algorithm's grid; it waits in
+ * ld->py_err for the expansion's own.
+ */
+static void
 check_py_metrics(struct loader *ld)
 {
-	struct job *job = ld->job;
-	size_t i;
+	struct alg *a;
+	size_t i, *zero;
+	char *name, *mark;
 
 	if (ld->pymetric == NULL)
-		return 0;
-	for (i = 0; i < job->ntestcases; i++) {
-		if (job->testcases[i].runner != JOB_RUNNER_PYTHON)
-			return yfile_err(ld->pymetric_f, ld->pymetric, "this "
-			    ".py metric runs only in Python-module test cases, "
-			    "and test case '%s' is not one (give its "
-			    "algorithm a .py module, or the metric no url)",
-			    job->testcases[i].name);
+		return;
+	for (i = 0; i < ld->nalgs; i++) {
+		a = &ld->algs[i];
+		if (alg_runner(a) == JOB_RUNNER_PYTHON)
+			continue;
+		zero = xcalloc(a->nhps + 1, sizeof *zero);
+		name = testcase_name(a, zero);
+		mark = yfile_mark(ld->pymetric_f, ld->pymetric);
+		ld->py_err = xasprintf("%s: this .py metric runs only in "
+		    "Python-module test cases, and test case '%s' is not one "
+		    "(give its algorithm a .py module, or the metric no url)",
+		    mark, name);
+		free(mark);
+		free(name);
+		free(zero);
+		return;
 	}
-	return 0;
 }
 
-/* Error, at the job's mark, when the test cases would make too many
-   units; job_load lays them out once the documents are gone. */
-static int
+/*
+ * Error, at the job's mark, when the test cases would make too many units
+ * (counted per algorithm: its test cases make as many each); it waits in
+ * ld->units_err. job_load lays them out once the documents are gone.
+ */
+static void
 check_units(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 {
 	const struct job_settings *st = &ld->job->settings;
-	size_t n;
+	struct job_testcase tc;
+	size_t i, n = 0, per;
+	char *mark;
 
-	if (plan_count(ld->job->testcases, ld->job->ntestcases,
-	    st->partitions, (unsigned)(st->repeat + st->warmup), &n) != 0)
-		return yfile_err(f, bj, "job makes more than %u units",
-		    PLAN_MAX_UNITS);
-	return 0;
+	for (i = 0; i < ld->nalgs; i++) {
+		memset(&tc, 0, sizeof tc);
+		tc.name = (char *)ld->algs[i].name;
+		tc.paradigm = ld->algs[i].paradigm;
+		tc.runner = alg_runner(&ld->algs[i]);
+		if (plan_count(&tc, 1, st->partitions, (unsigned)(st->repeat +
+		    st->warmup), &per) != 0 ||
+		    (n += per * ld->algs[i].total) > PLAN_MAX_UNITS)
+			break;
+	}
+	if (i == ld->nalgs)
+		return;
+	mark = yfile_mark(f, bj);
+	ld->units_err = xasprintf("%s: job makes more than %u units", mark,
+	    PLAN_MAX_UNITS);
+	free(mark);
 }
 
 /* job_sha256: the hash over every test case's key, in order. */
@@ -2343,21 +2455,61 @@ load_job(struct loader *ld, struct yfile *f, yaml_node_t *bj)
 		return -1;
 	if (ynode_len(algs) == 0)
 		return yfile_err(f, algs, "test_object has no algorithms");
+	ld->algs = xcalloc(ynode_len(algs), sizeof *ld->algs);
 	ld->alg_file = xcalloc(ynode_len(algs), sizeof *ld->alg_file);
 	ld->alg_name = xcalloc(ynode_len(algs), sizeof *ld->alg_name);
+	ld->alg_mark = xcalloc(ynode_len(algs), sizeof *ld->alg_mark);
 	for (i = 0; i < ynode_len(algs); i++) {
 		if (load_algorithm(ld, f, yfile_item(f, algs, i), i) != 0)
 			return -1;
 	}
-	/* the doubling's slack is up to half the array: give it back */
-	if (job->ntestcases > 0)
-		job->testcases = xreallocarray(job->testcases,
-		    job->ntestcases, sizeof *job->testcases);
-	if (check_unique(ld) != 0 || check_py_metrics(ld) != 0 ||
-	    check_units(ld, f, bj) != 0)
-		return -1;
-	job_hash(job);
+	check_py_metrics(ld);
+	check_units(ld, f, bj);
 	return 0;
+}
+
+/*
+ * Expand the loaded algorithms into test cases and units, then report the
+ * errors found while loading (check_unique's first, then ld->py_err,
+ * ld->units_err, the order the checks ran in when the test cases were
+ * expanded before the documents were freed).
+ */
+static int
+job_expand(struct loader *ld)
+{
+	struct job *job = ld->job;
+
+	expand_all(ld);
+	if (check_unique(ld) != 0)
+		return -1;
+	if (ld->py_err != NULL)
+		return err_set(ld->yl.cause, "%s", ld->py_err);
+	if (ld->units_err != NULL)
+		return err_set(ld->yl.cause, "%s", ld->units_err);
+	job_hash(job);
+	if (job_plan(job) != 0)
+		BUG("job %s: units not counted", job->name);
+	return 0;
+}
+
+/* Free the loader's state (not its job, nor its load's files). */
+static void
+loader_release(struct loader *ld)
+{
+	size_t i;
+
+	for (i = 0; i < ld->nalgs; i++) {
+		alg_clear(&ld->algs[i]);
+		free(ld->alg_mark[i]);
+	}
+	free(ld->algs);
+	strvec_clear(&ld->keep);
+	free(ld->alg_file);
+	free(ld->alg_name);
+	free(ld->alg_mark);
+	free(ld->py_err);
+	free(ld->units_err);
+	free(ld->cwd);
 }
 
 /* Load a job file; see job.h. */
@@ -2395,16 +2547,12 @@ job_load(const char *path, struct job **out, char **cause)
 	rc = load_job(&ld, f, bj);
 
 out:
+	/* the test cases and units come after the documents are freed:
+	   the two together were the peak of a big grid's load */
 	yload_release(&ld.yl);
-	free(ld.tc_alg);
-	free(ld.alg_file);
-	free(ld.alg_name);
-	free(ld.cwd);
-	/* the units come after the documents are freed: the two together
-	   were the peak of a big grid's load (check_units checked the
-	   count) */
-	if (rc == 0 && job_plan(job) != 0)
-		BUG("job %s: units not counted", job->name);
+	if (rc == 0)
+		rc = job_expand(&ld);
+	loader_release(&ld);
 	if (rc != 0) {
 		job_free(job);
 		return -1;

@@ -172,20 +172,29 @@ int
 yfile_err(struct yfile *f, yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
-	size_t line = 0, col = 0;
+	char *msg, *mark;
 
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
+	mark = yfile_mark(f, n);
+	err_set(f->load->cause, "%s: %s", mark, msg);
+	free(mark);
+	free(msg);
+	return -1;
+}
+
+/* Node n's place in f as "FILE:LINE:COL" (allocated). */
+char *
+yfile_mark(struct yfile *f, yaml_node_t *n)
+{
+	size_t line = 0, col = 0;
+
 	if (n != NULL) {
 		line = n->start_mark.line;
 		col = n->start_mark.column;
 	}
-	err_set(f->load->cause, "%s:%zu:%zu: %s", f->path, line + 1, col + 1,
-	    msg);
-	free(msg);
-	return -1;
+	return xasprintf("%s:%zu:%zu", f->path, line + 1, col + 1);
 }
 
 /* Node number i of a file's document. */

@@ -62,6 +62,9 @@ int yload_file(struct yload *yl, const char *path, struct yfile **out,
    return -1. */
 int yfile_err(struct yfile *f, yaml_node_t *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Node n's (NULL: 1:1) place in f, "FILE:LINE:COL", allocated: for an
+   error reported after the load is released. */
+char *yfile_mark(struct yfile *f, yaml_node_t *n);
 /* Report "'KEY' must be EXPECTED, got 'text'|a sequence|a mapping" at n;
    return -1. */
 int yfile_bad(struct yfile *f, yaml_node_t *n, const char *key,
