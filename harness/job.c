@@ -46,9 +46,13 @@ struct job {
 
 	struct job_testcase	*testcases;
 	size_t			 ntestcases;
-	struct strvec		 shared;	/* the test cases' algorithm and
-						   paradigm names, one copy per
-						   algorithm entry */
+	struct strvec		 shared;	/* the algorithm entries'
+						   strings (names, paradigm,
+						   module names and urls), one
+						   copy per entry */
+	struct alg		*algs;		/* the algorithm entries, for
+						   job_testcase_argv() */
+	size_t			 nalgs;
 	struct pool		*pool;		/* the test cases' other strings
 						   (pool_move) */
 	struct job_unit		*units;
@@ -120,27 +124,6 @@ pool_move(struct job *job, char *s)
 	return c;
 }
 
-/* A copy of the strv v in job's pool; v is freed. */
-static char **
-pool_move_argv(struct job *job, char **v)
-{
-	char **c;
-	size_t i, n;
-
-	if (v == NULL)
-		return NULL;
-	for (n = 0; v[n] != NULL; n++)
-		;
-	c = pool_alloc(job, (n + 1) * sizeof *c);
-	for (i = 0; i < n; i++) {
-		c[i] = pool_move(job, v[i]);
-		v[i] = NULL;
-	}
-	c[n] = NULL;
-	free(v);
-	return c;
-}
-
 /* Free job's pool. */
 static void
 pool_free(struct job *job)
@@ -201,16 +184,20 @@ struct hp {
 					   rank column), NULL until set */
 	yaml_node_t	*node;		/* the name's node, for errors (NULL
 					   after alg_detach()) */
-	json_t		*values;	/* array, at least one value */
+	json_t		*values;	/* array, at least one value; NULL
+					   once the job is expanded */
 	/*
 	 * Each value's text as written, what argv gets: value i's is at
-	 * texts + text_at[i], NUL-terminated, or none (SIZE_MAX: a list or
-	 * a mapping, written as JSON). Copied, packed, so that the grid
-	 * is expanded after the documents are freed: the two together
-	 * were a big grid's peak.
+	 * texts + text_at[i], NUL-terminated, or none (UINT32_MAX: a list
+	 * or a mapping, written as JSON). Copied, packed, so that the grid
+	 * is expanded after the documents are freed (the two together
+	 * were a big grid's peak), and kept with the job, which builds a
+	 * command's argv when asked (job_testcase_argv()). The values
+	 * are freed after the expansion; nvalues stays.
 	 */
 	char		*texts;
-	size_t		*text_at;
+	uint32_t	*text_at;
+	size_t		 nvalues;
 };
 
 /*
@@ -255,8 +242,6 @@ struct loader {
 	struct alg	 *algs;
 	size_t		  nalgs;
 	size_t		  ntotal;	/* their test cases */
-	struct strvec	  keep;		/* what they copied from the
-					   documents */
 	/* For each algorithm entry, its name node, and its mark
 	   ("FILE:LINE:COL") for errors found after the expansion. */
 	struct yfile	**alg_file;
@@ -1102,19 +1087,12 @@ fill_command(char *const *tmpl, json_t *params, json_t *texts)
 	return argv;
 }
 
-/* Free the parts of a test case the pool does not hold. */
-static void
-testcase_clear(struct job_testcase *tc)
-{
-	free(tc->python);
-	json_decref(tc->kwargs);
-}
-
 /* Hex SHA-256 of a test case's canonical configuration, from its
-   parameters and modules as JSON. */
+   parameters and modules as JSON and, for a command, its argv; for a
+   Python module, its algorithm's kwargs. */
 static void
 testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
-    json_t *modules)
+    json_t *modules, char *const *argv, json_t *kwargs)
 {
 	static const char *const runners[] = {
 		"builtin", "plugin", "command", "python"
@@ -1132,9 +1110,9 @@ testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
 	    runners[tc->runner])));
 	if (tc->runner == JOB_RUNNER_COMMAND) {
 		a = yjson_check(json_array());
-		for (i = 0; tc->argv[i] != NULL; i++)
+		for (i = 0; argv[i] != NULL; i++)
 			json_array_append_new(a, yjson_check(json_string(
-			    tc->argv[i])));
+			    argv[i])));
 		json_object_set_new(o, "argv", a);
 	} else
 		json_object_set_new(o, "url",
@@ -1142,7 +1120,7 @@ testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
 	json_object_set(o, "params", params);
 	if (tc->runner == JOB_RUNNER_PYTHON) {
 		json_object_set(o, "modules", modules);
-		json_object_set(o, "kwargs", tc->kwargs);
+		json_object_set(o, "kwargs", kwargs);
 	}
 	json_object_set(o, "testenv", job->testenv);
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
@@ -1344,10 +1322,12 @@ hp_texts(struct yfile *f, yaml_node_t *vals, struct hp *h)
 	size_t i, n = ynode_len(vals);
 	const char *text;
 
+	h->nvalues = n;
 	h->text_at = xcalloc(n, sizeof *h->text_at);
 	for (i = 0; i < n; i++) {
 		text = ynode_scalar(yfile_item(f, vals, i));
-		h->text_at[i] = text != NULL ? sb.len : SIZE_MAX;
+		/* a file is at most YLOAD_MAX_FILE bytes: offsets fit */
+		h->text_at[i] = text != NULL ? (uint32_t)sb.len : UINT32_MAX;
 		if (text != NULL)
 			sb_addn(&sb, text, strlen(text) + 1);
 	}
@@ -1631,24 +1611,26 @@ testcase_name(struct alg *a, const size_t *idx)
 
 /* Each parameter's text as written at grid point idx (NULL: the first). */
 static json_t *
-point_texts(struct alg *a, const size_t *idx)
+point_texts(const struct alg *a, const size_t *idx)
 {
 	json_t *o = yjson_check(json_object());
-	size_t i, at;
+	uint32_t at;
+	size_t i;
 
 	for (i = 0; i < a->nhps; i++) {
 		at = a->hps[i].text_at[idx != NULL ? idx[i] : 0];
 		json_object_set_new(o, a->hps[i].key, yjson_check(
-		    at != SIZE_MAX ? json_string(a->hps[i].texts + at) :
+		    at != UINT32_MAX ? json_string(a->hps[i].texts + at) :
 		    json_null()));
 	}
 	return o;
 }
 
-/* Module j of a test case as JSON; the running module's argv goes to tc. */
+/* Module j of a test case as JSON; the running module's argv goes to
+   *run_argv (allocated), for the test case's key. */
 static json_t *
-module_json(struct alg *a, size_t j, struct job_testcase *tc,
-    json_t *params, const size_t *idx)
+module_json(struct alg *a, size_t j, json_t *params, const size_t *idx,
+    char ***run_argv)
 {
 	struct mod *md = &a->mods[j];
 	json_t *mj, *mh, *arr, *texts;
@@ -1674,7 +1656,7 @@ module_json(struct alg *a, size_t j, struct job_testcase *tc,
 			    yjson_check(json_string(argv[i])));
 		json_object_set_new(mj, "command", arr);
 		if (j == a->run)
-			tc->argv = argv;
+			*run_argv = argv;
 		else
 			strv_free(argv);
 	}
@@ -1700,26 +1682,26 @@ alg_runner(const struct alg *a)
 	return md->so != NULL ? JOB_RUNNER_PLUGIN : JOB_RUNNER_BUILTIN;
 }
 
-/* How a test case runs: alg_runner() and what it needs. */
+/* How a test case runs: alg_runner() and its url, shared with the
+   algorithm entry (which the job keeps). */
 static void
-set_runner(struct alg *a, struct job_testcase *tc, const char *python)
+set_runner(struct alg *a, struct job_testcase *tc)
 {
 	struct mod *md = &a->mods[a->run];
 
 	tc->runner = alg_runner(a);
 	switch (tc->runner) {
 	case JOB_RUNNER_COMMAND:
+		tc->url = NULL;
 		break;
 	case JOB_RUNNER_PYTHON:
-		tc->url = xstrdup(md->py);
-		tc->python = xstrdup(python != NULL ? python : "python3");
-		tc->kwargs = json_incref(a->kwargs);
+		tc->url = md->py;
 		break;
 	case JOB_RUNNER_PLUGIN:
-		tc->url = xstrdup(md->so);
+		tc->url = md->so;
 		break;
 	case JOB_RUNNER_BUILTIN:
-		tc->url = xstrdup(md->url + 8);
+		tc->url = md->url + 8;
 		break;
 	}
 }
@@ -1742,15 +1724,18 @@ dump_compact(json_t *v)
  * a jansson tree per test case costs over a kilobyte.
  */
 static void
-add_point(struct loader *ld, struct alg *a, const size_t *idx)
+add_point(struct loader *ld, struct alg *a, size_t k, const size_t *idx)
 {
 	struct job_testcase *tc;
 	json_t *params, *modules;
+	char **argv = NULL;
 	size_t i, j;
 
 	tc = add_testcase(ld);
 	tc->algorithm = a->name;
 	tc->paradigm = a->paradigm;
+	tc->alg = (uint32_t)a->index;
+	tc->point = (uint32_t)k;
 	params = yjson_check(json_object());
 	for (i = 0; i < a->nhps; i++)
 		json_object_set(params, a->hps[i].key,
@@ -1759,14 +1744,13 @@ add_point(struct loader *ld, struct alg *a, const size_t *idx)
 	modules = yjson_check(json_array());
 	for (j = 0; j < a->nmods; j++)
 		json_array_append_new(modules,
-		    module_json(a, j, tc, params, idx));
-	set_runner(a, tc, ld->job->settings.python);
-	testcase_key(ld->job, tc, params, modules);
+		    module_json(a, j, params, idx, &argv));
+	set_runner(a, tc);
+	testcase_key(ld->job, tc, params, modules, argv, a->kwargs);
 	json_decref(modules);
+	strv_free(argv);
 	tc->params = pool_move(ld->job, dump_compact(params));
 	tc->name = pool_move(ld->job, tc->name);
-	tc->url = pool_move(ld->job, tc->url);
-	tc->argv = pool_move_argv(ld->job, tc->argv);
 }
 
 /*
@@ -1812,23 +1796,35 @@ alg_modules_json(struct alg *a)
 	return mods;
 }
 
-/* Expand an algorithm's grid into test cases, last parameter fastest. */
+/* The value indexes (one per parameter) of grid point k of a, last
+   parameter fastest. */
+static void
+grid_point(const struct alg *a, size_t k, size_t *idx)
+{
+	size_t i;
+
+	for (i = a->nhps; i > 0; i--) {
+		idx[i - 1] = k % a->hps[i - 1].nvalues;
+		k /= a->hps[i - 1].nvalues;
+	}
+}
+
+/* Expand an algorithm's grid into test cases; then free its values. */
 static void
 expand_grid(struct loader *ld, struct alg *a)
 {
-	size_t k, i, r, *idx, n;
+	size_t k, i, *idx;
 
 	idx = xcalloc(a->nhps + 1, sizeof *idx);
 	for (k = 0; k < a->total; k++) {
-		r = k;
-		for (i = a->nhps; i > 0; i--) {
-			n = json_array_size(a->hps[i - 1].values);
-			idx[i - 1] = r % n;
-			r /= n;
-		}
-		add_point(ld, a, idx);
+		grid_point(a, k, idx);
+		add_point(ld, a, k, idx);
 	}
 	free(idx);
+	for (i = 0; i < a->nhps; i++) {
+		json_decref(a->hps[i].values);
+		a->hps[i].values = NULL;
+	}
 }
 
 /* Expand every algorithm's grid, in order, into one array of the size
@@ -2210,16 +2206,16 @@ alg_detach(struct loader *ld, struct alg *a)
 	a->node = NULL;
 	for (i = 0; i < a->nmods; i++) {
 		md = &a->mods[i];
-		md->type = strvec_push(&ld->keep, md->type);
+		md->type = strvec_push(&ld->job->shared, md->type);
 		if (md->name != NULL)
-			md->name = strvec_push(&ld->keep, md->name);
+			md->name = strvec_push(&ld->job->shared, md->name);
 		if (md->url != NULL)
-			md->url = strvec_push(&ld->keep, md->url);
+			md->url = strvec_push(&ld->job->shared, md->url);
 		md->f = NULL;
 		md->node = md->urlnode = md->cmd = NULL;
 	}
 	for (i = 0; i < a->nhps; i++) {
-		a->hps[i].name = strvec_push(&ld->keep, a->hps[i].name);
+		a->hps[i].name = strvec_push(&ld->job->shared, a->hps[i].name);
 		a->hps[i].node = NULL;
 	}
 }
@@ -2489,6 +2485,9 @@ job_expand(struct loader *ld)
 	job_hash(job);
 	if (job_plan(job) != 0)
 		BUG("job %s: units not counted", job->name);
+	job->algs = ld->algs;
+	job->nalgs = ld->nalgs;
+	ld->algs = NULL;
 	return 0;
 }
 
@@ -2499,11 +2498,11 @@ loader_release(struct loader *ld)
 	size_t i;
 
 	for (i = 0; i < ld->nalgs; i++) {
-		alg_clear(&ld->algs[i]);
+		if (ld->algs != NULL)
+			alg_clear(&ld->algs[i]);
 		free(ld->alg_mark[i]);
 	}
 	free(ld->algs);
-	strvec_clear(&ld->keep);
 	free(ld->alg_file);
 	free(ld->alg_name);
 	free(ld->alg_mark);
@@ -2577,9 +2576,10 @@ job_free(struct job *job)
 	free(job->settings.slurm_partition);
 	free(job->settings.db);
 	free(job->settings.python);
-	for (i = 0; i < job->ntestcases; i++)
-		testcase_clear(&job->testcases[i]);
 	free(job->testcases);
+	for (i = 0; i < job->nalgs; i++)
+		alg_clear(&job->algs[i]);
+	free(job->algs);
 	strvec_clear(&job->shared);
 	pool_free(job);
 	free(job->units);
@@ -2743,12 +2743,13 @@ job_modules(const struct job *job)
 
 /*
  * Module m of job_modules() valued at a test case's params: type, name,
- * url, the command (tc's argv for the module that runs, else as written)
+ * url, the command (argv, the test case's, for the module that runs, else
+ * as written)
  * and the hyperparameters with their values, in the order the job's
  * loader builds them for the test case's key.
  */
 static json_t *
-testcase_module(json_t *m, const struct job_testcase *tc, json_t *params)
+testcase_module(json_t *m, char *const *argv, json_t *params)
 {
 	json_t *mc = yjson_check(json_object()), *vals, *key, *arr;
 	const char *name;
@@ -2760,11 +2761,11 @@ testcase_module(json_t *m, const struct job_testcase *tc, json_t *params)
 	if (json_object_get(m, "url") != NULL)
 		json_object_set(mc, "url", json_object_get(m, "url"));
 	if (json_object_get(m, "command") != NULL &&
-	    json_is_true(json_object_get(m, "runs")) && tc->argv != NULL) {
+	    json_is_true(json_object_get(m, "runs")) && argv != NULL) {
 		arr = yjson_check(json_array());
-		for (i = 0; tc->argv[i] != NULL; i++)
+		for (i = 0; argv[i] != NULL; i++)
 			json_array_append_new(arr, yjson_check(json_string(
-			    tc->argv[i])));
+			    argv[i])));
 		json_object_set_new(mc, "command", arr);
 	} else if (json_object_get(m, "command") != NULL)
 		json_object_set(mc, "command", json_object_get(m, "command"));
@@ -2776,51 +2777,98 @@ testcase_module(json_t *m, const struct job_testcase *tc, json_t *params)
 	return mc;
 }
 
+/* A test case's params as JSON (a new reference). */
+static json_t *
+testcase_params(const struct job_testcase *tc)
+{
+	json_t *params = json_loads(tc->params, 0, NULL);
+
+	if (params == NULL)
+		BUG("test case '%s' has params that do not parse", tc->name);
+	return params;
+}
+
 /* A test case's modules with their values as JSON text; see job.h. */
 char *
 job_testcase_modules(const struct job *job, const struct job_testcase *tc)
 {
 	json_t *mods = json_object_get(job->modules, tc->algorithm), *m;
-	json_t *params = json_loads(tc->params, 0, NULL), *out;
+	json_t *params = testcase_params(tc), *out;
+	char **argv = job_testcase_argv(job, tc);
 	size_t j;
 
-	if (params == NULL)
-		BUG("test case '%s' has params that do not parse", tc->name);
 	out = yjson_check(json_array());
 	json_array_foreach(mods, j, m)
-		json_array_append_new(out, testcase_module(m, tc, params));
+		json_array_append_new(out, testcase_module(m, argv, params));
 	json_decref(params);
+	strv_free(argv);
 	return dump_compact(out);
+}
+
+/* A command test case's argv, built when asked; see job.h. */
+char **
+job_testcase_argv(const struct job *job, const struct job_testcase *tc)
+{
+	const struct alg *a;
+	json_t *params, *texts;
+	size_t *idx;
+	char **argv;
+
+	if (tc->runner != JOB_RUNNER_COMMAND)
+		return NULL;
+	if (tc->alg >= job->nalgs)
+		BUG("test case '%s': algorithm %u of %zu", tc->name,
+		    (unsigned)tc->alg, job->nalgs);
+	a = &job->algs[tc->alg];
+	idx = xcalloc(a->nhps + 1, sizeof *idx);
+	grid_point(a, tc->point, idx);
+	params = testcase_params(tc);
+	texts = point_texts(a, idx);
+	argv = fill_command(a->mods[a->run].tmpl, params, texts);
+	json_decref(texts);
+	json_decref(params);
+	free(idx);
+	return argv;
 }
 
 /* Set the Python units' interpreter; see job.h. */
 void
 job_set_python(struct job *job, const char *python)
 {
-	size_t i;
-
 	free(job->settings.python);
 	job->settings.python = xstrdup(python);
-	for (i = 0; i < job->ntestcases; i++) {
-		if (job->testcases[i].runner != JOB_RUNNER_PYTHON)
-			continue;
-		free(job->testcases[i].python);
-		job->testcases[i].python = xstrdup(python);
-	}
+}
+
+/* The Python units' interpreter; see job.h. */
+const char *
+job_python(const struct job *job)
+{
+	return job->settings.python != NULL ? job->settings.python :
+	    "python3";
+}
+
+/* A Python test case's kwargs; see job.h. */
+json_t *
+job_testcase_kwargs(const struct job *job, const struct job_testcase *tc)
+{
+	if (tc->runner != JOB_RUNNER_PYTHON)
+		return NULL;
+	if (tc->alg >= job->nalgs)
+		BUG("test case '%s': algorithm %u of %zu", tc->name,
+		    (unsigned)tc->alg, job->nalgs);
+	return job->algs[tc->alg].kwargs;
 }
 
 /* Keep the matching test cases; see job.h. */
 int
 job_filter(struct job *job, const char *pattern, char **cause)
 {
-	size_t i, n;
+	size_t n;
 
 	n = plan_filter(job->testcases, job->ntestcases, &job->units,
 	    &job->nunits, pattern);
 	if (n == 0)
 		return err_set(cause, "no test case matches '%s'", pattern);
-	for (i = n; i < job->ntestcases; i++)
-		testcase_clear(&job->testcases[i]);
 	job->ntestcases = n;
 	job_hash(job);
 	return 0;

@@ -70,29 +70,26 @@ struct job_testcase {
 				   values keep their YAML type (int, real, string,
 				   bool). Text, not a jansson tree, so a grid of
 				   10^5..10^6 test cases costs bytes per test case */
-	enum job_runner runner;
-	char	*url;		/* BUILTIN: the name after "builtin:";
+	const char *url;	/* BUILTIN: the name after "builtin:";
 				   PLUGIN: absolute path of the .so;
 				   PYTHON: absolute path of the .py;
-				   COMMAND: NULL */
-	char	*python;	/* PYTHON: the interpreter (job_set_python);
-				   else NULL */
-	json_t	*kwargs;	/* PYTHON: what Ianvs hands the paradigm from
-				   the algorithm and job: {initial_model_url,
-				   incremental_learning_data_setting,
-				   hard_example_mining_mode} as given; else
-				   NULL */
-	char   **argv;		/* COMMAND: argv with {NAME} placeholders filled
-				   with each value's text as written in the
-				   YAML, NULL-terminated; else NULL. Only
-				   identifier-shaped braces are placeholders;
-				   {{NAME}} is a literal {NAME} */
+				   COMMAND: NULL. Shared by the algorithm's
+				   test cases */
 	char	 key[65];	/* hex SHA-256 of the test case's canonical
 				   configuration (algorithm, paradigm, runner,
 				   url/argv, params, testenv): an edit to one test
 				   case changes its key only */
-	size_t	 first_unit;	/* its units are [first_unit, first_unit+nunits) */
-	size_t	 nunits;
+	enum job_runner runner;
+	uint32_t alg;		/* its algorithm entry (test_object.algorithms
+				   index) and its point of that entry's grid */
+	uint32_t point;		/* (from 0, last parameter fastest): what
+				   job_testcase_argv() builds argv from */
+	uint32_t first_unit;	/* its units are [first_unit, first_unit+nunits):
+				   at most PLAN_MAX_UNITS */
+	uint32_t nunits;
+	/* 32-bit counts and no per-test-case copies of what its algorithm
+	   entry has (the interpreter, kwargs: job_python(),
+	   job_testcase_kwargs()): 136 bytes, at 10^5..10^6 test cases */
 };
 
 struct job_unit {
@@ -166,9 +163,20 @@ json_t *job_metric_names(const struct job *job);
 json_t *job_modules(const struct job *job);
 
 /*
+ * A COMMAND test case's argv (allocated, NULL-terminated; strv_free()),
+ * else NULL: the running module's command with its {NAME} placeholders
+ * filled with each value's text as written in the YAML. Only
+ * identifier-shaped braces are placeholders; {{NAME}} is a literal
+ * {NAME}. Built when asked rather than kept: at 10^5 test cases the
+ * copies cost megabytes.
+ */
+char **job_testcase_argv(const struct job *job,
+    const struct job_testcase *tc);
+
+/*
  * A test case's modules as compact JSON array text (allocated): each of
  * its algorithm's job_modules() without "runs", the command of the module
- * that runs filled as tc->argv (another module's as written), and
+ * that runs filled as job_testcase_argv() (another module's as written), and
  * "hyperparameters" valued from tc->params. Built on demand rather than
  * kept: at 10^5 test cases the copies cost megabytes.
  */
@@ -176,10 +184,20 @@ char *job_testcase_modules(const struct job *job,
     const struct job_testcase *tc);
 
 /*
- * The interpreter of the Python units: `python` of the job file, or this
- * one (--python), or "python3" found on PATH when both are unset.
+ * Set the interpreter of the Python units: `python` of the job file, or
+ * this one (--python), or "python3" found on PATH when both are unset.
  */
 void job_set_python(struct job *job, const char *python);
+/* That interpreter: `python`, or "python3". */
+const char *job_python(const struct job *job);
+
+/*
+ * A PYTHON test case's kwargs (borrowed), else NULL: what Ianvs hands the
+ * paradigm from the algorithm and job: {initial_model_url,
+ * incremental_learning_data_setting, hard_example_mining_mode} as given.
+ */
+json_t *job_testcase_kwargs(const struct job *job,
+    const struct job_testcase *tc);
 
 /*
  * Parse a duration as the job file's `timeout` takes it: seconds, or a

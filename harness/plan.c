@@ -134,8 +134,8 @@ plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
 		per = (size_t)testcase_nparts(tc, partitions) * repeat;
 		if (per > PLAN_MAX_UNITS || total + per > PLAN_MAX_UNITS)
 			return -1;
-		tc->first_unit = total;
-		tc->nunits = per;
+		tc->first_unit = (uint32_t)total;
+		tc->nunits = (uint32_t)per;
 		total += per;
 	}
 	all = xcalloc(total + 1, sizeof *all);
@@ -228,7 +228,7 @@ plan_filter(struct job_testcase *tcs, size_t ntcs, struct job_unit **units,
 			unit_id(&kept[nu]);
 			nu++;
 		}
-		order[n].first_unit = nu - order[n].nunits;
+		order[n].first_unit = (uint32_t)(nu - order[n].nunits);
 		n++;
 	}
 	memcpy(tcs, order, ntcs * sizeof *tcs);

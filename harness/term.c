@@ -20,6 +20,7 @@
 #include "plan.h"
 #include "rank.h"
 #include "store.h"
+#include "strvec.h"
 #include "term.h"
 #include "runstats.h"
 #include "xalloc.h"
@@ -762,7 +763,7 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 	const struct job_testcase *tc;
 	const struct job_unit *u;
 	size_t i, j, k;
-	char key[65];
+	char key[65], **argv;
 
 	fprintf(fp, "job %s: %zu test case%s, %zu unit%s\n", job_name(job),
 	    job_ntestcases(job), job_ntestcases(job) == 1 ? "" : "s",
@@ -772,13 +773,15 @@ term_plan(FILE *fp, const struct job *job, int verbose)
 		fprintf(fp, "  %s  %s  ", tc->name, tc->paradigm);
 		if (tc->runner == JOB_RUNNER_COMMAND) {
 			fputs("command:", fp);
-			for (k = 0; tc->argv[k] != NULL; k++)
-				fprintf(fp, " %s", tc->argv[k]);
+			argv = job_testcase_argv(job, tc);
+			for (k = 0; argv[k] != NULL; k++)
+				fprintf(fp, " %s", argv[k]);
+			strv_free(argv);
 		} else if (tc->runner == JOB_RUNNER_BUILTIN)
 			fprintf(fp, "builtin:%s", tc->url);
 		else
 			fprintf(fp, "%s", tc->url);
-		fprintf(fp, "  %s  %zu unit%s\n", tc->params, tc->nunits,
+		fprintf(fp, "  %s  %u unit%s\n", tc->params, tc->nunits,
 		    tc->nunits == 1 ? "" : "s");
 		if (!verbose)
 			continue;

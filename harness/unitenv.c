@@ -25,7 +25,8 @@ struct unitenv {
 	const char	*self_exe;
 	const char	*work_dir;
 	int64_t		 run_id;
-	const struct job *job;		/* for a Python unit's modules */
+	const struct job *job;		/* a command's argv, a Python
+					   unit's modules */
 	char		*testenv;	/* the testenv as compact JSON */
 	int		 parallel;
 	unsigned	 ncores;
@@ -130,7 +131,7 @@ unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
 	struct strvec v = STRVEC_INIT;
 	char *s;
 
-	strvec_push(&v, tc->python);
+	strvec_push(&v, job_python(ue->job));
 	strvec_push(&v, "-m");
 	strvec_push(&v, "bench_ianvs");
 	strvec_push(&v, "--module");
@@ -148,7 +149,8 @@ unitenv_python_argv(const struct unitenv *ue, const struct job_testcase *tc,
 	strvec_push(&v, "--paradigm");
 	strvec_push(&v, tc->paradigm);
 	strvec_push(&v, "--kwargs");
-	s = json_dumps(tc->kwargs, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	s = json_dumps(job_testcase_kwargs(ue->job, tc), JSON_COMPACT |
+	    JSON_PRESERVE_ORDER);
 	strvec_push(&v, s != NULL ? s : "{}");
 	free(s);
 	strvec_push(&v, "--workspace");
@@ -164,10 +166,8 @@ unitenv_argv(const struct unitenv *ue, const struct job_unit *u,
 	struct strvec v = STRVEC_INIT;
 	char *params;
 
-	if (tc->runner == JOB_RUNNER_COMMAND) {
-		strvec_pushv(&v, tc->argv);
-		return strvec_detach(&v);
-	}
+	if (tc->runner == JOB_RUNNER_COMMAND)
+		return job_testcase_argv(ue->job, tc);
 	if (tc->runner == JOB_RUNNER_PYTHON)
 		return unitenv_python_argv(ue, tc, work);
 	strvec_push(&v, ue->self_exe);

@@ -28,6 +28,7 @@
 #include "job.h"
 #include "plan.h"
 #include "sha256.h"
+#include "strvec.h"
 #include "xalloc.h"
 #include "banned.h"
 
@@ -220,7 +221,7 @@ test_grid(void **state)
 		assert_string_equal(tc->paradigm, "singletasklearning");
 		assert_int_equal(tc->runner, JOB_RUNNER_BUILTIN);
 		assert_string_equal(tc->url, "gemm");
-		assert_null(tc->argv);
+		assert_null(job_testcase_argv(job, tc));
 		params = tj(tc->params);
 		modules = tj_free(job_testcase_modules(job, tc));
 		assert_int_equal(json_object_size(params), 2);
@@ -324,7 +325,7 @@ test_types(void **state)
 	const struct job_testcase *tc;
 	struct job *job = load_ok("types.yaml");
 	json_t *v, *cmd, *params, *modules;
-	char *want;
+	char *want, **argv;
 	size_t i;
 
 	assert_int_equal(job_ntestcases(job), 13);
@@ -340,24 +341,26 @@ test_types(void **state)
 		    params, "w")), "x");
 		assert_int_equal(tc->runner, JOB_RUNNER_COMMAND);
 		assert_null(tc->url);
-		assert_non_null(tc->argv);
-		assert_string_equal(tc->argv[0], "printf");
-		assert_string_equal(tc->argv[1], "%s\n");
-		assert_string_equal(tc->argv[2], text[i]);
-		assert_string_equal(tc->argv[3], "{v}");
+		argv = job_testcase_argv(job, tc);
+		assert_non_null(argv);
+		assert_string_equal(argv[0], "printf");
+		assert_string_equal(argv[1], "%s\n");
+		assert_string_equal(argv[2], text[i]);
+		assert_string_equal(argv[3], "{v}");
 		want = xasprintf("a{%s}b", text[i]);
-		assert_string_equal(tc->argv[4], want);
+		assert_string_equal(argv[4], want);
 		free(want);
-		assert_string_equal(tc->argv[5], "}}{{");
+		assert_string_equal(argv[5], "}}{{");
 		want = xasprintf("%sx", text[i]);
-		assert_string_equal(tc->argv[6], want);
+		assert_string_equal(argv[6], want);
 		free(want);
 		/* braces around no identifier are literal: JSON passes */
 		want = xasprintf("{\"t\":\"m\",\"value\":%s}", text[i]);
-		assert_string_equal(tc->argv[7], want);
+		assert_string_equal(argv[7], want);
 		free(want);
-		assert_string_equal(tc->argv[8], "{ v }{}{1x}{v");
-		assert_null(tc->argv[9]);
+		assert_string_equal(argv[8], "{ v }{}{1x}{v");
+		assert_null(argv[9]);
+		strv_free(argv);
 		/* the module records the filled command */
 		cmd = json_object_get(json_array_get(modules, 0),
 		    "command");
@@ -857,7 +860,7 @@ test_quickstart(void **state)
 {
 	struct job *job;
 	const struct job_testcase *tc;
-	char *path;
+	char *path, **argv;
 
 	assert_int_equal(chdir(top), 0);
 	job = load_ok("examples/quickstart.yaml");
@@ -871,10 +874,14 @@ test_quickstart(void **state)
 	tc = job_testcase(job, 6);
 	assert_string_equal(tc->name, "sleep[seconds=0.2]");
 	assert_int_equal(tc->runner, JOB_RUNNER_COMMAND);
-	assert_string_equal(tc->argv[0], "sleep");
-	assert_string_equal(tc->argv[1], "0.2");
-	assert_null(tc->argv[2]);
-	assert_string_equal(job_testcase(job, 7)->argv[1], "0.3");
+	argv = job_testcase_argv(job, tc);
+	assert_string_equal(argv[0], "sleep");
+	assert_string_equal(argv[1], "0.2");
+	assert_null(argv[2]);
+	strv_free(argv);
+	argv = job_testcase_argv(job, job_testcase(job, 7));
+	assert_string_equal(argv[1], "0.3");
+	strv_free(argv);
 	assert_int_equal(json_array_size(job_metric_names(job)), 2);
 	assert_string_equal(job_sort_key(job, 0)->metric, "gflops");
 	path = xasprintf("%s/workspace/quickstart", top);
