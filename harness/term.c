@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <inttypes.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -345,16 +346,28 @@ term_finish(struct term *t)
 	fflush(t->fp);
 }
 
-/* One test case of the summary: 64 bytes, one per test case of the run
+/* One test case of the summary: 56 bytes, one per test case of the run
    (a run has at most PLAN_MAX_UNITS units, so the counts fit). */
 struct term_row {
-	char	*testcase;
+	const char *testcase;	/* in the table's pool */
 	json_t	*metrics;	/* name -> real; NULL until the first */
+	const char *bad_status;	/* the first bad unit's status (15 bytes
+				   at most), in the pool; NULL until then */
 	double	 wall_s;
 	unsigned units, ok, bad, skipped;
 	unsigned order;
 	int	 mixed;		/* bad units ended in several ways */
-	char	 bad_status[16];	/* the first bad unit's status */
+};
+
+/*
+ * The rows' strings, packed into chunks freed with the table: a malloc per
+ * name cost its header and rounding, 20-odd bytes a test case.
+ */
+#define TERM_CHUNK	(64 * 1024)
+struct term_chunk {
+	struct term_chunk *next;
+	size_t		 used, size;
+	char		 data[];
 };
 
 /*
@@ -368,9 +381,35 @@ struct term_row {
 struct term_table {
 	struct term_row	*rows;
 	size_t		 n, cap;
+	struct term_chunk *chunks;	/* the rows' strings */
 	json_t		*names;	/* metric names seen, in order */
 	json_t		*sort_by;
 };
+
+/* A copy of at most max bytes of s in the table's chunks. */
+static const char *
+term_strndup(struct term_table *tab, const char *s, size_t max)
+{
+	struct term_chunk *c = tab->chunks;
+	size_t n = strnlen(s, max);
+	char *p;
+
+	if (c == NULL || c->used + n + 1 > c->size) {
+		/* a name bigger than a chunk gets a chunk of its own */
+		size_t size = n + 1 > TERM_CHUNK ? n + 1 : TERM_CHUNK;
+
+		c = xmalloc(sizeof *c + size);
+		c->used = 0;
+		c->size = size;
+		c->next = tab->chunks;
+		tab->chunks = c;
+	}
+	p = c->data + c->used;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	c->used += n + 1;
+	return p;
+}
 
 /* A new row of testcase, at the end. */
 static struct term_row *
@@ -386,7 +425,7 @@ term_row_add(struct term_table *tab, const char *testcase)
 	}
 	r = &tab->rows[tab->n];
 	memset(r, 0, sizeof *r);
-	r->testcase = xstrdup(testcase);
+	r->testcase = term_strndup(tab, testcase, SIZE_MAX);
 	r->order = (unsigned)tab->n;
 	tab->n++;
 	return r;
@@ -409,7 +448,7 @@ static void
 term_row_join(struct term_row *a, struct term_row *b)
 {
 	if (a->bad == 0) {
-		memcpy(a->bad_status, b->bad_status, sizeof a->bad_status);
+		a->bad_status = b->bad_status;
 		a->mixed = b->mixed;
 	} else if (b->bad > 0)
 		a->mixed |= b->mixed ||
@@ -419,7 +458,6 @@ term_row_join(struct term_row *a, struct term_row *b)
 	a->bad += b->bad;
 	a->skipped += b->skipped;
 	a->wall_s += b->wall_s;
-	free(b->testcase);
 	json_decref(b->metrics);
 }
 
@@ -468,8 +506,7 @@ term_on_unit(const struct store_unit_row *u, void *data)
 		r->skipped++;
 	else if (strcmp(u->status, "pending") != 0) {
 		if (r->bad++ == 0)
-			snprintf(r->bad_status, sizeof r->bad_status, "%s",
-			    u->status);
+			r->bad_status = term_strndup(tab, u->status, 15);
 		else if (strcmp(r->bad_status, u->status) != 0)
 			r->mixed = 1;
 	}
@@ -485,7 +522,7 @@ term_row_find(struct term_table *tab, const char *testcase)
 	struct term_row key, *r;
 
 	memset(&key, 0, sizeof key);
-	key.testcase = (char *)testcase;
+	key.testcase = testcase;
 	r = bsearch(&key, tab->rows, tab->n, sizeof *tab->rows,
 	    term_by_name);
 	if (r != NULL)
@@ -746,11 +783,15 @@ term_summary(FILE *fp, struct store *st, int64_t run_id, json_t *sort_by,
 	term_sort_check(&tab);
 	rc = term_stats(fp, st, run_id, cause);
 out:
-	for (i = 0; i < tab.n; i++) {
-		free(tab.rows[i].testcase);
+	for (i = 0; i < tab.n; i++)
 		json_decref(tab.rows[i].metrics);
-	}
 	free(tab.rows);
+	while (tab.chunks != NULL) {
+		struct term_chunk *next = tab.chunks->next;
+
+		free(tab.chunks);
+		tab.chunks = next;
+	}
 	json_decref(tab.names);
 	json_decref(tab.sort_by);
 	return rc;
