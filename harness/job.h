@@ -92,9 +92,10 @@ struct job_testcase {
 	   job_testcase_kwargs()): 136 bytes, at 10^5..10^6 test cases */
 };
 
+/* 48 bytes: at most PLAN_MAX_UNITS units, so 32-bit indexes. */
 struct job_unit {
-	size_t	 index;		/* position in the job, from 0 */
-	size_t	 testcase;	/* index of its test case */
+	uint32_t index;		/* position in the job, from 0 */
+	uint32_t testcase;	/* index of its test case */
 	unsigned part;		/* dataset partition, 0..nparts-1 */
 	unsigned nparts;	/* partitions of its test case (1 unless
 				   jointinference) */
@@ -103,7 +104,7 @@ struct job_unit {
 	int	 warmup;	/* 1: a warm-up repetition (rep < warmup) */
 	uint64_t seed;		/* from SHA-256(job name, test case name, part,
 				   rep): never from order or time */
-	char	 id[24];	/* "u0003" style, unique in the job, safe as a
+	char	 id[16];	/* "u0003" style, unique in the job, safe as a
 				   file name */
 	/* its key, hex SHA-256(test case key, part, nparts, rep), is
 	   plan_unit_key()'s, computed when asked */

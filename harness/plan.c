@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ hash_fields(unsigned char digest[32], const char *a, const char *b,
 static void
 unit_id(struct job_unit *u)
 {
-	snprintf(u->id, sizeof u->id, "u%04zu", u->index);
+	snprintf(u->id, sizeof u->id, "u%04" PRIu32, u->index);
 }
 
 /* Fill in unit u, of test case tc (number i), from its place in it. */
@@ -65,7 +66,7 @@ unit_fill(struct job_unit *u, const char *job_name,
 	unsigned char digest[32];
 	int k;
 
-	u->testcase = i;
+	u->testcase = (uint32_t)i;
 	u->part = part;
 	u->nparts = nparts;
 	u->rep = rep;
@@ -145,7 +146,7 @@ plan_units(const char *job_name, struct job_testcase *tcs, size_t ntcs,
 		u = &all[tc->first_unit];
 		for (part = 0; part < nparts; part++) {
 			for (rep = 0; rep < repeat; rep++, u++) {
-				u->index = u - all;
+				u->index = (uint32_t)(u - all);
 				unit_fill(u, job_name, tc, i, part, nparts,
 				    rep);
 			}
@@ -223,8 +224,8 @@ plan_filter(struct job_testcase *tcs, size_t ntcs, struct job_unit **units,
 		order[n].index = n;
 		for (j = 0; j < order[n].nunits; j++) {
 			kept[nu] = (*units)[order[n].first_unit + j];
-			kept[nu].index = nu;
-			kept[nu].testcase = n;
+			kept[nu].index = (uint32_t)nu;
+			kept[nu].testcase = (uint32_t)n;
 			unit_id(&kept[nu]);
 			nu++;
 		}
