@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,12 +27,14 @@ struct sched {
 	size_t		 nunits, ntc;
 	unsigned char	*ustate;	/* enum sched_ustate per unit */
 	unsigned char	*first;		/* the first unit of its test case */
-	size_t		*tc_of;		/* test case per unit */
+	uint32_t	*tc_of;		/* test case per unit */
 	int		*attempts;	/* attempts started per unit */
 	double		*ready_at;	/* not before (backoff); 0 now */
-	size_t		*order;		/* queued units in start order */
+	/* 32-bit: a job has at most PLAN_MAX_UNITS units (sched_new
+	   refuses more than fit), and these are per unit */
+	uint32_t	*order;		/* queued units in start order */
 	size_t		 norder;
-	size_t		*pos;		/* each unit's index in order */
+	uint32_t	*pos;		/* each unit's index in order */
 	size_t		 cursor;	/* order[0..cursor) are not queued */
 	size_t		 queued;
 	int		 running;
@@ -68,6 +71,8 @@ sched_new(const struct sched_config *cfg, size_t nunits, size_t ntestcases)
 		s->cfg.ncores = SCHED_MAX_CORES;
 	if (s->cfg.ngpus > SCHED_MAX_GPUS)
 		s->cfg.ngpus = SCHED_MAX_GPUS;
+	if (nunits >= UINT32_MAX || ntestcases >= UINT32_MAX)
+		BUG("sched: %zu units of %zu test cases", nunits, ntestcases);
 	s->nunits = nunits;
 	s->ntc = ntestcases;
 	s->ustate = xcalloc(nunits + 1, sizeof *s->ustate);
@@ -114,9 +119,9 @@ sched_add(struct sched *s, size_t u, size_t tc, int first)
 		    "range", u, tc);
 	s->ustate[u] = SCHED_U_QUEUED;
 	s->first[u] = first != 0;
-	s->tc_of[u] = tc;
-	s->pos[u] = s->norder;
-	s->order[s->norder++] = u;
+	s->tc_of[u] = (uint32_t)tc;
+	s->pos[u] = (uint32_t)s->norder;
+	s->order[s->norder++] = (uint32_t)u;
 	s->queued++;
 }
 
@@ -136,10 +141,10 @@ sched_order(struct sched *s)
 				break;
 			s->order[j] = s->order[j - 1];
 		}
-		s->order[j] = x;
+		s->order[j] = (uint32_t)x;
 	}
 	for (k = 0; k < s->norder; k++)
-		s->pos[s->order[k]] = k;
+		s->pos[s->order[k]] = (uint32_t)k;
 	s->cursor = 0;
 }
 
