@@ -53,8 +53,8 @@ struct job {
 	struct alg		*algs;		/* the algorithm entries, for
 						   job_testcase_argv() */
 	size_t			 nalgs;
-	struct pool		*pool;		/* the test cases' other strings
-						   (pool_move) */
+	struct pool		*pool;		/* the test cases' names and
+						   params (pool_move) */
 	struct job_unit		*units;
 	size_t			 nunits;
 
@@ -68,9 +68,9 @@ struct job {
 };
 
 /*
- * The strings every test case keeps (name, params, url, argv),
- * packed into big chunks freed with the job: one malloc each would add
- * its header and rounding to every one of them, at a million test cases.
+ * The strings every test case keeps (name, params), packed end to end
+ * into big chunks freed with the job: one malloc each would add its
+ * header and rounding to every one of them, at a million test cases.
  */
 #define POOL_CHUNK	(64 * 1024)
 struct pool {
@@ -79,13 +79,12 @@ struct pool {
 	char		 data[];
 };
 
-/* n bytes aligned for a pointer, from job's pool. */
-static void *
+/* n bytes for a string (unaligned) from job's pool. */
+static char *
 pool_alloc(struct job *job, size_t n)
 {
-	const size_t align = sizeof(void *);
 	struct pool *p = job->pool;
-	size_t at = p != NULL ? (p->used + align - 1) / align * align : 0;
+	size_t at = p != NULL ? p->used : 0;
 
 	if (p == NULL || at + n > p->size) {
 		/* a string bigger than a chunk gets a chunk of its own,
