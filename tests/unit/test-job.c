@@ -898,6 +898,56 @@ test_quickstart(void **state)
 	free(path);
 }
 
+/*
+ * What a test case takes from its algorithm entry: the argv built from the
+ * entry's template at the test case's own grid point (after -k moved it),
+ * the interpreter and kwargs of a Python module, its url.
+ */
+static void
+test_shared(void **state)
+{
+	struct job *job;
+	const struct job_testcase *tc;
+	char *cause = NULL, **argv, *url, *path;
+	json_t *kw;
+	size_t i;
+
+	assert_int_equal(chdir(top), 0);
+	job = load_ok("examples/quickstart.yaml");
+	assert_int_equal(job_filter(job, "sleep[seconds=0.3]", &cause), 0);
+	assert_int_equal(job_ntestcases(job), 1);
+	argv = job_testcase_argv(job, job_testcase(job, 0));
+	assert_string_equal(argv[0], "sleep");
+	assert_string_equal(argv[1], "0.3");
+	assert_null(argv[2]);
+	strv_free(argv);
+	job_free(job);
+
+	/* an Ianvs tree is run from its directory */
+	path = xasprintf("%s/examples/ianvs", top);
+	assert_int_equal(chdir(path), 0);
+	free(path);
+	job = load_ok("benchmarkingjob.yaml");
+	assert_int_equal(job_ntestcases(job), 2);
+	url = xasprintf("%s/examples/ianvs/algorithm/basemodel.py", top);
+	for (i = 0; i < 2; i++) {
+		tc = job_testcase(job, i);
+		assert_int_equal(tc->runner, JOB_RUNNER_PYTHON);
+		assert_string_equal(tc->url, url);
+		assert_null(job_testcase_argv(job, tc));
+		kw = job_testcase_kwargs(job, tc);
+		assert_non_null(kw);
+		assert_string_equal(json_string_value(json_object_get(kw,
+		    "initial_model_url")), "");
+	}
+	free(url);
+	assert_string_equal(job_python(job), "python3");
+	job_set_python(job, "/opt/py/bin/python3");
+	assert_string_equal(job_python(job), "/opt/py/bin/python3");
+	job_free(job);
+	(void)state;
+}
+
 /* Run the tests from the fixture directory. */
 int
 main(void)
@@ -915,6 +965,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quickstart, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_shared, setup, teardown),
 	};
 	int rc;
 
