@@ -1579,9 +1579,8 @@ add_testcase(struct loader *ld)
 
 	if (job->ntestcases == ld->ntotal)
 		BUG("test case %zu of %zu", job->ntestcases, ld->ntotal);
-	tc = &job->testcases[job->ntestcases];
+	tc = &job->testcases[job->ntestcases++];
 	memset(tc, 0, sizeof *tc);
-	tc->index = job->ntestcases++;
 	return tc;
 }
 
@@ -2656,6 +2655,16 @@ job_testcase(const struct job *job, size_t i)
 	if (i >= job->ntestcases)
 		BUG("test case %zu of %zu", i, job->ntestcases);
 	return &job->testcases[i];
+}
+
+/* A test case's position; see job.h. */
+size_t
+job_testcase_index(const struct job *job, const struct job_testcase *tc)
+{
+	if (tc < job->testcases || tc >= job->testcases + job->ntestcases)
+		BUG("test case '%s' is not one of job %s's", tc->name,
+		    job->name);
+	return (size_t)(tc - job->testcases);
 }
 
 /* Number of units. */

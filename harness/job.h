@@ -58,7 +58,6 @@ struct job_settings {
 };
 
 struct job_testcase {
-	size_t	 index;		/* position in the job, from 0 */
 	char	*name;		/* unique in the job: "ALGO" when the grid has one
 				   point, else "ALGO[k=v,k2=v2]" with the
 				   hyperparameters in file order */
@@ -87,9 +86,10 @@ struct job_testcase {
 	uint32_t first_unit;	/* its units are [first_unit, first_unit+nunits):
 				   at most PLAN_MAX_UNITS */
 	uint32_t nunits;
-	/* 32-bit counts and no per-test-case copies of what its algorithm
-	   entry has (the interpreter, kwargs: job_python(),
-	   job_testcase_kwargs()): 136 bytes, at 10^5..10^6 test cases */
+	/* 32-bit counts, its position not kept (job_testcase_index())
+	   and no per-test-case copies of what its algorithm entry has
+	   (the interpreter, kwargs: job_python(),
+	   job_testcase_kwargs()): 128 bytes, at 10^5..10^6 test cases */
 };
 
 /* 48 bytes: at most PLAN_MAX_UNITS units, so 32-bit indexes. */
@@ -139,6 +139,9 @@ struct job_settings *job_settings_mut(struct job *job);
 
 size_t job_ntestcases(const struct job *job);
 const struct job_testcase *job_testcase(const struct job *job, size_t i);
+/* The position of tc, one of job_testcase()'s, in the job, from 0. */
+size_t job_testcase_index(const struct job *job,
+    const struct job_testcase *tc);
 size_t job_nunits(const struct job *job);
 const struct job_unit *job_unit(const struct job *job, size_t i);
 

@@ -290,8 +290,9 @@ merge_in_worker(const struct job *job, const struct job_testcase *tc,
     unsigned nparts, unsigned nreps, json_t *const *um,
     const struct merge_env *env, merge_warn_cb warn, void *data)
 {
-	char *in = xasprintf("%s/merge-%zu.in.json", env->dir, tc->index);
-	char *out = xasprintf("%s/merge-%zu.out.json", env->dir, tc->index);
+	size_t t = job_testcase_index(job, tc);
+	char *in = xasprintf("%s/merge-%zu.in.json", env->dir, t);
+	char *out = xasprintf("%s/merge-%zu.out.json", env->dir, t);
 	char *why = NULL, *msg;
 	json_t *input, *res = NULL, *e, *merged;
 	size_t i;

@@ -221,7 +221,6 @@ plan_filter(struct job_testcase *tcs, size_t ntcs, struct job_unit **units,
 			continue;
 		}
 		order[n] = tcs[i];
-		order[n].index = n;
 		for (j = 0; j < order[n].nunits; j++) {
 			kept[nu] = (*units)[order[n].first_unit + j];
 			kept[nu].index = (uint32_t)nu;

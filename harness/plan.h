@@ -51,7 +51,7 @@ int plan_count(const struct job_testcase *tcs, size_t ntcs, unsigned partitions,
  * exactly pattern (a name copied from the output, brackets and all); else
  * those it matches as an fnmatch glob, when it has *, ? or [; else those
  * whose name holds it. Returns how many match. When some do,
- * they move to the front of tcs in their order, renumbered, and *units is
+ * they move to the front of tcs in their order, and *units is
  * replaced (the old array freed) by theirs, renumbered with new ids and
  * the same seeds and keys; the test cases that do not match are left in
  * tcs after the kept ones, for the caller to clear. When none matches,

@@ -215,7 +215,7 @@ test_grid(void **state)
 	assert_int_equal(job_nunits(job), 6);
 	for (i = 0; i < 6; i++) {
 		tc = job_testcase(job, i);
-		assert_int_equal(tc->index, i);
+		assert_int_equal(job_testcase_index(job, tc), i);
 		assert_string_equal(tc->name, names[i]);
 		assert_string_equal(tc->algorithm, "grid");
 		assert_string_equal(tc->paradigm, "singletasklearning");
@@ -696,7 +696,8 @@ test_filter(void **state)
 	assert_int_equal(job_ntestcases(job), 3);
 	assert_int_equal(job_nunits(job), 3);
 	for (i = 0; i < 3; i++) {
-		assert_int_equal(job_testcase(job, i)->index, i);
+		assert_int_equal(job_testcase_index(job,
+		    job_testcase(job, i)), i);
 		assert_int_equal(job_testcase(job, i)->first_unit, i);
 		assert_int_equal(job_unit(job, i)->testcase, i);
 		assert_int_equal(job_unit(job, i)->index, i);
