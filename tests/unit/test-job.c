@@ -763,6 +763,14 @@ test_errors(void **state)
 		  "mean 'benchmarkingjob'?)" },
 		{ "err-noname.yaml", "err-noname.yaml:2:3: missing key 'name' "
 		  "in benchmarkingjob" },
+		/* found while loading, reported after the expansion's own,
+		   in the order they were checked when it came first */
+		{ "err-py-metric.yaml", "err-py-metric.yaml:11:14: this .py "
+		  "metric runs only in Python-module test cases, and test "
+		  "case 'c[x=3]' is not one (give its algorithm a .py "
+		  "module, or the metric no url)" },
+		{ "err-order.yaml", "err-order.yaml:15:15: test case name "
+		  "'c[x=1]' is not unique" },
 		{ "err-notest.yaml", "err-notest.yaml:2:3: missing key "
 		  "'test_object' in benchmarkingjob" },
 		{ "err-noalgs.yaml",
