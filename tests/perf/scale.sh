@@ -1,7 +1,7 @@
 #!/bin/sh
 # scale.sh: how bench's costs grow with the size of a job. For each size N
 # (SIZES, default "1000 10000 100000") a job of N units of
-# `command: ["true"]` (a grid of N values, one test case each) is listed
+# `command: ["true", "{i}"]` (a grid of N values, one test case each) is listed
 # with `bench list -u` and run with `-w 2 --sample 0`; it prints the list
 # time, the run's wall time, the time per unit, the controller's peak RSS
 # and the database bytes per unit. Targets (issue 14): list of 100k < 3 s,
