@@ -83,6 +83,7 @@ fuzz_walk(struct job *job)
 {
 	const struct job_testcase *tc;
 	const struct job_unit *u;
+	char key[65];
 	size_t i, sum = 0;
 
 	sum += strlen(job_name(job)) + strlen(job_path(job));
@@ -90,7 +91,7 @@ fuzz_walk(struct job *job)
 	sum += strlen(job_sha256(job)) + strlen(job_save_mode(job));
 	for (i = 0; i < job_ntestcases(job); i++) {
 		tc = job_testcase(job, i);
-		sum += strlen(tc->name) + strlen(tc->key);
+		sum += strlen(tc->name) + strlen(job_testcase_key(tc, key));
 		if (tc->first_unit + tc->nunits > job_nunits(job))
 			abort();
 	}

@@ -87,6 +87,7 @@ profile_measure(struct store *st, int64_t run_id, struct profile_ctx *c,
 {
 	struct store_profile p;
 	struct profile_row *r;
+	char key[65];
 	size_t i;
 	int found;
 
@@ -95,8 +96,8 @@ profile_measure(struct store *st, int64_t run_id, struct profile_ctx *c,
 		return -1;
 	for (i = 0; i < c->n; i++) {
 		r = &c->rows[i];
-		found = store_profile_get(st, job_testcase(c->job, i)->key,
-		    c->host, &p, cause);
+		found = store_profile_get(st, job_testcase_key(
+		    job_testcase(c->job, i), key), c->host, &p, cause);
 		if (found < 0)
 			return -1;
 		if (found == 0)

@@ -1086,7 +1086,7 @@ fill_command(char *const *tmpl, json_t *params, json_t *texts)
 	return argv;
 }
 
-/* Hex SHA-256 of a test case's canonical configuration, from its
+/* SHA-256 of a test case's canonical configuration, from its
    parameters and modules as JSON and, for a command, its argv; for a
    Python module, its algorithm's kwargs. */
 static void
@@ -1096,6 +1096,7 @@ testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
 	static const char *const runners[] = {
 		"builtin", "plugin", "command", "python"
 	};
+	struct sha256 h;
 	json_t *o, *a;
 	char *s;
 	size_t i;
@@ -1125,7 +1126,9 @@ testcase_key(struct job *job, struct job_testcase *tc, json_t *params,
 	s = json_dumps(o, JSON_SORT_KEYS | JSON_COMPACT);
 	if (s == NULL)
 		BUG("json_dumps failed");
-	sha256_hex(s, strlen(s), tc->key);
+	sha256_init(&h);
+	sha256_update(&h, s, strlen(s));
+	sha256_final(&h, tc->key);
 	free(s);
 	json_decref(o);
 }
@@ -2380,11 +2383,13 @@ job_hash(struct job *job)
 {
 	struct sha256 s;
 	unsigned char digest[32];
+	char hex[65];
 	size_t i;
 
 	sha256_init(&s);
 	for (i = 0; i < job->ntestcases; i++)
-		sha256_update(&s, job->testcases[i].key, 64);
+		sha256_update(&s, job_testcase_key(&job->testcases[i], hex),
+		    64);
 	sha256_final(&s, digest);
 	sha256_digest_hex(digest, job->sha256);
 }
@@ -2649,6 +2654,14 @@ job_ntestcases(const struct job *job)
 }
 
 /* Test case i. */
+/* A test case's key in hex. */
+const char *
+job_testcase_key(const struct job_testcase *tc, char out[65])
+{
+	sha256_digest_hex(tc->key, out);
+	return out;
+}
+
 const struct job_testcase *
 job_testcase(const struct job *job, size_t i)
 {

@@ -74,10 +74,12 @@ struct job_testcase {
 				   PYTHON: absolute path of the .py;
 				   COMMAND: NULL. Shared by the algorithm's
 				   test cases */
-	char	 key[65];	/* hex SHA-256 of the test case's canonical
+	unsigned char key[32];	/* SHA-256 of the test case's canonical
 				   configuration (algorithm, paradigm, runner,
 				   url/argv, params, testenv): an edit to one test
-				   case changes its key only */
+				   case changes its key only. Its hex, the key
+				   bench stores and shows, is
+				   job_testcase_key()'s */
 	enum job_runner runner;
 	uint32_t alg;		/* its algorithm entry (test_object.algorithms
 				   index) and its point of that entry's grid */
@@ -89,7 +91,8 @@ struct job_testcase {
 	/* 32-bit counts, its position not kept (job_testcase_index())
 	   and no per-test-case copies of what its algorithm entry has
 	   (the interpreter, kwargs: job_python(),
-	   job_testcase_kwargs()): 128 bytes, at 10^5..10^6 test cases */
+	   job_testcase_kwargs()), the key in binary: 96 bytes, at
+	   10^5..10^6 test cases */
 };
 
 /* 48 bytes: at most PLAN_MAX_UNITS units, so 32-bit indexes. */
@@ -142,6 +145,8 @@ const struct job_testcase *job_testcase(const struct job *job, size_t i);
 /* The position of tc, one of job_testcase()'s, in the job, from 0. */
 size_t job_testcase_index(const struct job *job,
     const struct job_testcase *tc);
+/* The test case's key as 64 hex digits and a NUL in out; returns out. */
+const char *job_testcase_key(const struct job_testcase *tc, char out[65]);
 size_t job_nunits(const struct job *job);
 const struct job_unit *job_unit(const struct job *job, size_t i);
 

@@ -83,8 +83,10 @@ plan_unit_key(const struct job_testcase *tc, const struct job_unit *u,
     char out[65])
 {
 	unsigned char digest[32];
+	char key[65];
 
-	hash_fields(digest, tc->key, NULL, u->part, u->nparts, u->rep, 1);
+	hash_fields(digest, job_testcase_key(tc, key), NULL, u->part,
+	    u->nparts, u->rep, 1);
 	sha256_digest_hex(digest, out);
 }
 

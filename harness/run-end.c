@@ -289,8 +289,7 @@ run_record(struct run_state *rs, struct run_unit *ru,
 		prof->measured_at = end->finished_at;
 		/* kept per host: the node the unit ran on, for a remote one */
 		e->has_profile = 1;
-		snprintf(e->key, sizeof e->key, "%s",
-		    job_testcase(rs->job, tci)->key);
+		job_testcase_key(job_testcase(rs->job, tci), e->key);
 		/* remote: the next unit may land on any node: the largest
 		   peak */
 		if (!rs->remote || sched_profile_peak_kb(rs->sched, tci) <=

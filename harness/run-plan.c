@@ -165,7 +165,8 @@ static int
 run_profile_get(struct run_state *rs, size_t t, struct store_profile *prof,
     char **cause)
 {
-	const char *key = job_testcase(rs->job, t)->key;
+	char hex[65];
+	const char *key = job_testcase_key(job_testcase(rs->job, t), hex);
 	struct store_profile p;
 	size_t i;
 	int r, found = 0;
