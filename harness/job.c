@@ -1627,6 +1627,24 @@ point_texts(const struct alg *a, const size_t *idx)
 	return o;
 }
 
+/* A module's type, name and url (the .so or .py as resolved) as JSON,
+   what a test case's modules and the job's share. */
+static json_t *
+module_head_json(const struct mod *md)
+{
+	json_t *mj = yjson_check(json_object());
+
+	json_object_set_new(mj, "type", yjson_check(json_string(md->type)));
+	if (md->name != NULL)
+		json_object_set_new(mj, "name",
+		    yjson_check(json_string(md->name)));
+	if (md->url != NULL)
+		json_object_set_new(mj, "url", yjson_check(json_string(
+		    md->so != NULL ? md->so : md->py != NULL ? md->py :
+		    md->url)));
+	return mj;
+}
+
 /* Module j of a test case as JSON; the running module's argv goes to
    *run_argv (allocated), for the test case's key. */
 static json_t *
@@ -1638,15 +1656,7 @@ module_json(struct alg *a, size_t j, json_t *params, const size_t *idx,
 	char **argv;
 	size_t i;
 
-	mj = yjson_check(json_object());
-	json_object_set_new(mj, "type", yjson_check(json_string(md->type)));
-	if (md->name != NULL)
-		json_object_set_new(mj, "name",
-		    yjson_check(json_string(md->name)));
-	if (md->url != NULL)
-		json_object_set_new(mj, "url", yjson_check(json_string(
-		    md->so != NULL ? md->so : md->py != NULL ? md->py :
-		    md->url)));
+	mj = module_head_json(md);
 	if (md->tmpl != NULL) {
 		texts = point_texts(a, idx);
 		argv = fill_command(md->tmpl, params, texts);
@@ -1768,16 +1778,7 @@ alg_modules_json(struct alg *a)
 
 	for (j = 0; j < a->nmods; j++) {
 		md = &a->mods[j];
-		mj = yjson_check(json_object());
-		json_object_set_new(mj, "type", yjson_check(json_string(
-		    md->type)));
-		if (md->name != NULL)
-			json_object_set_new(mj, "name",
-			    yjson_check(json_string(md->name)));
-		if (md->url != NULL)
-			json_object_set_new(mj, "url", yjson_check(json_string(
-			    md->so != NULL ? md->so : md->py != NULL ? md->py :
-			    md->url)));
+		mj = module_head_json(md);
 		if (md->tmpl != NULL) {
 			arr = yjson_check(json_array());
 			for (i = 0; md->tmpl[i] != NULL; i++)
