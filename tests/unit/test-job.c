@@ -59,6 +59,14 @@ tkey(const struct job *job, size_t i, char buf[65])
 	return job_testcase_key(job_testcase(job, i), buf);
 }
 
+/* Hyperparameter name of module i in a modules array, as a string. */
+static const char *
+mod_hp(json_t *modules, size_t i, const char *name)
+{
+	return json_string_value(json_object_get(json_object_get(
+	    json_array_get(modules, i), "hyperparameters"), name));
+}
+
 /* tj() of allocated text, which it frees. */
 static json_t *
 tj_free(char *text)
@@ -567,7 +575,7 @@ test_hp_modules(void **state)
 {
 	struct job *job = load_ok("ianvs-hp-modules.yaml");
 	const struct job_testcase *tc;
-	json_t *m, *params, *modules;
+	json_t *params, *modules;
 
 	assert_int_equal(job_ntestcases(job), 2);
 	tc = job_testcase(job, 1);
@@ -580,24 +588,17 @@ test_hp_modules(void **state)
 	    "basemodel-model")), "small");
 	assert_string_equal(json_string_value(json_object_get(params,
 	    "hard_example_mining-model")), "large");
-	m = json_object_get(json_array_get(modules, 1), "hyperparameters");
-	assert_string_equal(json_string_value(json_object_get(m, "model")),
-	    "large");
-	m = json_object_get(json_array_get(modules, 0), "hyperparameters");
-	assert_string_equal(json_string_value(json_object_get(m, "model")),
-	    "small");
+	assert_string_equal(mod_hp(modules, 1, "model"), "large");
+	assert_string_equal(mod_hp(modules, 0, "model"), "small");
 	/* once per algorithm, each name mapped to its key in params */
 	assert_int_equal(json_object_size(job_modules(job)), 1);
 	json_decref(modules);
 	modules = json_object_get(job_modules(job), "a");
 	assert_int_equal(json_array_size(modules), 2);
-	m = json_object_get(json_array_get(modules, 1), "hyperparameters");
-	assert_string_equal(json_string_value(json_object_get(m, "model")),
+	assert_string_equal(mod_hp(modules, 1, "model"),
 	    "hard_example_mining-model");
-	m = json_object_get(json_array_get(modules, 0), "hyperparameters");
-	assert_string_equal(json_string_value(json_object_get(m, "model")),
-	    "basemodel-model");
-	assert_string_equal(json_string_value(json_object_get(m, "n")), "n");
+	assert_string_equal(mod_hp(modules, 0, "model"), "basemodel-model");
+	assert_string_equal(mod_hp(modules, 0, "n"), "n");
 	json_decref(params);
 	job_free(job);
 	(void)state;
